@@ -1,0 +1,3 @@
+from quietpage.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Thin HTTP handlers: parse and check the request, call one core function, answer JSON."""

@@ -1,0 +1,53 @@
+"""Helpers every handler shares: JSON in, JSON out, and the public shape of our records."""
+from __future__ import annotations
+
+import orjson
+from aiohttp import web
+
+from ..errors import InvalidJSON, QuietPageError, TooLarge, UnsupportedMediaType
+from ..validate import obj
+
+JSON_TYPES = ("application/json",)
+# Record fields that are internal bookkeeping, never sent.
+PRIVATE_FIELDS = frozenset({"url_key", "rev", "deleted_at", "tags_edited"})
+
+
+def json_response(data, status: int = 200) -> web.Response:
+    return web.Response(body=orjson.dumps(data), status=status, content_type="application/json")
+
+
+def error_response(exc: QuietPageError) -> web.Response:
+    return json_response(exc.to_json(), status=exc.status)
+
+
+async def read_json(request: web.Request, max_bytes: int) -> dict:
+    """The request body as a JSON object, or a clear 4xx."""
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise TooLarge(f"The request body is too large ({request.content_length} bytes; at most "
+                       f"{max_bytes // (1024 * 1024)} MiB).")
+    ctype = request.content_type
+    if ctype not in JSON_TYPES:
+        raise UnsupportedMediaType(f"Send JSON with `Content-Type: application/json` (got {ctype!r}).")
+    raw = await request.read()
+    if not raw.strip():
+        raise InvalidJSON("The request body is empty; send a JSON object.")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidJSON(f"The request body is not valid JSON: {exc}.") from None
+    return obj(data)
+
+
+def article_json(record: dict, request: web.Request) -> dict:
+    out = {k: v for k, v in record.items() if k not in PRIVATE_FIELDS}
+    out["reader_url"] = f"{origin(request)}/read/{record['id']}"
+    return out
+
+
+def highlight_json(record: dict) -> dict:
+    keys = ("id", "article_id", "selectors", "color", "note", "status", "created_at", "updated_at")
+    return {k: record.get(k) for k in keys}
+
+
+def origin(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}"

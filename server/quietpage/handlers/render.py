@@ -1,0 +1,35 @@
+"""Server-rendered pages from the templates in static/: every value is escaped here, except
+article HTML, which the reader pipeline has already sanitised (and we sanitise again)."""
+from __future__ import annotations
+
+import functools
+from html import escape
+from string import Template
+
+from aiohttp import web
+
+from ..paths import static_dir
+
+
+@functools.lru_cache(maxsize=None)
+def template(name: str) -> Template:
+    return Template((static_dir() / name).read_text("utf-8"))
+
+
+def nonce_of(request: web.Request) -> str:
+    from ..middleware import NONCE
+
+    return request.get(NONCE, "")
+
+
+def page(request: web.Request, name: str, status: int = 200, *, raw: dict | None = None, **values) -> web.Response:
+    """Render static/<name>: keyword values are escaped; `raw` values are trusted HTML."""
+    fields = {k: escape("" if v is None else str(v)) for k, v in values.items()}
+    fields.update(raw or {})
+    fields["nonce"] = nonce_of(request)
+    body = template(name).substitute(fields)
+    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+
+
+def render_message(request: web.Request, status: int, heading: str, message: str) -> web.Response:
+    return page(request, "message.html", status, heading=heading, message=message)

@@ -1,0 +1,60 @@
+"""Health, login links and the page session they start."""
+from __future__ import annotations
+
+import time
+
+from aiohttp import web
+
+from .. import __version__, auth
+from .. import validate as v
+from ..context import ctx
+from ..errors import Unauthorized
+from .common import json_response, origin, read_json
+from .render import page
+
+
+async def health(request: web.Request) -> web.Response:
+    return json_response({"status": "ok", "version": __version__})
+
+
+async def create_login_link(request: web.Request) -> web.Response:
+    """POST /api/login-links {next?} -> {url}: a fresh one-time login link."""
+    c = ctx(request)
+    body = await read_json(request, c.settings.max_body_bytes) if request.can_read_body else {}
+    v.only(body, {"next"})
+    nxt = v.string(body, "next", max_chars=2000, required_=False)
+    url = auth.login_url(origin(request), c.token, c.settings.login_link_ttl_s, nxt)
+    return json_response({"url": url, "expires_in": c.settings.login_link_ttl_s}, status=201)
+
+
+async def login(request: web.Request) -> web.Response:
+    """GET /login?code=...&next=/read/x: use the one-time code, start a session, go on.
+
+    Answers a small page that moves on by itself instead of a redirect: a SameSite=Strict
+    cookie set while arriving from another site (a terminal, the extension) is only sent on a
+    navigation that starts from our own page."""
+    c = ctx(request)
+    now = time.time()
+    nonce, expiry = auth.check_login_code(c.token, request.query.get("code"), now)
+    if not await c.db(c.library.store.use_login_nonce, nonce, float(expiry), now):
+        raise Unauthorized("This login link was used already; each works once. Ask for a new one: "
+                           "run `quietpage login-url`.", code="used_login_link")
+    secret = auth.new_session_secret()
+    ttl = c.settings.session_ttl_s
+    await c.db(c.library.store.add_session, auth.hash_secret(secret), now + ttl)
+    nxt = auth.safe_next(request.query.get("next"))
+    response = page(request, "login.html", next=nxt)
+    response.set_cookie(auth.cookie_name(request.url.port), secret, max_age=ttl, path="/",
+                        httponly=True, samesite="Strict")
+    return response
+
+
+async def logout(request: web.Request) -> web.Response:
+    c = ctx(request)
+    name = auth.cookie_name(request.url.port)
+    secret = request.cookies.get(name)
+    if secret:
+        await c.db(c.library.store.remove_session, auth.hash_secret(secret))
+    response = web.Response(status=303, headers={"Location": "/"})
+    response.del_cookie(name, path="/")
+    return response

@@ -1,0 +1,220 @@
+"""What the user can do with their library, on top of the store. Synchronous; the app runs it
+on the store's single thread. Takes values that handlers have already checked for shape."""
+from __future__ import annotations
+
+import base64
+import time
+
+import orjson
+
+from . import anchoring
+from .clock import now_iso
+from .errors import Invalid
+from .reader import Article
+from .settings import Settings
+from .store import Store
+from .tags import Tag, normalize, suggest
+from .urls import url_key
+
+STATES = ("unread", "archived")
+LIST_STATES = ("unread", "archived", "all")
+COLORS = ("yellow", "green", "blue", "pink", "purple")
+# Article fields kept in the record (the body lives in files).
+META_FIELDS = ("url", "title", "byline", "site_name", "published", "lang", "direction", "excerpt",
+               "lead_image", "word_count", "reading_minutes", "keywords")
+
+
+class Library:
+    def __init__(self, store: Store, settings: Settings):
+        self.store = store
+        self.settings = settings
+
+    # ------------------------------------------------------------------ articles
+    def tag_vocabulary(self) -> list[str]:
+        """The user's own tags, most used first (shown as first written). Only articles whose
+        tags the user has set count: suggestions nobody reviewed must not feed themselves."""
+        counts: dict[str, list] = {}
+        for a in self.store.all_articles():
+            if a.get("deleted_at") or not a.get("tags_edited"):
+                continue
+            for t in a.get("tags", []):
+                entry = counts.setdefault(normalize(t["name"]), [t["name"], 0])
+                entry[1] += 1
+        return [name for name, _ in sorted(counts.values(), key=lambda e: -e[1])]
+
+    def suggest_tags(self, article: Article) -> list[dict]:
+        return [t.to_dict() for t in suggest(article, self.tag_vocabulary())]
+
+    def save(self, url: str, article: Article, raw_html: str) -> tuple[dict, bool, dict]:
+        """Store a page (new, or a new version of a saved URL). Returns the record, whether it
+        was created, and the re-anchoring counts of its highlights."""
+        key = url_key(url)
+        suggested = self.suggest_tags(article)
+        now = now_iso()
+        fields = {k: getattr(article, k) for k in META_FIELDS}
+        fields.update(url=url, url_key=key, suggested_tags=suggested, updated_at=now, deleted_at=None)
+        body = {"content_html": article.content_html, "text": article.text}
+        existing_id = self.store.article_id_for_url(key)
+        if existing_id is None:
+            record = {**fields, "tags": suggested, "tags_edited": False, "state": "unread",
+                      "favorite": False, "progress": 0.0, "created_at": now}
+            return self.store.insert_article(record, body, raw_html), True, {"anchored": 0, "orphaned": 0}
+        old = self.store.get_article(existing_id, include_deleted=True)
+        old_text = self.store.read_body(existing_id)["text"]
+        if not old.get("tags_edited"):
+            fields["tags"] = suggested
+        record = self.store.replace_article(existing_id, {**old, **fields}, body, raw_html)
+        counts = self.reanchor(existing_id, old_text, article.text)
+        return record, False, counts
+
+    def reanchor(self, article_id: str, old_text: str, new_text: str) -> dict:
+        counts = {"anchored": 0, "orphaned": 0}
+        changes = {}
+        now = now_iso()
+        for h in self.store.highlights_of(article_id):
+            match = anchoring.anchor(new_text, h["selectors"])
+            if match is None:
+                counts["orphaned"] += 1
+                if h["status"] != "orphan":
+                    changes[h["id"]] = {"status": "orphan", "updated_at": now}
+                continue
+            counts["anchored"] += 1
+            selectors = anchoring.describe(new_text, match.start, match.end)
+            if selectors != h["selectors"] or h["status"] != "anchored":
+                changes[h["id"]] = {"selectors": selectors, "status": "anchored", "updated_at": now}
+        self.store.update_highlights(changes)
+        return counts
+
+    def get(self, article_id: str, *, with_body: bool = False) -> dict:
+        record = self.store.get_article(article_id)
+        record["highlight_count"] = len(self.store.highlight_ids(article_id))
+        if with_body:
+            record.update(self.store.read_body(article_id))
+        return record
+
+    def list(self, *, q: str | None, tag: str | None, state: str, limit: int,
+             cursor: str | None) -> tuple[list[dict], str | None]:
+        after = _decode_cursor(cursor) if cursor else None
+        items = [a for a in self.store.all_articles() if not a.get("deleted_at")]
+        if state != "all":
+            items = [a for a in items if a.get("state") == state]
+        if tag:
+            want = normalize(tag)
+            items = [a for a in items if any(normalize(t["name"]) == want for t in a.get("tags", []))]
+        items.sort(key=lambda a: (a["created_at"], a["id"]), reverse=True)
+        if after:
+            items = [a for a in items if (a["created_at"], a["id"]) < after]
+        if q:
+            items = self._search(items, q, limit + 1)
+        page = items[:limit]
+        more = len(items) > limit
+        for a in page:
+            a["highlight_count"] = len(self.store.highlight_ids(a["id"]))
+        next_cursor = _encode_cursor(page[-1]["created_at"], page[-1]["id"]) if more and page else None
+        return page, next_cursor
+
+    def _search(self, items: list[dict], q: str, want: int) -> list[dict]:
+        terms = q.casefold().split()
+        found = []
+        for a in items:
+            hay = " ".join(str(a.get(k) or "") for k in ("title", "byline", "site_name", "excerpt", "url"))
+            hay += " " + " ".join(t["name"] for t in a.get("tags", []))
+            hay = hay.casefold()
+            missing = [t for t in terms if t not in hay]
+            if missing:
+                text = self.store.read_body(a["id"])["text"].casefold()
+                if any(t not in text for t in missing):
+                    continue
+            found.append(a)
+            if len(found) >= want:
+                break
+        return found
+
+    def patch(self, article_id: str, changes: dict) -> dict:
+        record = self.store.get_article(article_id)
+        fields = dict(changes)
+        if "tags" in fields:
+            fields["tags"] = self._tags_from_names(record, fields["tags"])
+            fields["tags_edited"] = True
+        fields["updated_at"] = now_iso()
+        self.store.update_article(article_id, fields)
+        return self.get(article_id)
+
+    def _tags_from_names(self, record: dict, names: list[str]) -> list[dict]:
+        known = {normalize(t["name"]): t for t in [*record.get("suggested_tags", []), *record.get("tags", [])]}
+        out, seen = [], set()
+        for name in names:
+            name = " ".join(name.split())
+            key = normalize(name)
+            if not key:
+                raise Invalid(f"The tag {name!r} has no letters or digits in it.", code="invalid_tag")
+            if key in seen:
+                continue
+            seen.add(key)
+            prior = known.get(key)
+            out.append({"name": name, "source": prior["source"], "score": prior["score"]} if prior
+                       else Tag(name, "user", 1.0).to_dict())
+        return out
+
+    def delete(self, article_id: str) -> dict:
+        """Move to the trash (restorable until purged)."""
+        self.store.get_article(article_id)
+        now = now_iso()
+        return self.store.update_article(article_id, {"deleted_at": now, "updated_at": now})
+
+    def restore(self, article_id: str) -> dict:
+        self.store.get_article(article_id, include_deleted=True)
+        self.store.update_article(article_id, {"deleted_at": None, "updated_at": now_iso()})
+        return self.get(article_id)
+
+    def purge_trash(self, now: float | None = None) -> int:
+        cutoff = (now or time.time()) - self.settings.trash_ttl_s
+        doomed = [a["id"] for a in self.store.all_articles()
+                  if a.get("deleted_at") and _epoch(a["deleted_at"]) < cutoff]
+        for article_id in doomed:
+            self.store.purge_article(article_id)
+        return len(doomed)
+
+    # ------------------------------------------------------------------ highlights
+    def add_highlight(self, article_id: str, selectors: list[dict], color: str, note: str) -> dict:
+        self.store.get_article(article_id)
+        text = self.store.read_body(article_id)["text"]
+        match = anchoring.anchor(text, selectors)
+        if match is None:
+            raise Invalid("The highlighted quote is not in this article's text.", code="quote_not_found")
+        now = now_iso()
+        return self.store.insert_highlight({
+            "article_id": article_id, "selectors": anchoring.describe(text, match.start, match.end),
+            "color": color, "note": note, "status": "anchored", "created_at": now, "updated_at": now,
+        })
+
+    def highlights(self, article_id: str) -> list[dict]:
+        self.store.get_article(article_id)
+        return self.store.highlights_of(article_id)
+
+    def patch_highlight(self, highlight_id: str, changes: dict) -> dict:
+        return self.store.update_highlight(highlight_id, {**changes, "updated_at": now_iso()})
+
+    def delete_highlight(self, highlight_id: str) -> dict:
+        return self.store.delete_highlight(highlight_id)
+
+
+def _encode_cursor(created_at: str, article_id: str) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([created_at, article_id])).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created_at, article_id = orjson.loads(raw)
+        if isinstance(created_at, str) and isinstance(article_id, str):
+            return created_at, article_id
+    except (ValueError, TypeError):
+        pass
+    raise Invalid("The cursor is not one this server gave out; start again without it.", code="invalid_cursor")
+
+
+def _epoch(iso: str) -> float:
+    from .clock import parse_iso
+
+    return parse_iso(iso).timestamp()

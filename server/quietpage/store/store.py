@@ -1,0 +1,221 @@
+"""The only module that touches TinyDB and the data files.
+
+Layout of the data dir:
+    quietpage.json              TinyDB: articles, highlights, sessions, used login links
+    articles/<id>/<rev>.reader.json.gz   the reader view (content_html, text) of one revision
+    articles/<id>/<rev>.raw.html.gz      the page as captured, to re-extract later
+Bodies are written before the record that points at them, and old revisions are removed only
+after the new record is written, so a crash never leaves a record without its body.
+
+Store methods are synchronous and not thread-safe: the app calls them from one thread only
+(see AsyncStore), which serialises every write.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import orjson
+
+from ..clock import now_iso
+from ..errors import NotFound
+from .files import read_gzip, write_gzip
+from .tiny import new_id, open_database
+
+DB_FILE = "quietpage.json"
+ARTICLES, HIGHLIGHTS, SESSIONS, USED_LOGINS = "articles", "highlights", "sessions", "used_logins"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        os.chmod(path, 0o700)
+    except OSError:
+        pass
+    return path
+
+
+class Store:
+    def __init__(self, data_dir: Path):
+        self.dir = ensure_private_dir(Path(data_dir))
+        self.db = open_database(self.dir / DB_FILE)
+        self.articles = self.db.table(ARTICLES)
+        self.highlights = self.db.table(HIGHLIGHTS)
+        self.sessions = self.db.table(SESSIONS)
+        self.used_logins = self.db.table(USED_LOGINS)
+        self._build_indexes()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---------------------------------------------------------------- indexes (in memory)
+    def _build_indexes(self) -> None:
+        self._id_by_url: dict[str, str] = {}
+        self._highlights_of: dict[str, set[str]] = {}
+        self._session_by_hash: dict[str, str] = {}
+        for doc in self.articles.all():
+            self._id_by_url[doc["url_key"]] = doc.doc_id
+        for doc in self.highlights.all():
+            self._highlights_of.setdefault(doc["article_id"], set()).add(doc.doc_id)
+        for doc in self.sessions.all():
+            self._session_by_hash[doc["hash"]] = doc.doc_id
+
+    # ---------------------------------------------------------------- article records
+    def article_id_for_url(self, key: str) -> str | None:
+        return self._id_by_url.get(key)
+
+    def get_article(self, article_id: str, *, include_deleted: bool = False) -> dict:
+        doc = self.articles.get(doc_id=article_id) if isinstance(article_id, str) else None
+        if doc is None or (doc.get("deleted_at") and not include_deleted):
+            raise NotFound(f"No article with id {article_id!r}.")
+        return {**doc, "id": doc.doc_id}
+
+    def all_articles(self) -> list[dict]:
+        return [{**doc, "id": doc.doc_id} for doc in self.articles.all()]
+
+    def insert_article(self, record: dict, body: dict, raw_html: str) -> dict:
+        article_id = new_id()
+        rev = self._write_body(article_id, body, raw_html)
+        record = {**record, "rev": rev}
+        self.articles.insert(_doc(article_id, record))
+        self._id_by_url[record["url_key"]] = article_id
+        return {**record, "id": article_id}
+
+    def replace_article(self, article_id: str, record: dict, body: dict, raw_html: str) -> dict:
+        old = self.get_article(article_id, include_deleted=True)
+        rev = self._write_body(article_id, body, raw_html)
+        record = {**record, "rev": rev}
+        self.articles.update(record, doc_ids=[article_id])
+        if old["url_key"] != record["url_key"]:
+            self._id_by_url.pop(old["url_key"], None)
+        self._id_by_url[record["url_key"]] = article_id
+        self._remove_revisions(article_id, keep=rev)
+        return {**self.get_article(article_id)}
+
+    def update_article(self, article_id: str, fields: dict) -> dict:
+        self.get_article(article_id, include_deleted=True)
+        self.articles.update(fields, doc_ids=[article_id])
+        return self.get_article(article_id, include_deleted=True)
+
+    def purge_article(self, article_id: str) -> None:
+        """Remove an article, its highlights and its files for good."""
+        doc = self.get_article(article_id, include_deleted=True)
+        hids = list(self._highlights_of.pop(article_id, ()))
+        if hids:
+            self.highlights.remove(doc_ids=hids)
+        self.articles.remove(doc_ids=[article_id])
+        self._id_by_url.pop(doc["url_key"], None)
+        shutil.rmtree(self._article_dir(article_id), ignore_errors=True)
+
+    # ---------------------------------------------------------------- bodies
+    def _article_dir(self, article_id: str) -> Path:
+        return self.dir / "articles" / article_id
+
+    def _write_body(self, article_id: str, body: dict, raw_html: str) -> str:
+        rev = new_id()
+        folder = self._article_dir(article_id)
+        write_gzip(folder / f"{rev}.raw.html.gz", raw_html.encode("utf-8", "surrogatepass"))
+        write_gzip(folder / f"{rev}.reader.json.gz", orjson.dumps(body))
+        return rev
+
+    def _remove_revisions(self, article_id: str, keep: str) -> None:
+        for path in self._article_dir(article_id).glob("*.gz"):
+            if not path.name.startswith(f"{keep}."):
+                path.unlink(missing_ok=True)
+
+    def read_body(self, article_id: str) -> dict:
+        rev = self.get_article(article_id, include_deleted=True)["rev"]
+        return orjson.loads(read_gzip(self._article_dir(article_id) / f"{rev}.reader.json.gz"))
+
+    def read_raw(self, article_id: str) -> str:
+        rev = self.get_article(article_id, include_deleted=True)["rev"]
+        data = read_gzip(self._article_dir(article_id) / f"{rev}.raw.html.gz")
+        return data.decode("utf-8", "surrogatepass")
+
+    # ---------------------------------------------------------------- highlights
+    def highlight_ids(self, article_id: str) -> set[str]:
+        return set(self._highlights_of.get(article_id, ()))
+
+    def highlights_of(self, article_id: str) -> list[dict]:
+        ids = self._highlights_of.get(article_id, ())
+        docs = [self.highlights.get(doc_id=h) for h in ids]
+        return sorted(({**d, "id": d.doc_id} for d in docs if d is not None),
+                      key=lambda h: (h["created_at"], h["id"]))
+
+    def get_highlight(self, highlight_id: str) -> dict:
+        doc = self.highlights.get(doc_id=highlight_id) if isinstance(highlight_id, str) else None
+        if doc is None:
+            raise NotFound(f"No highlight with id {highlight_id!r}.")
+        return {**doc, "id": doc.doc_id}
+
+    def insert_highlight(self, record: dict) -> dict:
+        highlight_id = new_id()
+        self.highlights.insert(_doc(highlight_id, record))
+        self._highlights_of.setdefault(record["article_id"], set()).add(highlight_id)
+        return {**record, "id": highlight_id}
+
+    def update_highlight(self, highlight_id: str, fields: dict) -> dict:
+        self.get_highlight(highlight_id)
+        self.highlights.update(fields, doc_ids=[highlight_id])
+        return self.get_highlight(highlight_id)
+
+    def update_highlights(self, changes: dict[str, dict]) -> None:
+        """Several highlight updates in one write."""
+        if not changes:
+            return
+
+        def apply(table):
+            for hid, fields in changes.items():
+                if hid in table:
+                    table[hid] = {**table[hid], **fields}
+
+        self.highlights._update_table(apply)
+
+    def delete_highlight(self, highlight_id: str) -> dict:
+        doc = self.get_highlight(highlight_id)
+        self.highlights.remove(doc_ids=[highlight_id])
+        self._highlights_of.get(doc["article_id"], set()).discard(highlight_id)
+        return doc
+
+    # ---------------------------------------------------------------- sessions and login links
+    def add_session(self, token_hash: str, expires_at: float) -> None:
+        sid = new_id()
+        self.sessions.insert(_doc(sid, {"hash": token_hash, "expires_at": expires_at,
+                                        "created_at": now_iso()}))
+        self._session_by_hash[token_hash] = sid
+
+    def session_expiry(self, token_hash: str) -> float | None:
+        sid = self._session_by_hash.get(token_hash)
+        doc = self.sessions.get(doc_id=sid) if sid else None
+        return doc["expires_at"] if doc else None
+
+    def remove_session(self, token_hash: str) -> None:
+        sid = self._session_by_hash.pop(token_hash, None)
+        if sid:
+            self.sessions.remove(doc_ids=[sid])
+
+    def remove_sessions(self, *, expired_before: float | None = None) -> int:
+        doomed = [d.doc_id for d in self.sessions.all()
+                  if expired_before is None or d["expires_at"] < expired_before]
+        if doomed:
+            self.sessions.remove(doc_ids=doomed)
+            self._session_by_hash = {h: s for h, s in self._session_by_hash.items() if s not in doomed}
+        return len(doomed)
+
+    def use_login_nonce(self, nonce: str, expires_at: float, now: float) -> bool:
+        """Record a login link as used; False if it was used before."""
+        used = {d["nonce"]: d.doc_id for d in self.used_logins.all()}
+        if nonce in used:
+            return False
+        stale = [d.doc_id for d in self.used_logins.all() if d["expires_at"] < now]
+        if stale:
+            self.used_logins.remove(doc_ids=stale)
+        self.used_logins.insert(_doc(new_id(), {"nonce": nonce, "expires_at": expires_at}))
+        return True
+
+
+def _doc(doc_id: str, record: dict):
+    from tinydb.table import Document
+
+    return Document({k: v for k, v in record.items() if k != "id"}, doc_id=doc_id)

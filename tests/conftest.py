@@ -1,0 +1,104 @@
+"""Shared fixtures: real TinyDB files in tmp dirs, the real app through aiohttp's test client."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from quietpage.app import create_app
+from quietpage.auth import load_or_create_token
+from quietpage.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_DIR = SHARED / "fixtures" / "seed-page"
+SEED_URL = "https://primemoneypath.example/finance/iran-russia-drones.html"
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def settings(data_dir) -> Settings:
+    return Settings(data_dir=data_dir, port=0)
+
+
+@pytest.fixture
+def token(settings) -> str:
+    return load_or_create_token(settings.data_dir)
+
+
+@pytest.fixture
+def auth_headers(token) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings, token):
+    """The real app; every request carries the bearer token unless a test overrides it."""
+    return await aiohttp_client(create_app(settings), headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture
+async def anon(aiohttp_client, settings, token):
+    """The real app with no credentials at all."""
+    return await aiohttp_client(create_app(settings))
+
+
+@pytest.fixture(scope="session")
+def seed_html() -> str:
+    return (SEED_DIR / "page.html").read_text("utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_expected() -> dict:
+    return json.loads((SEED_DIR / "expected.json").read_text("utf-8"))
+
+
+async def save(client, url: str, html: str, expect: int | None = 201) -> dict:
+    resp = await client.post("/api/articles", json={"url": url, "html": html})
+    body = await resp.json()
+    if expect is not None:
+        assert resp.status == expect, body
+    return body
+
+
+def page_html(title: str, paragraphs: list[str]) -> str:
+    """A small but realistic article page."""
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<!DOCTYPE html><html lang='en'><head><title>{title}</title></head><body>"
+            f"<nav><a href='/'>Home</a><a href='/about'>About</a></nav>"
+            f"<article><h1>{title}</h1>{body}</article>"
+            f"<footer>Copyright</footer></body></html>")
+
+
+LOREM = [
+    "The harbour was quiet in the early morning, and the fishing boats rocked gently against the old stone quay.",
+    "By seven the first traders had arrived, setting out crates of mackerel and crab along the wet cobbles.",
+    "Nobody in the town could remember a season like it: the catch had doubled, and prices had halved.",
+    "Economists from the university came to study the phenomenon, bringing notebooks and very little else.",
+    "Their report, published in the spring, blamed warmer currents and a decade of careful quotas.",
+]
+
+
+@pytest.fixture
+async def live(aiohttp_server, settings, token):
+    """The real app on a real loopback port (for the browser)."""
+    server = await aiohttp_server(create_app(settings), host="127.0.0.1")
+    server.token = token
+    return server
+
+
+@pytest.fixture
+async def browser():
+    from playwright.async_api import async_playwright
+
+    from browser import launch
+
+    async with async_playwright() as pw:
+        b = await launch(pw)
+        yield b
+        await b.close()

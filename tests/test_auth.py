@@ -1,0 +1,118 @@
+"""Auth: the token file, one-time login links, the page session cookie, pages behind it."""
+import os
+import stat
+import time
+
+import pytest
+
+from quietpage import auth
+
+from conftest import SEED_URL, save
+
+
+def test_token_is_created_once_with_mode_0600(data_dir):
+    token = auth.load_or_create_token(data_dir)
+    assert len(token) >= 40
+    assert stat.S_IMODE(os.stat(data_dir / "token").st_mode) == 0o600
+    assert auth.load_or_create_token(data_dir) == token
+
+
+def test_login_codes_check_mac_and_expiry():
+    code = auth.make_login_code("secret", ttl_s=60)
+    nonce, expiry = auth.check_login_code("secret", code)
+    assert nonce and expiry > time.time()
+    with pytest.raises(auth.Unauthorized):
+        auth.check_login_code("other-secret", code)
+    with pytest.raises(auth.Unauthorized):
+        auth.check_login_code("secret", code, now=time.time() + 120)
+    tampered = code.rsplit(".", 2)
+    with pytest.raises(auth.Unauthorized):
+        auth.check_login_code("secret", f"{tampered[0]}.{int(tampered[1]) + 999}.{tampered[2]}")
+    for junk in (None, "", "a.b", "a.b.c", "x" * 500):
+        with pytest.raises(auth.Unauthorized):
+            auth.check_login_code("secret", junk)
+
+
+@pytest.mark.parametrize("nxt,expected", [
+    ("/read/abc", "/read/abc"), ("//evil.example/x", "/"), ("https://evil.example/", "/"),
+    ("/\\evil.example", "/"), (None, "/"), ("read/abc", "/"), ("/ok?x=1", "/ok?x=1"),
+])
+def test_next_is_a_local_path_only(nxt, expected):
+    assert auth.safe_next(nxt) == expected
+
+
+async def login(anon, client, next_path="/"):
+    link = await (await client.post("/api/login-links", json={"next": next_path})).json()
+    path = link["url"].split("//", 1)[1].split("/", 1)[1]
+    return await anon.get("/" + path, allow_redirects=False), link
+
+
+async def test_pages_need_a_session_and_explain_how_to_log_in(anon, client, seed_html):
+    article = await save(client, SEED_URL, seed_html)
+    for path in ("/", f"/read/{article['id']}"):
+        resp = await anon.get(path)
+        assert resp.status == 401
+        assert resp.content_type == "text/html"
+        assert "quietpage login-url" in await resp.text()
+
+
+async def test_login_link_sets_a_strict_httponly_cookie_and_works_once(anon, client, seed_html):
+    article = await save(client, SEED_URL, seed_html)
+    resp, link = await login(anon, client, f"/read/{article['id']}")
+    assert resp.status == 200
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    assert f'/read/{article["id"]}' in await resp.text()
+    # the cookie now opens the pages and the API
+    page = await anon.get(f"/read/{article['id']}")
+    assert page.status == 200
+    html = await page.text()
+    assert article["title"] in html and "The drone manufacturing plant" in html
+    listing = await anon.get("/")
+    assert listing.status == 200 and article["title"] in await listing.text()
+    api = await anon.get("/api/articles")
+    assert api.status == 200 and len((await api.json())["items"]) == 1
+    # the same link a second time is refused
+    anon.session.cookie_jar.clear()
+    path = link["url"].split("//", 1)[1].split("/", 1)[1]
+    again = await anon.get("/" + path)
+    assert again.status == 401
+    assert (await anon.get("/")).status == 401
+
+
+async def test_login_link_for_another_server_is_refused(anon):
+    code = auth.make_login_code("not-this-servers-token", ttl_s=60)
+    resp = await anon.get(f"/login?code={code}")
+    assert resp.status == 401 and "Set-Cookie" not in resp.headers
+
+
+async def test_cookie_cannot_be_used_cross_site_to_change_data(anon, client, seed_html):
+    article = await save(client, SEED_URL, seed_html)
+    await login(anon, client)
+    hostile = {"Origin": "http://127.0.0.2:8000", "Sec-Fetch-Site": "cross-site"}
+    resp = await anon.patch(f"/api/articles/{article['id']}", json={"state": "archived"}, headers=hostile)
+    assert resp.status == 403
+    assert (await resp.json())["error"]["code"] == "cross_site"
+    same = {"Origin": f"http://{anon.host}:{anon.port}", "Sec-Fetch-Site": "same-origin"}
+    resp = await anon.patch(f"/api/articles/{article['id']}", json={"state": "archived"}, headers=same)
+    assert resp.status == 200
+
+
+async def test_logout_ends_the_session(anon, client):
+    await login(anon, client)
+    assert (await anon.get("/")).status == 200
+    resp = await anon.post("/logout", allow_redirects=False, headers={"Sec-Fetch-Site": "same-origin"})
+    assert resp.status == 303
+    assert (await anon.get("/")).status == 401
+
+
+async def test_pages_carry_a_strict_content_security_policy(anon, client):
+    resp, _ = await login(anon, client)
+    csp = resp.headers["Content-Security-Policy"]
+    for directive in ("default-src 'none'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+                      "form-action 'self'"):
+        assert directive in csp
+    nonce = csp.split("'nonce-", 1)[1].split("'", 1)[0]
+    assert f'nonce="{nonce}"' in await resp.text()
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Referrer-Policy"] == "no-referrer"
