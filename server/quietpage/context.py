@@ -1,13 +1,13 @@
-"""What a running app holds, in one typed place: settings, token, library and the two pools."""
+"""What a running app holds, in one typed place: settings, token, library, the store's thread
+and the extraction processes."""
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
 from aiohttp import web
 
+from .extract_pool import ExtractPool
 from .library import Library
 from .reader import Article, extract
 from .settings import Settings
@@ -22,16 +22,15 @@ class Context:
     token: str
     library: Library
     store_thread: OneThread
-    extract_pool: ThreadPoolExecutor
+    extract_pool: ExtractPool
 
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a Library call on the store's single thread."""
+        """Run a Library call on the store's single thread; returns once its writes are durable."""
         return await self.store_thread.run(fn, *args, **kwargs)
 
     async def extract(self, html: str, url: str | None) -> Article:
-        """Run the reader pipeline off the event loop."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.extract_pool, extract, html, url)
+        """Run the reader pipeline in a worker process (503 with Retry-After when too busy)."""
+        return await self.extract_pool.run(extract, html, url)
 
 
 CONTEXT = web.AppKey("context", Context)

@@ -1,5 +1,6 @@
-"""Persistence: TinyDB for records, gzip files for bodies, all writes through Store."""
-from .aio import OneThread
+"""Persistence: TinyDB (journal + snapshot) for records, gzip files for bodies, all writes
+through Store, on one thread."""
+from .aio import SHARED, OneThread
 from .store import Store
 
-__all__ = ["OneThread", "Store"]
+__all__ = ["OneThread", "SHARED", "Store"]

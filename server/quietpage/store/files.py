@@ -46,3 +46,8 @@ def write_gzip(path: Path, data: bytes) -> None:
 
 def read_gzip(path: Path) -> bytes:
     return gzip.decompress(Path(path).read_bytes())
+
+
+def body_path(data_dir: Path, article_id: str, rev: str, kind: str) -> Path:
+    """Where a revision of an article's body lives: kind is "reader.json" or "raw.html"."""
+    return Path(data_dir) / "articles" / article_id / f"{rev}.{kind}.gz"

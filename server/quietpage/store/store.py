@@ -1,14 +1,18 @@
 """The only module that touches TinyDB and the data files.
 
 Layout of the data dir:
-    quietpage.json              TinyDB: articles, highlights, sessions, used login links
+    quietpage.json               the snapshot: articles, highlights, sessions, used login links,
+                                 search_text (each article's words) - see snapshot.py
+    quietpage.journal.<n>        changes since that snapshot, fsynced one by one - see journal.py
+    quietpage.lock               held (flock) while a store is open: one writer per folder
+    backups/                     daily snapshots (the last 7) and the others - see backups.py
     articles/<id>/<rev>.reader.json.gz   the reader view (content_html, text) of one revision
     articles/<id>/<rev>.raw.html.gz      the page as captured, to re-extract later
 Bodies are written before the record that points at them, and old revisions are removed only
-after the new record is written, so a crash never leaves a record without its body.
+after the new record is durable, so a crash never leaves a record without its body.
 
 Store methods are synchronous and not thread-safe: the app calls them from one thread only
-(see AsyncStore), which serialises every write.
+(see aio.py), which serialises every write. Reads use in-memory indexes, never a scan.
 """
 from __future__ import annotations
 
@@ -20,11 +24,20 @@ import orjson
 
 from ..clock import now_iso
 from ..errors import NotFound
-from .files import read_gzip, write_gzip
+from ..settings import Settings
+from ..tags import normalize
+from . import migrations
+from .backups import BACKUP_DIR, BackupPolicy
+from .files import body_path, read_gzip, write_gzip
+from .indexes import ArticleIndex, ArticleQuery, article_id_of, search_words
+from .lock import DataDirLock
 from .tiny import new_id, open_database
 
 DB_FILE = "quietpage.json"
 ARTICLES, HIGHLIGHTS, SESSIONS, USED_LOGINS = "articles", "highlights", "sessions", "used_logins"
+SEARCH_TEXT = migrations.SEARCH_TEXT
+# Tables kept decoded in memory once read (small, read whole); the others stay JSON bytes.
+MEMOISED = frozenset({ARTICLES, SESSIONS, USED_LOGINS})
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -37,29 +50,90 @@ def ensure_private_dir(path: Path) -> Path:
 
 
 class Store:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, settings: Settings | None = None, *, group_commit: bool = False):
+        settings = settings or Settings(data_dir=data_dir)
         self.dir = ensure_private_dir(Path(data_dir))
-        self.db = open_database(self.dir / DB_FILE)
-        self.articles = self.db.table(ARTICLES)
-        self.highlights = self.db.table(HIGHLIGHTS)
-        self.sessions = self.db.table(SESSIONS)
-        self.used_logins = self.db.table(USED_LOGINS)
-        self._build_indexes()
+        self._lock = DataDirLock(self.dir).acquire()
+        self.db = None
+        try:
+            self.db = open_database(
+                self.dir / DB_FILE, schema=migrations.SCHEMA_VERSION, migrate=self._migrate,
+                group_commit=group_commit, compact_bytes=settings.journal_compact_bytes,
+                memoize=MEMOISED, backups=BackupPolicy(self.dir / BACKUP_DIR, settings.backup_count,
+                                                       settings.backup_interval_s))
+            self.storage = self.db.storage
+            self.articles = self.db.table(ARTICLES)
+            self.highlights = self.db.table(HIGHLIGHTS)
+            self.sessions = self.db.table(SESSIONS)
+            self.used_logins = self.db.table(USED_LOGINS)
+            self.search_text = self.db.table(SEARCH_TEXT)
+            self._build_indexes()
+        except BaseException:
+            if self.db is not None:
+                self.db.close()
+            self._lock.release()
+            raise
+
+    def _migrate(self, tables: dict, version: int) -> dict:
+        return migrations.migrate(tables, version, self.dir)
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.db.close()
+        finally:
+            self._lock.release()
+
+    # ---------------------------------------------------------------- durability
+    def flush(self) -> None:
+        """Make every change so far durable before going on (group commit defers fsyncs)."""
+        self.storage.flush()
+
+    def maintenance(self) -> None:
+        """Compact the journal and take the daily backup, when due."""
+        self.storage.maintenance()
 
     # ---------------------------------------------------------------- indexes (in memory)
     def _build_indexes(self) -> None:
+        self.index = ArticleIndex(normalize)
         self._id_by_url: dict[str, str] = {}
         self._highlights_of: dict[str, set[str]] = {}
         self._session_by_hash: dict[str, str] = {}
-        for doc in self.articles.all():
-            self._id_by_url[doc["url_key"]] = doc.doc_id
-        for doc in self.highlights.all():
-            self._highlights_of.setdefault(doc["article_id"], set()).add(doc.doc_id)
-        for doc in self.sessions.all():
-            self._session_by_hash[doc["hash"]] = doc.doc_id
+        self.index.load(self._scan_articles())
+        for doc_id, raw in self.storage.scan_bytes(HIGHLIGHTS):
+            self._highlights_of.setdefault(article_id_of(raw), set()).add(doc_id)
+        for doc_id, doc in self.sessions._read_table().items():
+            self._session_by_hash[doc["hash"]] = doc_id
+
+    def _scan_articles(self):
+        """Each article decoded once for the indexes, and not kept (memory stays small)."""
+        for doc_id, raw in self.storage.scan_bytes(ARTICLES):
+            doc = orjson.loads(raw)
+            self._id_by_url[doc["url_key"]] = doc_id
+            yield doc_id, doc
+
+    def article_ids(self, query: ArticleQuery):
+        """Ids of the articles a query selects, in its order (see indexes.ArticleQuery)."""
+        return self.index.ids(query)
+
+    def article_counts(self) -> dict[str, int]:
+        """{"all": n, "unread": n, "archived": n, ...} of the library (trash aside), from the index."""
+        return self.index.counts()
+
+    def article_matches(self, article_id: str, terms: list[str]) -> bool:
+        """Whether every (case-folded) term is in the article's metadata, tags or text."""
+        hay = self.index.hay(article_id)
+        missing = [t for t in terms if t not in hay]
+        if not missing:
+            return True
+        raw = self.storage.raw_bytes(SEARCH_TEXT, article_id)
+        if raw is None:  # saved before search_text existed or a crash in between: read the text
+            words = search_words(self.read_body(article_id).get("text") or "").encode()
+            return all(t.encode() in words for t in missing)
+        # raw is b'{"w":"..."}': look inside the string only, for the term as JSON escapes it.
+        return all(raw.find(orjson.dumps(t)[1:-1], 6, len(raw) - 2) >= 0 for t in missing)
+
+    def _index_article(self, article_id: str) -> None:
+        self.index.add(article_id, self.articles._read_table()[article_id])
 
     # ---------------------------------------------------------------- article records
     def article_id_for_url(self, key: str) -> str | None:
@@ -72,7 +146,7 @@ class Store:
         return {**doc, "id": doc.doc_id}
 
     def all_articles(self) -> list[dict]:
-        return [{**doc, "id": doc.doc_id} for doc in self.articles.all()]
+        return [{**doc, "id": doc_id} for doc_id, doc in self.articles._read_table().items()]
 
     def insert_article(self, record: dict, body: dict, raw_html: str) -> dict:
         article_id = new_id()
@@ -80,22 +154,29 @@ class Store:
         record = {**record, "rev": rev}
         self.articles.insert(_doc(article_id, record))
         self._id_by_url[record["url_key"]] = article_id
+        self._index_article(article_id)
+        self._set_search_text(article_id, body)
         return {**record, "id": article_id}
 
     def replace_article(self, article_id: str, record: dict, body: dict, raw_html: str) -> dict:
         old = self.get_article(article_id, include_deleted=True)
         rev = self._write_body(article_id, body, raw_html)
         record = {**record, "rev": rev}
+        record.pop("id", None)
         self.articles.update(record, doc_ids=[article_id])
         if old["url_key"] != record["url_key"]:
             self._id_by_url.pop(old["url_key"], None)
         self._id_by_url[record["url_key"]] = article_id
+        self._index_article(article_id)
+        self._set_search_text(article_id, body)
+        self.flush()  # the record naming the new revision is on disk before the old one goes
         self._remove_revisions(article_id, keep=rev)
         return {**self.get_article(article_id)}
 
     def update_article(self, article_id: str, fields: dict) -> dict:
         self.get_article(article_id, include_deleted=True)
         self.articles.update(fields, doc_ids=[article_id])
+        self._index_article(article_id)
         return self.get_article(article_id, include_deleted=True)
 
     def purge_article(self, article_id: str) -> None:
@@ -104,8 +185,11 @@ class Store:
         hids = list(self._highlights_of.pop(article_id, ()))
         if hids:
             self.highlights.remove(doc_ids=hids)
+        self.search_text.remove(doc_ids=[article_id])
         self.articles.remove(doc_ids=[article_id])
         self._id_by_url.pop(doc["url_key"], None)
+        self.index.remove(article_id)
+        self.flush()  # gone from the records, durably, before the files go
         shutil.rmtree(self._article_dir(article_id), ignore_errors=True)
 
     # ---------------------------------------------------------------- bodies
@@ -114,10 +198,12 @@ class Store:
 
     def _write_body(self, article_id: str, body: dict, raw_html: str) -> str:
         rev = new_id()
-        folder = self._article_dir(article_id)
-        write_gzip(folder / f"{rev}.raw.html.gz", raw_html.encode("utf-8", "surrogatepass"))
-        write_gzip(folder / f"{rev}.reader.json.gz", orjson.dumps(body))
+        write_gzip(body_path(self.dir, article_id, rev, "raw.html"), raw_html.encode("utf-8", "surrogatepass"))
+        write_gzip(body_path(self.dir, article_id, rev, "reader.json"), orjson.dumps(body))
         return rev
+
+    def _set_search_text(self, article_id: str, body: dict) -> None:
+        self.search_text.upsert(_doc(article_id, {"w": search_words(body.get("text") or "")}))
 
     def _remove_revisions(self, article_id: str, keep: str) -> None:
         for path in self._article_dir(article_id).glob("*.gz"):
@@ -126,16 +212,18 @@ class Store:
 
     def read_body(self, article_id: str) -> dict:
         rev = self.get_article(article_id, include_deleted=True)["rev"]
-        return orjson.loads(read_gzip(self._article_dir(article_id) / f"{rev}.reader.json.gz"))
+        return orjson.loads(read_gzip(body_path(self.dir, article_id, rev, "reader.json")))
 
     def read_raw(self, article_id: str) -> str:
         rev = self.get_article(article_id, include_deleted=True)["rev"]
-        data = read_gzip(self._article_dir(article_id) / f"{rev}.raw.html.gz")
-        return data.decode("utf-8", "surrogatepass")
+        return read_gzip(body_path(self.dir, article_id, rev, "raw.html")).decode("utf-8", "surrogatepass")
 
     # ---------------------------------------------------------------- highlights
     def highlight_ids(self, article_id: str) -> set[str]:
         return set(self._highlights_of.get(article_id, ()))
+
+    def highlight_count(self, article_id: str) -> int:
+        return len(self._highlights_of.get(article_id, ()))
 
     def highlights_of(self, article_id: str) -> list[dict]:
         ids = self._highlights_of.get(article_id, ())

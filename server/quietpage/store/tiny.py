@@ -1,81 +1,31 @@
-"""TinyDB, as we use it: string ids, an in-memory copy of the data, atomic file writes.
+"""TinyDB, as we use it: its API and document model on a journal + snapshot storage.
 
-TinyDB's stock JSONStorage rewrites its file in place (a crash mid-write leaves an unreadable
-file) and re-reads the whole file on every read. This storage keeps the data in memory, reads
-the file once, and writes every change atomically (temp file, fsync, rename, fsync dir).
+`Database` is a TinyDB whose tables (`JournalTable`) use random string ids and update in place,
+and whose storage (`JournalStorage`) appends each change to an fsynced journal and compacts it
+into an atomic snapshot in the background. See table.py and storage.py.
 """
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
-import orjson
 from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Table
 
-from ..errors import CorruptData
-from .files import atomic_write
+from .storage import JournalStorage
+from .table import JournalTable, new_id
 
-ID_BYTES = 9  # 12 url-safe characters: short enough for URLs, 72 random bits
-
-
-def new_id() -> str:
-    return secrets.token_urlsafe(ID_BYTES)
-
-
-class AtomicJSONStorage(Storage):
-    def __init__(self, path: str | Path, **_ignored):
-        self.path = Path(path)
-        self._data: dict | None = None
-
-    def read(self) -> dict | None:
-        if self._data is None:
-            if not self.path.exists():
-                return None
-            raw = self.path.read_bytes()
-            if not raw.strip():
-                return None
-            try:
-                data = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                raise CorruptData(
-                    f"The database file {self.path} is not valid JSON ({exc}). It was left "
-                    "untouched: restore it from a backup or move it away to start empty."
-                ) from exc
-            if not isinstance(data, dict):
-                raise CorruptData(f"The database file {self.path} does not hold a JSON object.")
-            self._data = data
-        # A shallow copy: TinyDB replaces whole tables in what read() returned before writing.
-        return dict(self._data)
-
-    def write(self, data: dict) -> None:
-        try:
-            atomic_write(self.path, orjson.dumps(data))
-        except BaseException:
-            self._data = None  # memory may hold the failed change: reload from disk next time
-            raise
-        self._data = data
-
-    def close(self) -> None:
-        self._data = None
-
-
-class StrIdTable(Table):
-    """Documents keyed by random string ids (TinyDB's int ids are reused after deletes)."""
-
-    document_id_class = str
-
-    def _get_next_id(self):
-        return new_id()
+__all__ = ["Database", "open_database", "new_id"]
 
 
 class Database(TinyDB):
-    table_class = StrIdTable
-    default_storage_class = AtomicJSONStorage
+    table_class = JournalTable
+    default_storage_class = JournalStorage
+
+    @property
+    def storage(self) -> JournalStorage:
+        return self._storage
 
 
-def open_database(path: Path) -> Database:
-    db = Database(path, storage=AtomicJSONStorage)
-    db.storage.read()  # fail now, with a clear message, if the file is unreadable
-    return db
+def open_database(path: Path, **options) -> Database:
+    """Open (or create) the database at `path`: reads the snapshot and replays the journal.
+    Raises CorruptData, touching nothing, if they cannot be read. Options: see JournalStorage."""
+    return Database(path, storage=JournalStorage, **options)

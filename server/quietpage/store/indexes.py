@@ -1,0 +1,170 @@
+"""In-memory indexes over the article records, so that listing and filtering never scan.
+
+`ArticleIndex` keeps, per sort order, a sorted list of (sort key, id), and per filter a set of
+ids (state, normalised tag, trash), plus each article's case-folded metadata for search. A page
+walks the sorted list from the cursor and tests set membership; a rare tag is sorted directly.
+Adding a sort order is one entry in SORTS; adding a filter is one set and one ArticleQuery field.
+"""
+from __future__ import annotations
+
+import functools
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import orjson
+
+# How each sort order ranks an article (ties broken by id). Missing values sort first.
+SORTS: dict[str, Callable[[dict], object]] = {
+    "saved": lambda r: r.get("created_at") or "",
+    "published": lambda r: r.get("published") or "",
+    "reading": lambda r: r.get("reading_minutes") or 0,
+}
+# The metadata a search looks at before it reads an article's text.
+HAY_FIELDS = ("title", "byline", "site_name", "excerpt", "url")
+# A filter that keeps fewer than 1/SPARSE of the articles is sorted directly, not walked.
+SPARSE = 16
+
+
+def search_words(text: str) -> str:
+    """An article's distinct case-folded words, in order. A search term (which holds no space)
+    is in the text exactly when it is in one of its words: this finds the same articles."""
+    return " ".join(dict.fromkeys(text.casefold().split()))
+
+
+_ARTICLE_ID = b'{"article_id":"'
+
+
+def article_id_of(raw: bytes) -> str:
+    """A highlight's article id, read without decoding the whole document (it comes first, as
+    insert_highlight writes it); any other layout is decoded."""
+    if raw.startswith(_ARTICLE_ID):
+        end = raw.find(b'"', len(_ARTICLE_ID))
+        if end > 0 and b"\\" not in raw[len(_ARTICLE_ID):end]:
+            return raw[len(_ARTICLE_ID):end].decode()
+    return orjson.loads(raw)["article_id"]
+
+
+def haystack(record: dict) -> str:
+    hay = " ".join(str(record.get(k) or "") for k in HAY_FIELDS)
+    hay += " " + " ".join(t["name"] for t in record.get("tags", []))
+    return hay.casefold()
+
+
+@dataclass(frozen=True)
+class ArticleQuery:
+    sort: str = "saved"
+    descending: bool = True
+    after: tuple | None = None  # (sort key, id) of the last article already shown
+    state: str | None = None    # None: any state
+    tag: str | None = None      # a normalised tag name
+    trash: bool = False         # the trash instead of the library
+
+
+class ArticleIndex:
+    def __init__(self, tag_key: Callable[[str], str]):
+        self._tag_key = functools.lru_cache(maxsize=1 << 16)(tag_key)  # names repeat a lot
+        self._sorted: dict[str, list[tuple]] = {name: [] for name in SORTS}
+        self._keys: dict[str, dict[str, tuple]] = {name: {} for name in SORTS}
+        self._state: dict[str, set[str]] = {}
+        self._tag: dict[str, set[str]] = {}
+        self._trash: set[str] = set()
+        self._hay: dict[str, str] = {}
+        self._filed: dict[str, tuple] = {}  # id -> (state, tag keys) as indexed
+
+    def __len__(self) -> int:
+        return len(self._hay)
+
+    def load(self, records: Iterator[tuple[str, dict]]) -> None:
+        """Index many articles at once (sorting once instead of inserting one by one)."""
+        for article_id, record in records:
+            self._file(article_id, record)
+            for name, key_of in SORTS.items():
+                entry = (key_of(record), article_id)
+                self._keys[name][article_id] = entry
+                self._sorted[name].append(entry)
+        for entries in self._sorted.values():
+            entries.sort()
+
+    def add(self, article_id: str, record: dict) -> None:
+        if article_id in self._hay:
+            self.remove(article_id)
+        self._file(article_id, record)
+        for name, key_of in SORTS.items():
+            entry = (key_of(record), article_id)
+            self._keys[name][article_id] = entry
+            insort(self._sorted[name], entry)
+
+    def _file(self, article_id: str, record: dict) -> None:
+        state = record.get("state")
+        tags = {self._tag_key(t["name"]) for t in record.get("tags", [])}
+        self._state.setdefault(state, set()).add(article_id)
+        for tag in tags:
+            self._tag.setdefault(tag, set()).add(article_id)
+        if record.get("deleted_at"):
+            self._trash.add(article_id)
+        self._hay[article_id] = haystack(record)
+        self._filed[article_id] = (state, tags)
+
+    def remove(self, article_id: str) -> None:
+        if article_id not in self._hay:
+            return
+        state, tags = self._filed.pop(article_id)
+        self._state[state].discard(article_id)
+        for tag in tags:
+            ids = self._tag[tag]
+            ids.discard(article_id)
+            if not ids:
+                del self._tag[tag]
+        self._trash.discard(article_id)
+        del self._hay[article_id]
+        for name in SORTS:
+            entries = self._sorted[name]
+            entry = self._keys[name].pop(article_id)
+            del entries[bisect_left(entries, entry)]
+
+    def hay(self, article_id: str) -> str:
+        return self._hay.get(article_id, "")
+
+    def counts(self) -> dict[str, int]:
+        """How many articles are in the library ("all") and in each state, the trash aside."""
+        out = {"all": len(self._hay) - len(self._trash)}
+        for state, ids in self._state.items():
+            if state is not None:
+                out[state] = len(ids - self._trash) if self._trash else len(ids)
+        return out
+
+    def tags(self) -> dict[str, int]:
+        """How many articles (trash included) carry each normalised tag."""
+        return {tag: len(ids) for tag, ids in self._tag.items()}
+
+    def ids(self, query: ArticleQuery) -> Iterator[str]:
+        """Article ids in the query's order, after its cursor, that pass its filters."""
+        sets = []
+        if query.state is not None:
+            sets.append(self._state.get(query.state, set()))
+        if query.tag is not None:
+            sets.append(self._tag.get(query.tag, set()))
+        if query.trash:
+            sets.append(self._trash)
+        entries = self._sorted[query.sort]
+        smallest = min(sets, key=len) if sets else None
+        if smallest is not None and len(smallest) * SPARSE < len(entries):
+            keys = self._keys[query.sort]
+            entries = sorted(keys[i] for i in smallest)
+        return self._walk(entries, query, sets)
+
+    def _walk(self, entries: list[tuple], query: ArticleQuery, sets: list[set]) -> Iterator[str]:
+        trash = None if query.trash else self._trash
+        if query.descending:
+            start = len(entries) - 1 if query.after is None else bisect_left(entries, query.after) - 1
+            positions = range(start, -1, -1)
+        else:
+            start = 0 if query.after is None else bisect_right(entries, query.after)
+            positions = range(start, len(entries))
+        for i in positions:
+            article_id = entries[i][1]
+            if trash is not None and article_id in trash:
+                continue
+            if all(article_id in s for s in sets):
+                yield article_id

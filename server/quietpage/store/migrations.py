@@ -1,0 +1,56 @@
+"""Schema versions of the database, and the numbered migrations between them.
+
+TinyDB has no schema. The snapshot carries a version number; at start-up, before anything is
+served, a database older than SCHEMA_VERSION is backed up, migrated step by step on its raw
+tables (dicts of documents), and written once, atomically, as a new snapshot.
+
+To change the schema: add `def _vN_to_vN1(tables, data_dir)` below, register it in MIGRATIONS
+under N, bump SCHEMA_VERSION, and add a test that opens a version-N database.
+"""
+from __future__ import annotations
+
+import gzip
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+
+from .files import body_path
+from .indexes import search_words
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+ARTICLES, SEARCH_TEXT = "articles", "search_text"
+
+Tables = dict[str, dict[str, dict]]
+
+
+def _v1_to_v2(tables: Tables, data_dir: Path) -> Tables:
+    """Version 2 keeps each article's words for full-text search in the table `search_text`,
+    so a search never has to open the article files. Built here from the saved bodies."""
+    words: dict[str, dict] = {}
+    for article_id, record in tables.get(ARTICLES, {}).items():
+        try:
+            body = orjson.loads(gzip.decompress(
+                body_path(data_dir, article_id, record["rev"], "reader.json").read_bytes()))
+            words[article_id] = {"w": search_words(body.get("text") or "")}
+        except (OSError, KeyError, ValueError, TypeError) as exc:
+            log.warning("no search text for article %s: %s", article_id, exc)
+    tables[SEARCH_TEXT] = words
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[Tables, Path], Tables]] = {
+    1: _v1_to_v2,
+}
+
+
+def migrate(tables: Tables, version: int, data_dir: Path) -> Tables:
+    """Apply every migration from `version` up to SCHEMA_VERSION, in order."""
+    while version < SCHEMA_VERSION:
+        log.info("migrating the database from schema %d to %d", version, version + 1)
+        tables = MIGRATIONS[version](tables, data_dir)
+        version += 1
+    return tables

@@ -1,0 +1,143 @@
+"""Listing through the store's indexes finds exactly what a plain scan of every record finds:
+newest first, paged by cursor, filtered by state and tag, searched - before and after a reopen."""
+import random
+
+import pytest
+
+from quietpage.library import Library, _decode_cursor
+from quietpage.settings import Settings
+from quietpage.store import Store
+from quietpage.store.indexes import ArticleQuery
+from quietpage.store.lock import DataDirLocked
+from quietpage.tags import normalize
+
+WORDS = "harbour mackerel crab quota economist season catch current tide market storm pier".split()
+TAGS = ["Fishing", "fishing", "Economy", "Sea-Life", "sea life", "Tides", "Ports"]
+
+
+def reference_list(store, *, q, tag, state, limit, cursor):
+    """The listing as it was before the indexes: scan, filter, sort, search."""
+    after = _decode_cursor(cursor) if cursor else None
+    items = [a for a in store.all_articles() if not a.get("deleted_at")]
+    if state != "all":
+        items = [a for a in items if a.get("state") == state]
+    if tag:
+        items = [a for a in items if any(normalize(t["name"]) == normalize(tag) for t in a.get("tags", []))]
+    items.sort(key=lambda a: (a["created_at"], a["id"]), reverse=True)
+    if after:
+        items = [a for a in items if (a["created_at"], a["id"]) < after]
+    if q:
+        terms = q.casefold().split()
+        found = []
+        for a in items:
+            hay = " ".join(str(a.get(k) or "") for k in ("title", "byline", "site_name", "excerpt", "url"))
+            hay = (hay + " " + " ".join(t["name"] for t in a.get("tags", []))).casefold()
+            text = store.read_body(a["id"])["text"].casefold()
+            if all(t in hay or t in text for t in terms):
+                found.append(a)
+        items = found
+    return [a["id"] for a in items]
+
+
+def fill(store, rng, n=70):
+    ids = []
+    for i in range(n):
+        title = " ".join(rng.choice(WORDS).title() for _ in range(3))
+        record = {"url": f"https://x.example/{i}", "url_key": f"https://x.example/{i}", "title": title,
+                  "byline": rng.choice(["Ann", "Bo", None]), "excerpt": "",
+                  "tags": [{"name": t, "source": "user", "score": 1.0} for t in rng.sample(TAGS, rng.randint(0, 3))],
+                  "state": rng.choice(["unread", "archived"]), "deleted_at": None,
+                  # a few share a timestamp: the id breaks the tie
+                  "created_at": f"2026-01-{1 + i // 3:02d}T00:00:00.000Z"}
+        text = " ".join(rng.choice(WORDS + ["Zebra", "naïve", "STRAẞE"]) for _ in range(40))
+        ids.append(store.insert_article(record, {"content_html": "", "text": text}, "<p></p>")["id"])
+    for article_id in rng.sample(ids, 15):  # later changes: state, tags, trash
+        change = rng.choice([{"state": "archived"}, {"deleted_at": "2026-02-01T00:00:00.000Z"},
+                             {"tags": [{"name": rng.choice(TAGS), "source": "user", "score": 1.0}]},
+                             {"deleted_at": None}])
+        store.update_article(article_id, change)
+    return ids
+
+
+QUERIES = [dict(q=None, tag=None, state="all"), dict(q=None, tag=None, state="unread"),
+           dict(q=None, tag="fishing", state="all"), dict(q=None, tag="Sea Life", state="archived"),
+           dict(q="crab", tag=None, state="all"), dict(q="ZEBRA harb", tag=None, state="all"),
+           dict(q="strasse", tag=None, state="all"), dict(q="ann mack", tag="economy", state="all"),
+           dict(q="nothing-matches", tag=None, state="all"), dict(q=None, tag="no such tag", state="all")]
+
+
+def pages(library, limit, **query) -> list[str]:
+    seen, cursor = [], None
+    while True:
+        items, cursor = library.list(limit=limit, cursor=cursor, **query)
+        seen += [a["id"] for a in items]
+        if not cursor:
+            return seen
+
+
+@pytest.mark.parametrize("limit", [1, 4, 50])
+def test_indexed_listing_equals_a_plain_scan(tmp_path, limit):
+    store = Store(tmp_path)
+    fill(store, random.Random(limit))
+    for reopened in (False, True):
+        if reopened:  # the indexes are rebuilt from the files
+            store.close()
+            store = Store(tmp_path)
+        library = Library(store, Settings(data_dir=tmp_path))
+        for query in QUERIES:
+            assert pages(library, limit, **query) == reference_list(store, limit=limit, cursor=None, **query), query
+    store.close()
+
+
+def test_counts_come_from_the_index(tmp_path):
+    store = Store(tmp_path)
+    fill(store, random.Random(5), n=30)
+    live = [a for a in store.all_articles() if not a.get("deleted_at")]
+    counts = store.article_counts()
+    assert counts["all"] == len(live)
+    assert counts["unread"] == sum(a["state"] == "unread" for a in live)
+    assert counts["archived"] == sum(a["state"] == "archived" for a in live)
+    store.close()
+
+
+def test_other_sort_orders_are_one_query_away(tmp_path):
+    store = Store(tmp_path)
+    fill(store, random.Random(3), n=20)
+    by_minutes = list(store.article_ids(ArticleQuery(sort="reading", descending=False)))
+    live = [a for a in store.all_articles() if not a.get("deleted_at")]
+    assert by_minutes == [a["id"] for a in sorted(live, key=lambda a: (a.get("reading_minutes") or 0, a["id"]))]
+    store.close()
+
+
+def test_a_search_finds_articles_saved_before_the_search_words_existed(tmp_path):
+    store = Store(tmp_path)
+    rec = store.insert_article({"url_key": "k", "title": "T", "created_at": "2026-01-01T00:00:00.000Z"},
+                               {"content_html": "", "text": "A quiet harbour"}, "<p></p>")
+    store.search_text.remove(doc_ids=[rec["id"]])  # as if written by an older QuietPage
+    assert store.article_matches(rec["id"], ["harbo"]) and not store.article_matches(rec["id"], ["storm"])
+    store.close()
+
+
+def test_highlights_by_article_and_articles_by_url_survive_a_reopen(tmp_path):
+    store = Store(tmp_path)
+    rec = store.insert_article({"url_key": "https://a.example/", "title": "A", "created_at": "x"},
+                               {"content_html": "", "text": "x"}, "<p></p>")
+    h = store.insert_highlight({"article_id": rec["id"], "note": "n", "created_at": "1"})
+    store.update_highlight(h["id"], {"note": "changed"})
+    store.close()
+    again = Store(tmp_path)
+    assert again.article_id_for_url("https://a.example/") == rec["id"]
+    assert [x["note"] for x in again.highlights_of(rec["id"])] == ["changed"]
+    again.purge_article(rec["id"])
+    assert again.highlights_of(rec["id"]) == [] and again.article_id_for_url("https://a.example/") is None
+    assert again.storage.raw_bytes("search_text", rec["id"]) is None
+    again.close()
+
+
+def test_a_second_store_on_the_same_dir_is_refused(tmp_path):
+    store = Store(tmp_path)
+    with pytest.raises(DataDirLocked) as err:
+        Store(tmp_path)
+    assert str(tmp_path) in err.value.message and "pid" in err.value.message
+    store.close()
+    Store(tmp_path).close()  # released on close
