@@ -8,16 +8,27 @@ class QuietPageError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 headers: dict[str, str] | None = None):
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         if status is not None:
             self.status = status
+        self.headers = dict(headers or {})  # e.g. Retry-After on a 503
+
+    def __reduce__(self):  # keeps code, status and headers across a worker process boundary
+        return _rebuild, (type(self), self.message, self.code, self.status, self.headers)
 
     def to_json(self) -> dict:
         return {"error": {"code": self.code, "message": self.message}}
+
+
+def _rebuild(cls, message, code, status, headers):
+    error = cls.__new__(cls)
+    QuietPageError.__init__(error, message, code=code, status=status, headers=headers)
+    return error
 
 
 class BadRequest(QuietPageError):
@@ -58,10 +69,22 @@ class Invalid(QuietPageError):
     status, code = 422, "invalid_field"
 
 
-class NoContent(QuietPageError):
+class ExtractionError(QuietPageError):
+    """The reader could not turn the page into an article (empty, binary, unparseable...)."""
+
+    status, code = 422, "extraction_failed"
+
+
+class NoContent(ExtractionError):
     """The page had no readable article in it."""
 
     status, code = 422, "no_content"
+
+
+class TooManyAttempts(QuietPageError):
+    """Too many wrong guesses at a secret (a pairing code): it is thrown away."""
+
+    status, code = 429, "too_many_attempts"
 
 
 class Unavailable(QuietPageError):

@@ -28,6 +28,7 @@ class Article:
     reading_minutes: int
     direction: str | None = None  # "rtl" for right-to-left scripts, else None
     keywords: tuple[str, ...] = ()  # what the publisher declared (meta keywords, rel=tag, ...), raw
+    readerable: bool = True  # False: not an article (a front page, a list of links): best effort
 
     def to_dict(self) -> dict:
         d = asdict(self)

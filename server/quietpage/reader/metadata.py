@@ -1,35 +1,46 @@
 """Page metadata, from the most trusted source to the least:
-JSON-LD, OpenGraph / Twitter / Dublin Core and other meta tags, microdata, <time>, visible bylines.
+JSON-LD, Dublin Core / OpenGraph / Twitter / Parse.ly and other meta tags, microdata and <time>,
+then what the page prints (a visible byline, a date near the top).
 
 `read_metadata(doc, url)` looks at the parsed page before any pruning and returns `Metadata`:
-every field is the first usable value in that order of trust, cleaned.
+every field is the first usable value in that order of trust, cleaned. The title is chosen in
+titles.py (it needs the page's headings); here we collect its candidates.
 """
 from __future__ import annotations
 
-import json
+import html
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from .dates import parse_date, find_visible_date
+from . import jsonld
+from .byline import find_byline
+from .dates import find_visible_date, parse_date
+from .dom import squash
 
-ARTICLE_TYPES = frozenset(
-    "Article NewsArticle BlogPosting ReportageNewsArticle AnalysisNewsArticle OpinionNewsArticle "
-    "ReviewNewsArticle BackgroundNewsArticle TechArticle ScholarlyArticle SocialMediaPosting "
-    "LiveBlogPosting Report WebPage MedicalWebPage Recipe HowTo".split()
-)
-_SPACE = re.compile(r"\s+")
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|org|net)/", re.I)
-_BY_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di|door|av|af)\s*[:\-]?\s+", re.I)
 
-
-def squash(value) -> str:
-    return _SPACE.sub(" ", str(value)).strip() if value is not None else ""
+# Meta keys in order of trust, per field (names lower-cased, "dc.title" spelled "dc:title").
+TITLE_KEYS = ("dc:title", "dcterm:title", "og:title", "weibo:article:title", "weibo:webpage:title",
+              "title", "twitter:title", "parsely-title")
+BYLINE_KEYS = ("dc:creator", "dcterm:creator", "author", "parsely-author", "article:author",
+               "sailthru.author", "citation_author")
+EXCERPT_KEYS = ("dc:description", "dcterm:description", "og:description",
+                "weibo:article:description", "weibo:webpage:description", "description",
+                "twitter:description")
+DATE_KEYS = ("article:published_time", "parsely-pub-date", "og:published_time", "datepublished",
+             "pubdate", "publishdate", "date", "dc:date", "dc:date:issued", "sailthru.date",
+             "citation_publication_date")
+IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+KEYWORD_KEYS = ("keywords", "news_keywords", "article:tag", "parsely-tags", "sailthru.tags")
 
 
 @dataclass
 class Metadata:
-    titles: list[str] = field(default_factory=list)  # candidate titles, most trusted first
+    declared_titles: list[str] = field(default_factory=list)  # publisher-declared, most trusted first
+    document_title: str | None = None  # the <title> element, as written
+    ld_headline: str | None = None  # JSON-LD headline and name: titles.py picks between them
+    ld_name: str | None = None
     byline: str | None = None
     site_name: str | None = None
     published: str | None = None
@@ -38,217 +49,117 @@ class Metadata:
     excerpt: str | None = None
     lead_image: str | None = None
     keywords: list[str] = field(default_factory=list)  # publisher-declared, raw
-    article_body: str | None = None  # JSON-LD articleBody, a candidate for the main text
+    article_body: str | None = None  # JSON-LD articleBody: a witness for the main text
 
 
-# ------------------------------------------------------------------------------- sources
-def _meta_map(doc) -> dict[str, list[str]]:
-    """All <meta> values by lower-cased name/property/itemprop."""
-    out: dict[str, list[str]] = {}
+def meta_values(doc) -> dict[str, list[str]]:
+    """All <meta> contents by lower-cased key, in order of trust: a `property` (the RDFa form
+    OpenGraph and Dublin Core specify) before a `name`, `itemprop` or `http-equiv` of the same
+    key; "DC.title" is spelled "dc:title", and "og:article:author" also counts as
+    "article:author". Entities a publisher escaped twice ("&amp;amp;") are unescaped once more."""
+    ranked: dict[str, list[tuple[int, str]]] = {}
     for el in doc.iter("meta"):
-        content = el.get("content")
-        if content is None or not content.strip():
+        content = squash(html.unescape(el.get("content") or ""))
+        if not content:
             continue
-        for key_attr in ("property", "name", "itemprop", "http-equiv"):
-            key = el.get(key_attr)
-            if key:
-                for part in key.lower().split():
-                    out.setdefault(part.strip(), []).append(squash(content))
-    return out
-
-
-def _jsonld_objects(doc) -> list[dict]:
-    """Every JSON object in ld+json scripts, @graph flattened."""
-    found: list[dict] = []
-
-    def visit(node, depth=0):
-        if depth > 6:
-            return
-        if isinstance(node, list):
-            for item in node:
-                visit(item, depth + 1)
-        elif isinstance(node, dict):
-            found.append(node)
-            if "@graph" in node:
-                visit(node["@graph"], depth + 1)
-
-    for script in doc.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
-        raw = (script.text or "").strip()
-        if not raw:
-            continue
-        try:
-            visit(json.loads(raw))
-        except (ValueError, RecursionError):
-            try:  # a common publisher bug: raw newlines / trailing commas
-                visit(json.loads(re.sub(r",\s*([}\]])", r"\1", raw.replace("\n", " "))))
-            except (ValueError, RecursionError):
-                continue
-    return found
-
-
-def _types(obj: dict) -> set[str]:
-    t = obj.get("@type")
-    items = t if isinstance(t, list) else [t]
-    return {str(x).rsplit("/", 1)[-1] for x in items if x}
-
-
-def _names(value) -> list[str]:
-    """Person/Organization names from a JSON-LD value (string, object, or list of them)."""
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, list):
-            name = name[0] if name else None
-        name = squash(name) if isinstance(name, str) else ""
-        if name and not _URLISH.search(name):
-            names.append(name)
-    return names
-
-
-def _image_url(value) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("url") or value.get("contentUrl")
-    return squash(value) or None if isinstance(value, str) else None
-
-
-def _article_ld(objects: list[dict]) -> dict:
-    """The JSON-LD object that describes the article, if any (the one with the most fields)."""
-    candidates = [o for o in objects if _types(o) & ARTICLE_TYPES]
-    articles = [o for o in candidates if not _types(o) <= {"WebPage"}] or candidates
-    return max(articles, key=lambda o: ("headline" in o, len(o)), default={})
-
-
-def _site_ld(objects: list[dict]) -> str | None:
-    for o in objects:
-        if _types(o) & {"WebSite", "Organization", "NewsMediaOrganization"}:
-            names = _names(o)
-            if names:
-                return names[0]
-    return None
-
-
-def _visible_byline(doc) -> str | None:
-    """A short visible author name: rel=author, itemprop=author, or a class/id that says author."""
-    xpaths = (
-        '//*[@rel="author"]',
-        '//*[@itemprop="author"]//*[@itemprop="name"]',
-        '//*[@itemprop="author"]',
-        '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
-        '//*[contains(@class, "author") or contains(@id, "author")]',
-    )
-    for xp in xpaths:
-        for el in doc.xpath(xp):
-            text = _BY_PREFIX.sub("", squash(el.text_content()))
-            if 2 <= len(text) <= 100 and len(text.split()) <= 8 and not _URLISH.search(text):
-                return text
-    return None
+        for rank, attr in enumerate(("property", "name", "itemprop", "http-equiv")):
+            for key in (el.get(attr) or "").lower().split():
+                key = key.replace(".", ":") if key.startswith("dc") else key
+                for alias in {key, key[3:] if key.startswith("og:article:") else key}:
+                    ranked.setdefault(alias, []).append((rank, content))
+    return {key: [v for _, v in sorted(values, key=lambda rv: rv[0])] for key, values in ranked.items()}
 
 
 def _first(*values) -> str | None:
     for value in values:
         if isinstance(value, list):
             value = next((v for v in value if v), None)
-        value = squash(value) if value is not None else ""
-        if value:
+        if value := squash(value) if value is not None else "":
             return value
     return None
 
 
-# ------------------------------------------------------------------------------- the whole
-def read_metadata(doc, url: str | None) -> Metadata:
-    meta = _meta_map(doc)
-    objects = _jsonld_objects(doc)
-    ld = _article_ld(objects)
-    m = Metadata()
+def _not_url(value: str | None) -> str | None:
+    return None if value and _URLISH.search(value) else value  # article:author is often a profile URL
 
-    # 1. titles: JSON-LD headline, OpenGraph, Twitter, <title>, the first <h1>
-    h1 = doc.find(".//h1")
+
+# ------------------------------------------------------------------------------- fields
+def _titles(m: Metadata, doc, meta, ld) -> None:
+    m.ld_headline, m.ld_name = jsonld.text(ld, "headline"), jsonld.text(ld, "name")
+    for key in TITLE_KEYS:
+        for value in meta.get(key, []):
+            if value not in m.declared_titles:
+                m.declared_titles.append(value)
     title_el = doc.find(".//title")
-    for value in (
-        ld.get("headline") if isinstance(ld.get("headline"), str) else None,
-        _first(meta.get("og:title")),
-        _first(meta.get("twitter:title")),
-        _first(meta.get("dc.title")),
-        squash(title_el.text_content()) if title_el is not None else None,
-        squash(h1.text_content()) if h1 is not None else None,
-    ):
-        value = squash(value)
-        if value and value not in m.titles:
-            m.titles.append(value)
+    m.document_title = squash(title_el.text_content()) if title_el is not None else None
 
-    # 2. byline: JSON-LD author, meta author tags, visible byline
-    m.byline = _first(
-        ", ".join(_names(ld.get("author"))) if ld.get("author") else None,
-        meta.get("author"), meta.get("article:author"), meta.get("parsely-author"),
-        meta.get("dc.creator"), meta.get("sailthru.author"), meta.get("citation_author"),
-    )
-    if m.byline and _URLISH.search(m.byline):  # article:author is often a profile URL
-        m.byline = None
-    m.byline = m.byline or _visible_byline(doc)
 
-    # 3. site name
-    publisher = _names(ld.get("publisher")) if ld.get("publisher") else []
-    m.site_name = _first(meta.get("og:site_name"), publisher, meta.get("application-name"), _site_ld(objects))
+def _byline(doc, meta, ld) -> str | None:
+    ld_authors = ", ".join(jsonld.names(ld.get("author"))) if ld.get("author") else None
+    declared = _first(ld_authors, *(_not_url(_first(meta.get(k))) for k in BYLINE_KEYS))
+    return html.unescape(declared) if declared else find_byline(doc)
 
-    # 4. published date (ISO 8601)
-    for value in (
-        ld.get("datePublished"), ld.get("dateCreated"),
-        _first(meta.get("article:published_time")), _first(meta.get("og:published_time")),
-        _first(meta.get("datepublished")), _first(meta.get("pubdate")),
-        _first(meta.get("publishdate")), _first(meta.get("date")), _first(meta.get("dc.date")),
-        _first(meta.get("dc.date.issued")), _first(meta.get("parsely-pub-date")),
-        _first(meta.get("sailthru.date")), _first(meta.get("citation_publication_date")),
-    ):
+
+def _published(doc, meta, ld) -> str | None:
+    for value in (ld.get("datePublished"), ld.get("dateCreated"), *(_first(meta.get(k)) for k in DATE_KEYS)):
         if isinstance(value, str) and (iso := parse_date(value)):
-            m.published = iso
-            break
-    if not m.published:
-        for el in doc.xpath("//time[@datetime]"):
-            if iso := parse_date(el.get("datetime")):
-                m.published = iso
-                break
-    if not m.published:
-        m.published = find_visible_date(doc)
+            return iso
+    for el in doc.iter("time"):
+        if iso := parse_date(el.get("datetime")):
+            return iso
+    return find_visible_date(doc)
 
-    # 5. language and direction
-    html_el = doc.getroottree().getroot()
-    m.lang = _first(html_el.get("lang"), html_el.get("xml:lang"), meta.get("content-language"),
-                    ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None,
-                    meta.get("og:locale"))
-    if m.lang:
-        m.lang = m.lang.replace("_", "-").split(",")[0].strip() or None
-    direction = (html_el.get("dir") or "").lower()
+
+def _language(m: Metadata, doc, meta, ld) -> None:
+    root = doc.getroottree().getroot()
+    lang = _first(root.get("lang"), root.get("xml:lang"), meta.get("content-language"),
+                  jsonld.text(ld, "inLanguage"), meta.get("og:locale"))
+    m.lang = (lang.replace("_", "-").split(",")[0].strip() or None) if lang else None
+    direction = (root.get("dir") or "").lower()
     body = doc.find(".//body")
     if body is not None and not direction:
         direction = (body.get("dir") or "").lower()
     m.direction = direction if direction in ("rtl", "ltr") else None
 
-    # 6. excerpt and lead image
-    m.excerpt = _first(ld.get("description") if isinstance(ld.get("description"), str) else None,
-                       meta.get("og:description"), meta.get("description"),
-                       meta.get("twitter:description"))
-    image = _first(_image_url(ld.get("image")), meta.get("og:image"), meta.get("og:image:url"),
-                   meta.get("og:image:secure_url"), meta.get("twitter:image"),
-                   meta.get("twitter:image:src"))
-    if image and not image.lower().startswith("data:"):
-        m.lead_image = urljoin(url, image) if url else image
-        if not m.lead_image.lower().startswith(("http://", "https://")):
-            m.lead_image = None
 
-    # 7. declared keywords (for tag suggestions) and the JSON-LD body (a main-text candidate)
+def _lead_image(meta, ld, url: str | None) -> str | None:
+    image = _first(jsonld.image_url(ld.get("image")), *(meta.get(k) for k in IMAGE_KEYS))
+    if not image or image.lower().startswith("data:"):
+        return None
+    image = urljoin(url, image) if url else image
+    return image if image.lower().startswith(("http://", "https://")) else None
+
+
+def _keywords(doc, meta, ld) -> list[str]:
+    found: list[str] = []
     kws = ld.get("keywords")
     if isinstance(kws, str):
-        m.keywords += [k for k in re.split(r"[,;]", kws)]
+        found += re.split(r"[,;]", kws)
     elif isinstance(kws, list):
-        m.keywords += [k for k in kws if isinstance(k, str)]
-    for key in ("keywords", "news_keywords", "article:tag", "parsely-tags", "sailthru.tags"):
+        found += [k for k in kws if isinstance(k, str)]
+    for key in KEYWORD_KEYS:
         for value in meta.get(key, []):
-            m.keywords += value.split(",") if key != "article:tag" else [value]
-    m.keywords += [squash(a.text_content()) for a in doc.xpath('//a[@rel="tag"]')]
-    m.keywords = [squash(k) for k in m.keywords if squash(k)]
-    body_text = ld.get("articleBody")
-    m.article_body = body_text.strip() if isinstance(body_text, str) and body_text.strip() else None
+            found += [value] if key == "article:tag" else value.split(",")
+    found += [a.text_content() for a in doc.iter("a") if a.get("rel") == "tag"]
+    return [squash(k) for k in found if squash(k)]
+
+
+# ------------------------------------------------------------------------------- the whole
+def read_metadata(doc, url: str | None) -> Metadata:
+    meta = meta_values(doc)
+    objects = jsonld.jsonld_objects(doc)
+    ld = jsonld.article_object(objects)
+    m = Metadata()
+    _titles(m, doc, meta, ld)  # 1. title candidates
+    m.byline = _byline(doc, meta, ld)  # 2. byline
+    publisher = jsonld.names(ld.get("publisher")) if ld.get("publisher") else []
+    m.site_name = _first(publisher, meta.get("og:site_name"), meta.get("application-name"),
+                         jsonld.site_name(objects))  # 3. site name
+    m.published = _published(doc, meta, ld)  # 4. published date (ISO 8601)
+    _language(m, doc, meta, ld)  # 5. language and direction
+    m.excerpt = _first(jsonld.text(ld, "description"), *(meta.get(k) for k in EXCERPT_KEYS))  # 6.
+    m.lead_image = _lead_image(meta, ld, url)
+    m.keywords = _keywords(doc, meta, ld)  # 7. declared keywords (for tag suggestions)
+    body = ld.get("articleBody")
+    m.article_body = body.strip() if isinstance(body, str) and body.strip() else None
     return m

@@ -1,73 +1,90 @@
 """The reader pipeline: page HTML + URL -> Article. Pure: no I/O, no aiohttp.
 
 Phases, in order:
-  1. parse once, tolerating whatever arrives
-  2. read metadata from the untouched page (JSON-LD, OpenGraph, meta, <time>, bylines)
-  3. pick the headline and note the junk segments glued around it
-  4. prune page chrome (nav, share bars, related lists, hidden nodes) before scoring
-  5. find the main text with readability-lxml
-  6. remove spam glued into the text, and the headline repeated at its top
-  7. make URLs absolute, then sanitise (allow-list; no script, no handlers)
+  1. parse once, tolerating whatever arrives (empty, binary, huge, deep, mis-decoded)
+  2. read metadata from the untouched page (JSON-LD, meta tags, microdata, <time>, bylines)
+  3. choose the title, and find phrases injected around it and into the text
+  4. resolve lazy images and drop tracking pixels, then prune page chrome
+  5. find the main text: readability-lxml's pick, judged against the page's own article markup
+  6. repair it: injected spam, repeated headline, byline lines, duplicate captions, boilerplate
+  7. make URLs absolute (honouring <base href>), then sanitise (allow-list)
   8. derive the plain text from the sanitised HTML, so highlights point into what is shown
 """
 from __future__ import annotations
 
 import logging
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-from lxml.etree import ParserError
-from readability import Document
-from readability.readability import Unparseable
 
-from ..errors import NoContent
+from ..errors import ExtractionError, NoContent, QuietPageError
 from .article import Article, count_words, reading_minutes
-from .metadata import read_metadata, squash
+from .candidates import choose
+from .dom import squash
+from .images import resolve_images
+from .metadata import read_metadata
 from .parse import parse_document, parse_fragment
 from .prune import prune
+from .repair import repair
 from .sanitize import sanitize
 from .spam import strip_injected
 from .text import block_text
-from .titles import clean_title
+from .titles import choose_title
 
 log = logging.getLogger(__name__)
 MAX_EXCERPT_CHARS = 300
+MIN_EXCERPT_CHARS = 80  # a first paragraph shorter than this is a dateline, not an excerpt
 
 
 def extract(html: str, url: str | None = None) -> Article:
+    """The article in a page. Raises ExtractionError (NoContent when there is nothing to read),
+    with a message for people, whatever the page: never a library's traceback."""
     if not isinstance(html, str):
         raise TypeError("html must be a str")
+    try:
+        return _extract(html, url)
+    except QuietPageError:
+        raise
+    except Exception as exc:  # a page no rule foresaw: say so, keep the details in the log
+        log.exception("reader failed on %s", url)
+        raise ExtractionError(f"The reader could not read this page ({type(exc).__name__}).") from exc
+
+
+def _extract(html: str, url: str | None) -> Article:
     # 1. parse
     doc = parse_document(html)
+    page_url = _usable(url)
+    base = _base_url(doc, page_url)
     # 2. metadata, before anything is removed
-    meta = read_metadata(doc, url)
-    # 3. headline
-    headings = [squash(h.text_content()) for h in doc.iter("h1")]
-    title = clean_title(meta.titles, meta.site_name, url, headings)
-    # 4. prune chrome
+    meta = read_metadata(doc, base)
+    # 3. title, and the phrases a spam site glues around it and into the text
+    body = doc.find(".//body")
+    headings = [squash(h.text_content()) for h in doc.iter("h1", "h2")]
+    title = choose_title(meta, headings, page_url, " ".join((body if body is not None else doc).itertext()))
+    # 4. images, then chrome
+    resolve_images(doc)
     prune(doc)
     # 5. main text
-    content = _main_content(doc, url)
-    # 6. spam and a repeated headline
+    choice = choose(doc, base, title.title)
+    content = choice.element
+    # 6. repairs
     strip_injected(content, title.junk)
-    _drop_repeated_headline(content, title.title, headings)
-    # 7. absolute URLs, then sanitise
-    if url:
-        try:
-            content.make_links_absolute(url, resolve_base_href=False, handle_failures="discard")
-        except ValueError:
-            pass
-    content_html = sanitize(lxml.html.tostring(content, encoding="unicode", method="html"))
-    # 8. plain text of what is shown
-    text = block_text(parse_fragment(content_html))
+    repair(content, title.title, meta.byline)
+    # 7-8. absolute URLs, sanitised HTML, and its text
+    content_html, text = _render(content, base)
+    readerable = choice.readerable
+    if not text and body is not None:  # nothing article-like: best effort, the page's own text
+        content_html, text = _render(body, base)
+        readerable = False
     if not text:
         raise NoContent("No readable text was found on this page.")
     words = count_words(text)
-    excerpt = meta.excerpt or _first_sentence_block(text)
+    excerpt = meta.excerpt or _first_paragraph(text)
     return Article(
         url=url,
-        title=title.title or _first_line(text),
+        title=title.title or text.split("\n", 1)[0][:200],
         byline=meta.byline,
-        site_name=meta.site_name,
+        site_name=meta.site_name or title.site_name,
         published=meta.published,
         lang=meta.lang,
         excerpt=excerpt[:MAX_EXCERPT_CHARS] if excerpt else None,
@@ -78,35 +95,44 @@ def extract(html: str, url: str | None = None) -> Article:
         reading_minutes=reading_minutes(words),
         direction=meta.direction,
         keywords=tuple(meta.keywords),
+        readerable=readerable,
     )
 
 
-def _main_content(doc, url: str | None):
-    """readability-lxml's choice of the main content, as an lxml element."""
+def _render(content, base: str | None) -> tuple[str, str]:
+    """7. absolute URLs, then the allow-list sanitiser; 8. the plain text of what is shown."""
+    if base:
+        try:
+            content.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+        except ValueError:
+            pass
+    content_html = sanitize(lxml.html.tostring(content, encoding="unicode", method="html"))
+    return content_html, block_text(parse_fragment(content_html))
+
+
+def _usable(url: str | None) -> str | None:
+    """The page URL if links can be resolved against it (a malformed one is ignored, not fatal)."""
+    if not url:
+        return None
     try:
-        summary = Document(doc, url=url).summary(html_partial=True)
-    except (Unparseable, ParserError, ValueError) as exc:
-        log.info("readability failed (%s); falling back to the body", exc)
-        body = doc.find(".//body")
-        return body if body is not None else doc
-    return parse_fragment(summary)
+        urlsplit(url).hostname  # raises on a malformed host ("http://[::1")
+    except ValueError:
+        return None
+    return url
 
 
-def _drop_repeated_headline(content, title: str, headings: list[str]) -> None:
-    """The reader shows the title itself: drop a leading heading that repeats it."""
-    for el in content.iter("h1", "h2"):
-        text = squash(el.text_content())
-        if text and (text == title or text in headings and title in text):
-            el.drop_tree()
-        break
+def _base_url(doc, url: str | None) -> str | None:
+    """Where relative links point: the page URL, or the page's <base href> resolved against it."""
+    base = doc.find(".//base[@href]")
+    href = (base.get("href") or "").strip() if base is not None else ""
+    if not href:
+        return url
+    try:
+        joined = urljoin(url or "", href)
+    except ValueError:
+        return url
+    return joined if joined.lower().startswith(("http://", "https://")) else url
 
 
-def _first_line(text: str) -> str:
-    return text.split("\n", 1)[0][:200]
-
-
-def _first_sentence_block(text: str) -> str | None:
-    for line in text.split("\n"):
-        if len(line) >= 80:
-            return line
-    return None
+def _first_paragraph(text: str) -> str | None:
+    return next((line for line in text.split("\n") if len(line) >= MIN_EXCERPT_CHARS), None)

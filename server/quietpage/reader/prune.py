@@ -1,83 +1,140 @@
 """Pre-pruning: remove obvious page chrome before readability scores the page.
 
 Readability scores text density; menus, share bars and "related" lists are dense with short links
-and sometimes win. We remove, before scoring, what no article ever is: hidden nodes, navigation,
-forms, and blocks whose class/id names them as chrome. A block that holds most of the page's text
-is never removed on its name alone (wrappers like <div class="page has-sidebar">).
+and sometimes win. Before scoring we remove what no article ever is:
+  1. elements that never hold article text (scripts, forms' controls and their labels,
+     navigation, embeds);
+  2. what the reader cannot see (hidden, aria-hidden, display:none, class="hidden", pushed
+     off-screen), and modal dialogs;
+  3. landmarks that are chrome by role (navigation, banner, search...) and page-level
+     <header>/<footer>/<aside> (a <header> holding the headline is the article's own);
+  4. blocks whose class/id names them as chrome (share bars, cookie and consent banners,
+     newsletters, ads, "related" / "recommended" / "most read" lists, comments);
+  5. small forms (search boxes, sign-ups): some sites wrap the whole page in one <form>;
+  6. link lists under a heading that names them as more-to-read ("Related", "Most read"...).
+A block that holds a large share of the page's text is never removed on its name alone
+(wrappers like <div class="page has-sidebar">).
 """
 from __future__ import annotations
 
 import re
 
-# Elements that are never article text.
-# (Not <form>: some sites wrap the whole page in one.)
-DROP_TAGS = frozenset(
-    "script style noscript template link meta button input select textarea dialog canvas "
-    "nav object embed applet".split()
+from .dom import link_density
+
+NEVER_CONTENT_TAGS = frozenset(
+    "script style noscript template link meta button input select textarea option dialog canvas "
+    "nav object embed applet frame frameset iframe".split()
 )
-# Elements that are page chrome when they are not inside the article itself.
+FORM_CONTROLS = frozenset({"input", "select", "textarea", "button"})
 CHROME_TAGS = frozenset({"header", "footer", "aside"})
 CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "dialog",
                           "alertdialog", "search", "menu", "menubar", "toolbar"})
-# class/id words that name chrome. Matched against whole words of the class/id (split on
-# -, _, spaces and camelCase), so "ad" matches "ad-slot" but not "header" or "read".
+# class/id words that name chrome, matched against whole words of the class/id (split on
+# -, _, spaces and camelCase): "ad" matches "ad-slot" but not "header" or "read".
 CHROME_WORDS = frozenset(
-    """share sharing social cookie cookies consent gdpr newsletter related recommend recommended
-    recommendation recommendations ranking trending breadcrumb breadcrumbs advert advertisement
-    advertising ad ads adslot adunit sponsored outbrain taboola disqus
+    """share sharing sharebar social socials cookie cookies consent gdpr newsletter newsletters
+    subscribe subscription signup related recommend recommended recommendation recommendations
+    ranking trending breadcrumb breadcrumbs advert advertisement advertising ad ads adslot adunit
+    sponsored sponsor outbrain taboola disqus comments promo toolbar
     """.split()
 )
-# Phrases that only make sense together: "most read", "read more", "you may also like"...
-CHROME_PHRASES = ("most-read", "mostread", "also-like", "more-stories", "up-next")
+# Words that only mean chrome together: "most read", "you may also like", "more stories"...
+CHROME_PHRASES = ("most-read", "mostread", "most_read", "also-like", "more-stories", "up-next",
+                  "more-from", "popular-posts", "post-navigation")
+# Headings that introduce a list of other articles, not part of this one.
+MORE_TO_READ = re.compile(
+    r"^\W*(related|recommended|most (read|popular|viewed|shared)|more (from|on|in|stories|news)|"
+    r"more\b.{0,25}\b(stories|news|articles|reads|coverage)|"
+    r"(you|we think you) (may|might) (also )?(like|enjoy)|also read|read (more|next)|"
+    r"popular|trending|top stories|latest( news)?|editor'?s picks|don'?t miss|"
+    r"lea tambi[eé]n|leia (tamb[eé]m|mais)|lesen sie auch|mehr zum thema|[àa] lire aussi|"
+    r"leggi anche|weitere artikel)\b", re.I)
 KEEP_SHARE = 0.2  # a named-chrome block holding more than this share of the page text stays
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+MAX_FORM_SHARE = 0.2  # a form holding more than this share of the text wraps the page: keep it
+LINK_LIST_DENSITY = 0.5  # a "more to read" block is mostly links
 CONTENT_TAGS = frozenset({"article", "main", "body", "html"})
+# hidden, or pushed off-screen (SEO link farms: "position:absolute; left:-9999px")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|"
+                           r"(?:left|top|text-indent)\s*:\s*-\d{4,}(?:\.\d+)?px", re.I)
+# class names that hide an element outright (not "visually-hidden": text for screen readers)
+HIDDEN_CLASSES = frozenset({"hidden", "hide", "is-hidden", "d-none"})
+_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 
 
-def _words(el) -> tuple[set[str], str]:
-    raw = f"{el.get('class', '')} {el.get('id', '')}"
-    return {w.lower() for w in _SPLIT.split(raw) if w}, raw.lower()
-
-
-def is_named_chrome(el) -> bool:
-    words, raw = _words(el)
-    return bool(words & CHROME_WORDS) or any(p in raw for p in CHROME_PHRASES)
+def names_chrome(raw: str) -> bool:
+    """Whether a class/id string names chrome (see CHROME_WORDS)."""
+    if len(raw) < 3:
+        return False
+    if not CHROME_WORDS.isdisjoint(w.lower() for w in _SPLIT.split(raw)):
+        return True
+    lowered = raw.lower()
+    return any(p in lowered for p in CHROME_PHRASES)
 
 
 def is_hidden(el) -> bool:
-    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+    if el.get("hidden") is not None:
+        return True
+    if (el.get("aria-hidden") or "").lower() == "true" and "fallback-image" not in (el.get("class") or ""):
+        return True
+    if not HIDDEN_CLASSES.isdisjoint((el.get("class") or "").split()):
         return True
     style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def _inside_article(el) -> bool:
-    return any(a.tag in ("article", "main") for a in el.iterancestors())
+def _is_page_chrome_landmark(el) -> bool:
+    if el.tag == "header":
+        return el.find(".//h1") is None and not any(a.tag in ("article", "main") for a in el.iterancestors())
+    return True  # footer, aside
 
 
-def _drop(el) -> None:
-    if el.getparent() is not None:
-        el.drop_tree()
+def _is_more_to_read(heading) -> bool:
+    """A heading like "Related stories" over a list of links: the block is a list of others."""
+    if not MORE_TO_READ.match(heading.text_content().strip()[:60]):
+        return False
+    block = heading.getparent()
+    return block is not None and block.tag not in CONTENT_TAGS and link_density(block) > LINK_LIST_DENSITY
+
+
+def _labels_a_control(label) -> bool:
+    """A form control's label ("Font Size" beside its <select>): chrome once the control is gone."""
+    if label.get("for"):
+        return True
+    parent = label.getparent()
+    return any(el.tag in FORM_CONTROLS for el in (*label.iter(), *(parent if parent is not None else ())))
+
+
+def _doomed(el, total: int, named: dict) -> bool:
+    tag, attrib = el.tag, el.attrib
+    if tag in NEVER_CONTENT_TAGS or (tag == "label" and _labels_a_control(el)):
+        return True
+    if attrib and (is_hidden(el) or (attrib.get("role") or "").lower() in CHROME_ROLES
+                   or (attrib.get("aria-modal") == "true" and attrib.get("role") == "dialog")):
+        return True
+    if tag in CHROME_TAGS:
+        return _is_page_chrome_landmark(el)
+    if tag == "form":
+        return len(el.text_content()) < MAX_FORM_SHARE * total
+    if tag in CONTENT_TAGS or ("class" not in attrib and "id" not in attrib):
+        return False
+    raw = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+    if raw not in named:  # pages repeat the same classes: judge each string once
+        named[raw] = names_chrome(raw)
+    return named[raw] and len(el.text_content()) < KEEP_SHARE * total
 
 
 def prune(doc) -> int:
     """Remove chrome from the lxml document in place; return how many nodes were removed."""
     body = doc.find(".//body")
     root = body if body is not None else doc
-    total_text = max(len(root.text_content()), 1)
-    doomed = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el is root:
-            continue
-        tag = el.tag
-        if tag in DROP_TAGS or is_hidden(el) or (el.get("role") or "").lower() in CHROME_ROLES:
-            doomed.append(el)
-        elif tag in CHROME_TAGS and not (tag == "header" and (_inside_article(el) or el.find(".//h1") is not None)):
-            doomed.append(el)
-        elif tag not in CONTENT_TAGS and is_named_chrome(el):
-            if len(el.text_content()) < KEEP_SHARE * total_text:
-                doomed.append(el)
+    total = max(len(root.text_content()), 1)
+    named: dict[str, bool] = {}
+    doomed = [el for el in root.iter() if isinstance(el.tag, str) and el is not root and _doomed(el, total, named)]
     for el in doomed:  # an ancestor may be gone already; dropping inside a detached tree is harmless
-        _drop(el)
-    return len(doomed)
+        if el.getparent() is not None:
+            el.drop_tree()
+    more = [h.getparent() for h in root.iter("h2", "h3", "h4", "h5", "h6") if _is_more_to_read(h)]
+    for block in more:
+        if block.getparent() is not None:
+            block.drop_tree()
+    return len(doomed) + len(more)

@@ -14,10 +14,17 @@ ALLOWED_TAGS = frozenset(
     "em figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q rp rt ruby s samp "
     "small span strong sub summary sup table tbody td tfoot th thead time tr u ul var wbr".split()
 )
+# MathML a browser renders natively (formulas are text a reader needs); <maction> is unwrapped
+# (it links); annotations are dropped with their content (never shown; annotation-xml can
+# carry HTML).
+MATHML_TAGS = frozenset(
+    "math mrow mi mo mn ms mtext mspace msup msub msubsup mfrac msqrt mroot munder mover "
+    "munderover mtable mtr mtd mstyle mpadded mphantom menclose semantics".split()
+)
 # Elements whose *content* is dropped with them (everything else unknown keeps its text).
 DROP_WITH_CONTENT = frozenset(
-    "script style template noscript iframe object embed applet frame frameset svg math "
-    "select textarea button input form head title meta link base".split()
+    "script style template noscript iframe object embed applet frame frameset svg "
+    "select textarea button input head title meta link base annotation annotation-xml".split()
 )
 ALLOWED_ATTRIBUTES = {
     "*": {"title", "lang", "dir"},
@@ -36,6 +43,11 @@ ALLOWED_ATTRIBUTES = {
     "ins": {"cite", "datetime"},
     "abbr": {"title"},
     "bdo": {"dir"},
+    "math": {"display"},
+    "mo": {"stretchy", "fence", "separator"},
+    "mfrac": {"linethickness"},
+    "mtd": {"columnspan", "rowspan"},
+    "mstyle": {"displaystyle", "scriptlevel"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "data"})
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
@@ -60,7 +72,7 @@ def sanitize(html: str) -> str:
     """Sanitised HTML: allow-listed tags and attributes, safe absolute URLs only."""
     return nh3.clean(
         html,
-        tags=set(ALLOWED_TAGS),
+        tags=set(ALLOWED_TAGS | MATHML_TAGS),
         clean_content_tags=set(DROP_WITH_CONTENT),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
         attribute_filter=_filter_attribute,

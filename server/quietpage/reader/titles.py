@@ -1,10 +1,17 @@
-"""The headline, without the site name and SEO segments glued around it.
+"""The title: the headline the publisher declared, else the page's <title> without the site name
+and SEO segments glued around it.
 
-Titles arrive as "Spam Phrase|The Headline -Site Name" or "The Headline | Section | Site". We split
-on separators, drop segments that name the site (og:site_name, the domain), and keep the segment
-that the page's own headings agree with, else the most substantial one. The dropped segments are
-returned too: a phrase that a site glues around its titles is the first suspect when the same
-phrase turns up glued into the body text (see spam.py).
+1. A title the publisher declared for the article - JSON-LD headline/name, Dublin Core,
+   OpenGraph, Twitter, Parse.ly - is the headline the site chose to show, and is used as written
+   (as Firefox's Reader View does).
+2. Otherwise the <title> element, which templates decorate: "Spam Phrase|The Headline -Site".
+   We split it on separators and keep the segment that the page's own <h1>/<h2> repeats; failing
+   that, we drop the last (else the first) segment the way Readability.js does, and keep the
+   whole title when what is left is too short to be a headline.
+
+A segment of the <title> or headline that the page also glues into its words ("will be Poinbank
+Exchangeused to build") is injected spam (spam.py): it is dropped from whichever title we use,
+and returned as `junk` so that the pipeline cuts it out of the article too.
 """
 from __future__ import annotations
 
@@ -12,78 +19,161 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-# " | ", "|", " - ", " – ", " — ", " · ", " :: ", " » ", " / ": a separator between title segments.
-# A bare hyphen only separates when a space stands on at least one side ("Iran-Russia" stays).
-_SEPARATOR = re.compile(r"\s*[|·•»«]\s*|\s+[-–—]\s*|\s*[–—]\s+|(?<=\S)-\s+|\s+::\s+|\s+/\s+")
+from .spam import injected_phrases
+
+# Separators between title segments: "|", "·", "»" with or without spaces; a dash with a space
+# on at least one side ("Iran-Russia" stays whole); " / ", " \\ ", " > ", " :: ".
+_SEPARATOR = re.compile(r"\s*[|·•»«]\s*|\s+[-–—]+\s*|(?<=\S)[-–—]+\s+|\s+(?:::|/|\\|>)\s+")
+# Readability.js's stricter rule for a separator: one of these between spaces.
+_SPACED_SEPARATOR = re.compile(r" [|\-–—\\/>»] ")
+_HIERARCHICAL = re.compile(r" [\\/>»] ")
 _NON_ALNUM = re.compile(r"[\W_]+")
-MIN_HEADLINE_WORDS = 3  # a segment shorter than this is a section or site name, not a headline
+_TOKEN = re.compile(r"\w+")
+MIN_HEADLINE_WORDS = 3  # fewer words than this left after cutting: cut the other end instead
+MIN_HEADLINE_CHARS = 8  # ...or this many characters (CJK headlines have no spaces)
+MAX_SHORT_TITLE_WORDS = 4  # a cut title this short is likelier a section name: keep the whole
+SIMILAR = 0.75  # JSON-LD name vs headline: share of words a title must share to "match"
 
 
 @dataclass(frozen=True)
 class TitleResult:
     title: str
-    junk: tuple[str, ...]  # dropped segments other than the site name
+    junk: tuple[str, ...]  # phrases injected around the headline and glued into the text
+    site_name: str | None = None  # the <title> segment that spells the page's domain, as written
 
 
 def _key(text: str) -> str:
     return _NON_ALNUM.sub("", text.lower())
 
 
-def _domain_keys(url: str | None) -> set[str]:
-    if not url:
-        return set()
-    host = (urlsplit(url).hostname or "").lower()
-    labels = [p for p in host.split(".") if p not in ("www", "m", "amp")]
-    keys = {_key(label) for label in labels[:-1]} if len(labels) > 1 else set()
-    keys.add(_key(host))
-    return {k for k in keys if len(k) >= 3}
-
-
-def _is_site_name(segment: str, site_keys: set[str]) -> bool:
-    k = _key(segment)
-    return bool(k) and any(k == s or (len(s) >= 5 and (k.startswith(s) or s.startswith(k))) for s in site_keys)
+def _words(text: str) -> int:
+    return len(text.split())
 
 
 def split_segments(title: str) -> list[str]:
     return [s.strip() for s in _SEPARATOR.split(title) if s and s.strip()]
 
 
-def clean_title(candidates: list[str], site_name: str | None, url: str | None,
-                headings: list[str]) -> TitleResult:
-    """Pick and clean the title. `candidates` are most-trusted first; `headings` are the page's
-    <h1>s (then <h2>s), used to confirm which segment is the headline."""
-    if not candidates:
-        return TitleResult("", ())
-    site_keys = _domain_keys(url)
-    if site_name:
-        site_keys.add(_key(site_name))
-    heading_keys = [_key(part) for h in headings if h for part in [h, *split_segments(h)]]
+def site_keys(site_name: str | None, url: str | None) -> set[str]:
+    """Normalised names the site goes by: its declared name, its domain's labels."""
+    keys = {_key(site_name)} if site_name else set()
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    labels = [p for p in host.split(".") if p not in ("www", "m", "amp")]
+    keys |= {_key(label) for label in labels[:-1]}
+    keys.add(_key(host))
+    return {k for k in keys if len(k) >= 3}
 
-    best_title, best_junk, best_rank = None, (), None
-    for order, raw in enumerate(candidates):
-        segments = split_segments(raw)
-        if len(segments) <= 1:
-            title, junk = raw.strip(), ()
-        else:
-            keep = [s for s in segments if not _is_site_name(s, site_keys)] or segments
-            confirmed = [s for s in keep if _key(s) and any(_key(s) == h for h in heading_keys)]
-            pool = confirmed or keep
-            title = max(pool, key=lambda s: (len(s.split()) >= MIN_HEADLINE_WORDS, len(s)))
-            if len(title.split()) < MIN_HEADLINE_WORDS and len(keep) > 1:
-                title = " - ".join(keep)  # nothing headline-like: better the whole than a stub
-            junk = tuple(s for s in keep if s != title and s not in title)
-        # Prefer a candidate a heading confirms; then trust order.
-        confirmed_by_heading = any(_key(title) == h for h in heading_keys)
-        rank = (not confirmed_by_heading, order)
-        if best_rank is None or rank < best_rank:
-            best_title, best_junk, best_rank = title, junk, rank
-        if confirmed_by_heading:
-            break
-    # Junk seen in any candidate (e.g. the <title>'s SEO prefix) is still junk.
-    junk = set(best_junk)
-    for raw in candidates:
-        for s in split_segments(raw):
-            if s != best_title and s not in best_title and not _is_site_name(s, site_keys) \
-                    and best_title not in s:
-                junk.add(s)
-    return TitleResult(best_title or candidates[0], tuple(sorted(junk)))
+
+def _is_site(segment: str, sites: set[str]) -> bool:
+    k = _key(segment)
+    return bool(k) and any(k == s or (len(s) >= 5 and (k.startswith(s) or s.startswith(k))) for s in sites)
+
+
+def _segment_spans(title: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SEPARATOR.finditer(title):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(title)))
+    return [(a, b) for a, b in spans if title[a:b].strip()]
+
+
+def _confirmed_by_heading(title: str, sites: set[str], headings: list[str]) -> str | None:
+    """The longest run of title segments that a heading on the page repeats, as written."""
+    heading_keys = {_key(part) for h in headings for part in (h, *split_segments(h))} - {""}
+    spans = [(a, b) for a, b in _segment_spans(title) if not _is_site(title[a:b], sites)]
+    best = None
+    for i in range(len(spans)):
+        for j in range(i, len(spans)):
+            run = title[spans[i][0]:spans[j][1]].strip()
+            if _key(run) in heading_keys and _is_headline_like(run) and (best is None or len(run) > len(best)):
+                best = run
+    return best
+
+
+def _is_headline_like(text: str) -> bool:
+    return _words(text) >= 2 or len(text) >= MIN_HEADLINE_CHARS
+
+
+def _readability_cut(title: str, headings: list[str]) -> str:
+    """Readability.js's rule for a <title> no heading confirms."""
+    cut = title
+    hierarchical = bool(_HIERARCHICAL.search(title))
+    if _SPACED_SEPARATOR.search(title):
+        last = list(_SPACED_SEPARATOR.finditer(title))[-1]
+        cut = title[:last.start()]
+        if _words(cut) < MIN_HEADLINE_WORDS:
+            cut = title[_SPACED_SEPARATOR.search(title).end():]
+    elif ": " in title:
+        if not any(h == title for h in headings):
+            cut = title[title.rfind(":") + 1:]
+            if _words(cut) < MIN_HEADLINE_WORDS:
+                cut = title[title.find(":") + 1:]
+            elif _words(title[:title.find(":")]) > 5:
+                cut = title
+    cut = " ".join(cut.split())
+    stripped_words = _words(re.sub(r"[|\-–—\\/>»]+", "", title))
+    if _words(cut) <= MAX_SHORT_TITLE_WORDS and (not hierarchical or _words(cut) != stripped_words - 1):
+        return title
+    return cut
+
+
+def without_segments(text: str, phrases) -> str:
+    """`text` without the separator-delimited segments that are in `phrases` (at either end)."""
+    kept = [(a, b) for a, b in _segment_spans(text) if text[a:b].strip() not in phrases]
+    if not kept:
+        return text
+    return " ".join(text[kept[0][0]:kept[-1][1]].split())
+
+
+def clean_document_title(raw: str | None, sites: set[str], headings: list[str],
+                         injected=()) -> str:
+    """The headline inside a <title> (or the first heading when there is no <title>)."""
+    headings = [without_segments(h, injected) for h in headings]
+    raw = without_segments(" ".join((raw or "").split()), injected)
+    if not raw:
+        return headings[0] if headings else ""
+    if len(split_segments(raw)) > 1 and (confirmed := _confirmed_by_heading(raw, sites, headings)):
+        return confirmed
+    named = [s for s in split_segments(raw) if _is_site(s, sites)]
+    unnamed = without_segments(raw, named)
+    if named and unnamed != raw and _is_headline_like(unnamed):  # "Headline | Site": the site goes
+        return unnamed
+    return _readability_cut(raw, headings)
+
+
+def similarity(a: str, b: str) -> float:
+    """Readability.js's text similarity: how much of b's words a also has (1 = all)."""
+    ta, tb = _TOKEN.findall(a.lower()), _TOKEN.findall(b.lower())
+    if not ta or not tb:
+        return 0.0
+    unique = [t for t in tb if t not in ta]
+    return 1 - len(" ".join(unique)) / len(" ".join(tb))
+
+
+def choose_title(meta, headings: list[str], url: str | None, page_text: str) -> TitleResult:
+    """The article's title (see the module docstring); `meta` is a metadata.Metadata, `page_text`
+    the page's text (where injected phrases show themselves glued into words)."""
+    sites = site_keys(meta.site_name, url)
+    segments = [s for t in (meta.document_title or "", *headings) for s in split_segments(t)
+                if s != t and not _is_site(s, sites)]
+    injected = injected_phrases(segments, page_text)
+    fallback = clean_document_title(meta.document_title, sites, headings, injected)
+    name, headline = meta.ld_name, meta.ld_headline
+    if name and headline and name != headline:
+        headline_matches = similarity(headline, fallback) > SIMILAR
+        ld_title = headline if headline_matches and similarity(name, fallback) <= SIMILAR else name
+    else:
+        ld_title = name or headline
+    declared = ld_title or next(iter(meta.declared_titles), None)
+    title = without_segments(declared, injected) if declared else fallback
+    return TitleResult(title, injected, _site_segment(meta.document_title, title, url))
+
+
+def _site_segment(document_title: str | None, title: str, url: str | None) -> str | None:
+    """ "Headline - Prime Money Path" on primemoneypath.example: the site's name as it writes it."""
+    domain = site_keys(None, url)
+    segments = split_segments(document_title or "")
+    if len(segments) < 2:
+        return None
+    return next((s for s in segments if s != title and _is_site(s, domain)), None)

@@ -1,0 +1,103 @@
+"""Images as a reader needs them: real sources instead of lazy-loading placeholders, and no
+tracking pixels. Runs on the whole page before pruning (which drops <noscript>).
+
+- a lazy image keeps its real address in data-src / data-srcset / data-lazy-src..., in a
+  srcset, or in its <picture>'s <source>s; a missing or placeholder `src` (a data: URI,
+  "blank.gif", "lazy.png") is replaced by it;
+- a <noscript> fallback holding one image replaces the placeholder image just before it (as
+  Readability.js does), or stands in for it when it is the only image there;
+- an image the page sizes at 2x2 pixels or less is a tracking pixel, not a picture.
+"""
+from __future__ import annotations
+
+import re
+
+# Attributes lazy-loading scripts keep the real address in, most specific first.
+LAZY_SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url",
+                  "data-hi-res-src", "data-src-large", "data-src-medium", "data-image-src",
+                  "data-fallback-src", "data-low-res-src")
+LAZY_SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset", "srcset")
+PLACEHOLDER = re.compile(r"^data:|blank|placeholder|spacer|transparent|lazy|loading|pixel\.", re.I)
+_IMAGE_URL = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?#])|^https?://|^/", re.I)
+_SRCSET_ITEM = re.compile(r"\s*(\S+)(?:\s+(\d+(?:\.\d+)?)([wx]))?\s*(?:,|$)")
+MAX_PIXEL_SIZE = 2  # width and height at most this: a tracking pixel
+
+
+def best_from_srcset(srcset: str) -> str | None:
+    """The widest (or densest) candidate of a srcset."""
+    best, best_size = None, -1.0
+    for m in _SRCSET_ITEM.finditer(srcset or ""):
+        url, size = m[1], float(m[2] or 1)
+        if url and not url.startswith("data:") and size > best_size:
+            best, best_size = url, size
+    return best
+
+
+def _real_source(img) -> str | None:
+    for attr in LAZY_SRC_ATTRS:
+        value = (img.get(attr) or "").strip()
+        if value and _IMAGE_URL.search(value) and not value.startswith("data:"):
+            return value
+    picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
+    sources = [img, *(picture.iter("source") if picture is not None else ())]
+    for el in sources:  # the image's own srcset, then its <picture>'s <source>s
+        for attr in LAZY_SRCSET_ATTRS:
+            if found := best_from_srcset(el.get(attr) or ""):
+                return found
+    return None
+
+
+def _is_placeholder(src: str | None) -> bool:
+    return not src or not src.strip() or bool(PLACEHOLDER.search(src.strip()))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(str(value).strip().removesuffix("px"))
+    except (TypeError, ValueError):
+        return None
+
+
+def is_tracking_pixel(img) -> bool:
+    w, h = _int(img.get("width")), _int(img.get("height"))
+    return w is not None and h is not None and w <= MAX_PIXEL_SIZE and h <= MAX_PIXEL_SIZE
+
+
+def _single_image(el):
+    """The one image `el` is (or wraps, with no text of its own), else None."""
+    while el is not None:
+        if el.tag == "img":
+            return el
+        children = [c for c in el if isinstance(c.tag, str)]
+        if len(children) != 1 or (el.text_content() or "").strip():
+            return None
+        el = children[0]
+    return None
+
+
+def _unwrap_noscript(noscript) -> None:
+    fallback = _single_image(noscript)
+    if fallback is None:
+        return
+    previous = noscript.getprevious()
+    placeholder = _single_image(previous) if previous is not None else None
+    parent = noscript.getparent()
+    if placeholder is not None:
+        fallback.tail = placeholder.tail
+        placeholder.getparent().replace(placeholder, fallback)
+    elif parent is not None and not any(i is not fallback for i in parent.iter("img")):
+        fallback.tail = noscript.tail
+        parent.replace(noscript, fallback)
+
+
+def resolve_images(doc) -> None:
+    for noscript in list(doc.iter("noscript")):
+        _unwrap_noscript(noscript)
+    for img in list(doc.iter("img")):
+        if is_tracking_pixel(img):
+            img.drop_tree()
+            continue
+        src = img.get("src")
+        if _is_placeholder(src) or img.get("data-src"):
+            if real := _real_source(img):
+                img.set("src", real)

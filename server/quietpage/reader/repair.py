@@ -1,0 +1,132 @@
+"""Repairs to the chosen article: what readability keeps that belongs to the page, not the story.
+
+Each rule recognises one kind of leftover and removes only that:
+  1. the headline repeated at the top (the reader shows the title itself);
+  2. the byline and date lines (they are metadata, shown apart);
+  3. captions that repeat an earlier block word for word (galleries print each caption twice);
+  4. boilerplate addressed to the reader: "Read more", teaser links, calls to action, tag lines,
+     comment residue, share bars, page controls (boilerplate.py);
+  5. containers left empty by the above.
+"""
+from __future__ import annotations
+
+import re
+
+from .boilerplate import strip_boilerplate
+from .dom import class_and_id, drop as _drop, squash, text_of as _text
+from .titles import similarity
+
+BLOCKS = ("p", "div", "section", "figcaption", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+          "blockquote", "span", "time", "address", "header", "dd", "dt")
+TITLE_SIMILARITY = 0.75  # Readability.js's threshold for a heading that repeats the title
+BYLINE_CLASS = re.compile(r"byline|author|dateline|writtenby|p-author|timestamp|publish|posted|"
+                          r"(?:^|[\s_-])(?:date|time)(?:$|[\s_-])", re.I)
+_BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\b[:\s]*", re.I)
+MAX_META_LINE_WORDS = 14  # a byline / date line is short; longer is prose that mentions a date
+MAX_MARKED_LINE_WORDS = 20  # ...unless its class says byline: "By X | date - Updated date"
+MAX_META_LINE_CHARS = 300
+_PUNCTUATION = " |·•,;:-–—/"
+MAX_RESIDUE_CHARS = 12  # "By |", "Par :"
+DATE_WORDS = re.compile(r"\b(published|updated|posted|modified|last updated|am|pm|a\.m\.|p\.m\.|"
+                        r"gmt|utc|[ecmp][sd]t)\b", re.I)
+DATE_SHAPE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|"
+                        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+                        r"\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+LEAF_BLOCKS = ("p", "figcaption", "li", "blockquote", "h2", "h3", "h4", "div", "span")
+CAPTION_CLASS = re.compile(r"caption|credit|gallery|slide|carousel", re.I)
+MIN_DUPLICATE_CHARS = 30  # shorter repeats ("Photo", "Advertisement") are handled elsewhere
+_TOGGLE_TAIL = re.compile(r"\s*(?:\.\.\.|…)?\s*(?:more|less|read more)?\s*$")
+
+
+def drop_repeated_headline(root, title: str) -> None:
+    """1. The first h1/h2 when it repeats the title (Readability.js: 75% of its words are in the
+    title), and any other block whose whole text is the title (gallery overlays, sticky headers)."""
+    if not title:
+        return
+    for el in root.iter("h1", "h2"):
+        text = _text(el)
+        if text and similarity(title, text) > TITLE_SIMILARITY:
+            _drop(el)
+        break
+    key, limit = title.lower(), 2 * len(title) + 20
+    for el in list(root.iter(*BLOCKS)):
+        if el.getparent() is not None and len(el.text_content()) <= limit and _text(el).lower() == key:
+            _drop(el)
+
+
+def _is_date_line(text: str) -> bool:
+    return bool(DATE_SHAPE.search(text)) and (bool(DATE_WORDS.search(text)) or len(text.split()) <= 6)
+
+
+def drop_byline_lines(root, byline: str | None) -> None:
+    """2. Short blocks that are the byline or a date line: marked so by class/id, or whose text
+    is the known byline (with or without "By"); then what is left of one ("By |")."""
+    byline_key = _BY.sub("", squash(byline).lower())
+    for el, text in _short_blocks(root, MAX_MARKED_LINE_WORDS):
+        marked = BYLINE_CLASS.search(class_and_id(el))
+        if len(text.split()) > MAX_META_LINE_WORDS and not marked:
+            continue
+        lowered = text.lower()
+        if (byline_key and _BY.sub("", lowered) == byline_key) or \
+                (marked and (byline_key and byline_key in lowered or _is_date_line(text))):
+            _drop(el)
+    for el in reversed(list(root.iter(*BLOCKS))):  # inner blocks first: "By <a></a> |"
+        if el.getparent() is not None and len(el.text_content()) < MAX_RESIDUE_CHARS \
+                and el.text_content().strip() and not _BY.sub("", _text(el).lower()).strip(_PUNCTUATION):
+            _drop(el)
+
+
+def _short_blocks(root, max_words: int):
+    for el in list(root.iter(*BLOCKS)):
+        if el.getparent() is None or len(el.text_content()) > MAX_META_LINE_CHARS:
+            continue
+        text = _text(el)
+        if text and len(text.split()) <= max_words:
+            yield el, text
+
+
+def _is_caption(el) -> bool:
+    if el.tag == "figcaption":
+        return True
+    for node in (el, *el.iterancestors()):
+        if node.tag == "figure" or CAPTION_CLASS.search(class_and_id(node)):
+            return True
+    return False
+
+
+def _caption_key(text: str) -> str:
+    """A caption's text without the "... more" / "less" toggles galleries add to a short copy."""
+    return _TOGGLE_TAIL.sub("", text.lower())
+
+
+def drop_duplicate_captions(root) -> None:
+    """3. A caption (or gallery slide) whose text already appeared as a block earlier, whole or
+    cut short ("... more"): galleries print each caption two or three times."""
+    seen: list[str] = []
+    for el in list(root.iter(*LEAF_BLOCKS)):
+        if el.getparent() is None or any(isinstance(c.tag, str) and c.tag in LEAF_BLOCKS for c in el.iterdescendants()):
+            continue
+        key = _caption_key(_text(el))
+        if len(key) < MIN_DUPLICATE_CHARS:
+            continue
+        if _is_caption(el) and any(earlier.startswith(key) for earlier in seen):
+            _drop(el)
+        seen.append(key)
+
+
+def drop_empty_containers(root) -> None:
+    """5. Containers left with no text, no image, no formula."""
+    for el in reversed(list(root.iter("div", "section", "p", "span", "li", "ul", "ol", "figure",
+                                      "blockquote", "header"))):
+        if el is root or el.getparent() is None:
+            continue
+        if not el.text_content().strip() and el.find(".//img") is None and el.find(".//math") is None:
+            _drop(el)
+
+
+def repair(root, title: str, byline: str | None) -> None:
+    drop_repeated_headline(root, title)
+    drop_byline_lines(root, byline)
+    drop_duplicate_captions(root)
+    strip_boilerplate(root)
+    drop_empty_containers(root)

@@ -1,0 +1,214 @@
+"""One test per reader rule that a small page can show: metadata in order of trust, titles,
+images, pruning, repairs, and the safety of what comes out."""
+import pytest
+
+from quietpage.reader import extract
+from quietpage.reader.article import count_words
+
+from conftest import LOREM
+
+BODY = "".join(f"<p>{p}</p>" for p in LOREM)
+
+
+def page(head: str = "", body: str = BODY, title: str = "A quiet harbour story") -> str:
+    return (f"<!DOCTYPE html><html lang='en'><head><title>{title}</title>{head}</head>"
+            f"<body><article><h1>{title}</h1>{body}</article></body></html>")
+
+
+# ------------------------------------------------------------------------ metadata
+def test_json_ld_is_trusted_before_meta_tags():
+    head = ("<meta name='author' content='Meta Author'><meta property='og:site_name' content='OG Site'>"
+            "<meta property='article:published_time' content='2020-01-01T00:00:00Z'>"
+            '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+            ' "headline": "The harbour", "author": [{"@type": "Person", "name": "Ann Lee"},'
+            ' {"@type": "Person", "name": "Bo Chen"}], "datePublished": "2025-04-09T19:10:08+02:00",'
+            ' "publisher": {"@type": "Organization", "name": "Harbour Times"}}</script>')
+    article = extract(page(head), "https://example.com/a")
+    assert article.byline == "Ann Lee, Bo Chen"
+    assert article.published == "2025-04-09T19:10:08+02:00"
+    assert article.site_name == "Harbour Times"
+    assert article.title == "The harbour"
+
+
+def test_meta_tags_then_the_visible_byline():
+    assert extract(page("<meta name='author' content='Meta Author'>"), None).byline == "Meta Author"
+    body = "<p class='byline'>By Jane Smith</p>" + BODY
+    article = extract(page(body=body), "https://example.com/a")
+    assert article.byline == "By Jane Smith"
+    assert "Jane Smith" not in article.text  # shown apart, not twice
+
+
+def test_dates_become_iso_8601_from_time_elements_and_visible_dates():
+    body = "<time datetime='2024-03-05T08:00:00Z'>5 March</time>" + BODY
+    assert extract(page(body=body), None).published == "2024-03-05T08:00:00+00:00"
+    body = "<div class='post-date'>Posted March 5, 2024</div>" + BODY
+    assert extract(page(body=body), None).published == "2024-03-05"
+
+
+def test_language_excerpt_and_lead_image():
+    head = ("<meta property='og:image' content='/img/lead.jpg'>"
+            "<meta name='description' content='The harbour in the morning.'>")
+    article = extract(page(head), "https://example.com/news/a")
+    assert (article.lang, article.excerpt) == ("en", "The harbour in the morning.")
+    assert article.lead_image == "https://example.com/img/lead.jpg"
+
+
+def test_cjk_text_is_counted_by_characters():
+    assert count_words("港口的早晨很安静") == 4  # 8 characters, two per word
+    assert count_words("quiet harbour 港口") == 3
+
+
+# ------------------------------------------------------------------------ titles and spam
+def test_the_site_name_is_cut_from_the_document_title():
+    html = page(title="A quiet harbour story | Harbour Times").replace(
+        "<h1>A quiet harbour story | Harbour Times</h1>", "<h1>A quiet harbour story</h1>")
+    assert extract(html, "https://harbourtimes.example/a").title == "A quiet harbour story"
+
+
+def test_the_site_name_goes_even_when_no_heading_repeats_the_headline():
+    html = page(title="Catch doubles | Harbour Times").replace(
+        "<h1>Catch doubles | Harbour Times</h1>", "<h1>Harbour news</h1>")
+    article = extract(html, "https://www.harbourtimes.example/a")
+    assert (article.title, article.site_name) == ("Catch doubles", "Harbour Times")
+
+
+def test_a_phrase_glued_into_the_title_and_the_text_is_spam():
+    body = BODY.replace("and the fishing boats", "and Quick Coin Exchangethe fishing boats")
+    html = page(body=body, title="Quick Coin Exchange|A quiet harbour story").replace(
+        "<h1>Quick Coin Exchange|A quiet harbour story</h1>", "<h1>A quiet harbour story</h1>")
+    article = extract(html, "https://example.com/a")
+    assert article.title == "A quiet harbour story"
+    assert "and the fishing boats" in article.text and "Quick Coin" not in article.text
+
+
+# ------------------------------------------------------------------------ images
+def test_lazy_images_get_their_real_source_and_tracking_pixels_go():
+    body = ("<figure><img src='data:image/gif;base64,R0lGODlhAQABAAAAACw=' data-src='/photos/boats.jpg'>"
+            "<figcaption>Boats at dawn.</figcaption></figure>"
+            "<img srcset='/s.jpg 400w, /l.jpg 1200w'>"
+            "<img src='https://tracker.example/p.gif' width='1' height='1'>" + BODY)
+    article = extract(page(body=body), "https://example.com/a")
+    assert 'src="https://example.com/photos/boats.jpg"' in article.content_html
+    assert 'src="https://example.com/l.jpg"' in article.content_html
+    assert "tracker.example" not in article.content_html
+    assert "Boats at dawn." in article.text
+
+
+def test_noscript_fallback_replaces_the_placeholder():
+    body = ("<div><img class='lazy' src='/blank.gif'></div>"
+            "<noscript><img src='/photos/real.jpg' alt='Real'></noscript>" + BODY)
+    article = extract(page(body=body), "https://example.com/a")
+    assert "photos/real.jpg" in article.content_html and "blank.gif" not in article.content_html
+
+
+def test_a_base_element_decides_where_relative_links_point():
+    head = "<base href='https://cdn.example.org/site/'>"
+    body = BODY + "<p>See <a href='more.html'>the whole report</a> for the numbers behind this story.</p>"
+    article = extract(page(head, body), "https://example.com/a")
+    assert 'href="https://cdn.example.org/site/more.html"' in article.content_html
+
+
+# ------------------------------------------------------------------------ chrome and repairs
+@pytest.mark.parametrize("chrome", [
+    "<div class='share-bar'><a href='#'>Share on Facebook</a><a href='#'>Tweet</a></div>",
+    "<div id='cookie-consent'>We use cookies to improve your experience on our site.</div>",
+    "<div class='related-stories'><h3>Related</h3><a href='/1'>Another harbour tale</a></div>",
+    "<aside><h3>Most read</h3><ol><li><a href='/2'>Prices fall again</a></li></ol></aside>",
+    "<div style='display:none'>Hidden promotional text for crawlers only.</div>",
+    "<form><input name='q'><button>Search the site</button></form>",
+    "<p>READ MORE: <a href='/3'>Why the catch doubled this year</a></p>",
+    "<p><a href='/newsletter'>Sign up for our newsletter</a> to get the morning briefing.</p>",
+])
+def test_chrome_and_boilerplate_are_pruned(chrome):
+    html = page(body=BODY[:300] + chrome + BODY[300:])
+    article = extract(html, "https://example.com/a")
+    for fragment in ("Facebook", "cookies", "Another harbour", "Prices fall", "promotional",
+                     "Search the site", "catch doubled", "newsletter"):
+        assert fragment not in article.text
+    assert LOREM[-1] in article.text
+
+
+@pytest.mark.parametrize("kept", [
+    "<h2>What the economists found</h2>",
+    "<ul><li>Warmer currents brought the mackerel north.</li><li>Quotas let the crab recover.</li></ul>",
+    "<table><tr><th>Year</th><th>Catch</th></tr><tr><td>2023</td><td>40 t</td></tr></table>",
+    "<pre><code>catch = quota * 2</code></pre>",
+    "<blockquote>We have never seen a season like it, said the harbour master.</blockquote>",
+])
+def test_what_readers_need_is_kept(kept):
+    article = extract(page(body=BODY[:300] + kept + BODY[300:]), "https://example.com/a")
+    tag = kept[1:kept.index(">")].split()[0]
+    assert f"<{tag}" in article.content_html
+
+
+@pytest.mark.parametrize("chrome, fragment", [
+    ("<ul class='hidden'><li>Politics &amp; Government</li></ul>", "Politics"),
+    ("<div style='position:absolute; left:-9999px'>Premium themes download, free for everyone.</div>",
+     "Premium themes"),
+    ("<div class='player-settings'><label>Font Family</label><select><option>Serif</option></select>"
+     "</div>", "Font Family"),
+    ("<p><a href='https://example.com/news/why-the-catch-doubled-this-year'>Why the catch doubled this"
+     " year</a></p>", "catch doubled"),
+    ("<p><a href='https://cdn.example.com/photos/boats.jpg'>View this image ›</a></p>", "View this image"),
+    ("<p><a href='https://www.whatsapp.example/send'>Share this on WhatsApp</a></p>", "WhatsApp"),
+])
+def test_hidden_text_form_labels_teasers_and_image_links_go(chrome, fragment):
+    article = extract(page(body=BODY[:300] + chrome + BODY[300:]), "https://example.com/a")
+    assert fragment not in article.text and LOREM[-1] in article.text
+
+
+def test_a_link_to_a_product_or_help_page_is_not_a_teaser():
+    """A teaser's address spells its headline; "Try it now" leads to the thing the page is about."""
+    link = "<p><a href='https://addons.example/firefox/themes/'>Try it now</a></p>"
+    assert "Try it now" in extract(page(body=BODY[:300] + link + BODY[300:]), "https://example.com/a").text
+
+
+def test_short_lines_of_plain_text_are_kept():
+    """Dialogue in <div>s: readability-lxml drops any block under 25 characters."""
+    paragraphs = [f"<div><div><span>{p}</span></div></div>" for p in LOREM]
+    lines = [f"<div><div><span>{t}</span></div></div>" for t in ("Haoyu snorted.", "He stood.")]
+    article = extract(page(body="".join(paragraphs[:3] + lines + paragraphs[3:])), "https://example.com/a")
+    assert "Haoyu snorted." in article.text and "He stood." in article.text
+
+
+def test_footnotes_and_self_anchored_headings_are_the_articles_own():
+    heading = "<h2 id='1-the-toolchain-question'>1. The toolchain question</h2>"  # "tool" is no chrome
+    notes = ("<div class='footnotes'><p id='fn1'><sup><a href='#ref1'>1</a></sup>Harbour records of "
+             "1921, kept in the town hall.</p></div>")
+    article = extract(page(body=BODY[:300] + heading + BODY[300:] + notes), "https://example.com/a")
+    assert "The toolchain question" in article.text and "Harbour records of 1921" in article.text
+
+
+def test_a_short_section_with_the_classes_of_the_long_one_belongs_to_the_post():
+    def section(paragraphs):
+        return f"<section class='ef eg'><div class='n p'><div class='z ab'>{paragraphs}</div></div></section>"
+    long = "".join(f"<p>{p}, and again, {p.lower()}</p>" for p in LOREM * 12)
+    short = ("<p>The second part is short, but, as it happens, it is the end of the story.</p>"
+             "<p>Nothing more was said, that night, about the boats.</p>")
+    article = extract(page(body=section(long) + "<hr>" + section(short)), "https://example.com/a")
+    assert "the end of the story" in article.text
+
+
+def test_the_lead_of_a_post_split_into_blocks_is_kept():
+    """The lead in its own block, beside the blocks that won together (widened), or in its own
+    one-paragraph "article-text" piece that segment merging finds by its class."""
+    lead = ("<p>The lead says what the review found: the console is fast, quiet and expensive, and most"
+            " owners will not need it.</p>")
+    blocks = "".join(f"<div class='block'><div class='grid'><div class='cell'><div class='copy'>"
+                     f"{''.join(f'<p>{p}, part {i}.</p>' for p in LOREM)}</div></div></div></div>"
+                     for i in range(4))
+    body = (f"<div class='wrap'><div class='block lead'><div class='grid'><div class='cell'>{lead}</div></div>"
+            f"</div><div class='blocks'>{blocks}</div></div>")
+    assert "The lead says" in extract(page(body=body), "https://example.com/a").text
+    pieces = "".join(f"<div class='chapter'><div class='article-text'>"
+                     f"{''.join(f'<p>{p}, part {i}.</p>' for p in LOREM)}</div></div>" for i in range(2))
+    body = f"<div class='intro'><div class='article-text'>{lead}</div></div><div class='ad-slot'></div>{pieces}"
+    assert "The lead says" in extract(page(body=body), "https://example.com/a").text
+
+
+# ------------------------------------------------------------------------ safety
+def test_no_styles_that_hide_or_overlay_and_no_handlers():
+    body = ("<p style='position:fixed;top:0;left:0;width:100%;height:100%' onmouseover='x()'>"
+            "An overlay that tries to cover the page while pretending to be a paragraph.</p>" + BODY)
+    article = extract(page(body=body), "https://example.com/a")
+    assert "style=" not in article.content_html and "onmouseover" not in article.content_html
