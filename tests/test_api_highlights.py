@@ -113,3 +113,48 @@ async def test_resaving_a_changed_page_reanchors_highlights(client, article, see
     assert resaved["text"][moved["start"]:moved["end"]] == SENTENCE
     assert items[h["id"]]["status"] == "anchored"
     assert items[gone["id"]]["status"] == "orphan"
+
+
+async def test_a_changed_page_keeps_two_highlights_in_place_and_one_orphan(client, article, seed_html):
+    """The issue's acceptance test: three sentences highlighted; then the page is saved again with
+    a paragraph inserted at the top, a spelling fixed inside one highlighted sentence and the
+    paragraph of another removed."""
+    kept = SENTENCE
+    fixed_before = ("Soon after their visit, Russian President Vladimir Putin traveled to Tehran in his first "
+                    "international trip since launching the Ukraine invasion, to meet with Iranian and Turkish leaders.")
+    fixed_after = fixed_before.replace("traveled", "travelled")
+    removed = ("The U.S. and the European Union have previously sanctioned the Iranian drone industry and alleged "
+               "procurement networks working to supply it with equipment.")
+    ids = [(await add(client, article["id"], {"selectors": [{"type": "TextQuoteSelector", "exact": s}]}))["id"]
+           for s in (kept, fixed_before, removed)]
+
+    changed = seed_html.replace("<p>Iran has been sending material", "<p>Editor's note: this story was updated on "
+                                "Saturday with new details from the White House briefing.</p><p>Iran has been sending material")
+    changed = changed.replace("Vladimir Putin traveled to Tehran", "Vladimir Putin travelled to Tehran")
+    changed = changed.replace(f"<p>{removed}</p>", "")
+    assert changed.count("Editor's note") == 1 and "travelled" in changed and removed not in changed
+    resaved = await save(client, SEED_URL, changed, expect=200)
+    assert resaved["id"] == article["id"]
+    assert resaved["highlights"] == {"anchored": 2, "orphaned": 1}
+
+    text = resaved["text"]
+    items = {x["id"]: x for x in (await (await client.get(f"/api/articles/{article['id']}/highlights")).json())["items"]}
+    for highlight_id, sentence in zip(ids[:2], (kept, fixed_after)):
+        h = items[highlight_id]
+        quote = next(s for s in h["selectors"] if s["type"] == "TextQuoteSelector")
+        position = next(s for s in h["selectors"] if s["type"] == "TextPositionSelector")
+        assert h["status"] == "anchored"
+        assert (position["start"], position["end"]) == (text.index(sentence), text.index(sentence) + len(sentence))
+        assert position["start"] > article["text"].index(kept if sentence == kept else fixed_before)  # it moved
+        assert quote["exact"] == sentence and text[:position["start"]].endswith(quote["prefix"])
+    orphan = items[ids[2]]
+    assert orphan["status"] == "orphan"
+    assert next(s for s in orphan["selectors"] if s["type"] == "TextQuoteSelector")["exact"] == removed  # kept, quote and all
+    assert (await (await client.get(f"/api/articles/{article['id']}")).json())["highlight_count"] == 3
+
+    # the orphan is kept, not deleted: when its paragraph comes back, so does the highlight
+    again = await save(client, SEED_URL, seed_html, expect=200)
+    assert again["highlights"] == {"anchored": 3, "orphaned": 0}
+    items = {x["id"]: x for x in (await (await client.get(f"/api/articles/{article['id']}/highlights")).json())["items"]}
+    position = next(s for s in items[ids[2]]["selectors"] if s["type"] == "TextPositionSelector")
+    assert items[ids[2]]["status"] == "anchored" and again["text"][position["start"]:position["end"]] == removed
