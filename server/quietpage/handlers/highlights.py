@@ -1,25 +1,26 @@
-"""/api/articles/{id}/highlights and /api/highlights/{id}."""
+"""/api/articles/{id}/highlights, /api/highlights?url= and /api/highlights/{id}."""
 from __future__ import annotations
 
 from aiohttp import web
 
-from .. import anchoring
+from .. import anchoring, limits
 from .. import validate as v
 from ..context import ctx
 from ..errors import Invalid
 from ..library import COLORS
+from ..urls import BadURL, check_url
 from .common import highlight_json, json_response, read_json
 
 SELECTOR_TYPES = (anchoring.QUOTE, anchoring.POSITION)
 MAX_SELECTORS = 8
 
 
-def check_selectors(value, max_quote: int) -> list[dict]:
+def check_selectors(value, max_quote: int, max_selectors: int = MAX_SELECTORS) -> list[dict]:
     if not isinstance(value, list) or not value:
         raise Invalid("The field 'selectors' must be a non-empty array of W3C selectors "
                       "(a TextQuoteSelector with 'exact' is enough).")
-    if len(value) > MAX_SELECTORS:
-        raise Invalid(f"Too many selectors (at most {MAX_SELECTORS}).", code="too_many")
+    if len(value) > max_selectors:
+        raise Invalid(f"Too many selectors (at most {max_selectors}).", code="too_many")
     out = []
     for s in value:
         if not isinstance(s, dict) or s.get("type") not in SELECTOR_TYPES:
@@ -62,10 +63,10 @@ async def add_highlight(request: web.Request) -> web.Response:
     c = ctx(request)
     body = await read_json(request, c.settings.max_body_bytes)
     v.only(body, {"selectors", "color", "note"})
-    selectors = check_selectors(v.required(body, "selectors"), c.settings.max_quote_chars)
+    selectors = check_selectors(v.required(body, "selectors"), c.settings.max_quote_chars, c.settings.max_selectors)
     extra = _color_and_note(body, c.settings.max_note_chars, defaults=True)
-    record = await c.db(c.library.add_highlight, request.match_info["id"], selectors,
-                        extra["color"], extra["note"])
+    record = await c.db(limits.add_highlight_within, c.library, request.match_info["id"], selectors,
+                        extra["color"], extra["note"], c.settings.max_highlights_per_article)
     return json_response(highlight_json(record), status=201)
 
 
@@ -73,6 +74,22 @@ async def list_highlights(request: web.Request) -> web.Response:
     c = ctx(request)
     items = await c.db(c.library.highlights, request.match_info["id"])
     return json_response({"items": [highlight_json(h) for h in items]})
+
+
+async def highlights_for_url(request: web.Request) -> web.Response:
+    """GET /api/highlights?url=<page url> -> {article_id, items}: what the extension paints on
+    the live page. article_id is null (and items empty) when that page was never saved."""
+    c = ctx(request)
+    url = request.query.get("url", "")
+    if len(url) > c.settings.max_url_chars:
+        raise Invalid(f"The parameter 'url' is too long (at most {c.settings.max_url_chars} characters).",
+                      code="too_long")
+    try:
+        url = check_url(url)
+    except BadURL as exc:
+        raise Invalid(f"The parameter 'url' is not usable: {exc}.", code="invalid_url") from None
+    article_id, items = await c.db(c.library.highlights_for_url, url)
+    return json_response({"article_id": article_id, "items": [highlight_json(h) for h in items]})
 
 
 async def patch_highlight(request: web.Request) -> web.Response:

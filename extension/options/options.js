@@ -1,0 +1,90 @@
+/* QuietPage extension - options: the server address and the token, in storage.local under
+ * `serverUrl` and `token`. "Pair" asks the worker (the only one that talks to the server) to
+ * trade a `quietpage pair` code for the token and keep it; "Test connection" asks it to try the
+ * values in the form before or after saving them.
+ */
+/* global QuietPage */
+"use strict";
+
+const ext = globalThis.browser || globalThis.chrome;
+const S = QuietPage.settings;
+const $ = (id) => document.getElementById(id);
+
+function show(tone, message, hint = "", code = "") {
+  $("result").hidden = false;
+  $("result").className = `result ${tone}`;
+  $("result-message").textContent = message;
+  $("result-hint").textContent = hint;
+  $("allow-access").hidden = code !== "no_host_access";
+}
+
+function formValues() {
+  return { serverUrl: $("server-url").value, token: $("token").value };
+}
+
+async function load() {
+  const { serverUrl, token } = await S.load(ext.storage);
+  $("server-url").value = serverUrl === S.DEFAULT_SERVER_URL ? "" : serverUrl;
+  $("token").value = token;
+  if (!token) {
+    show("warn", "Not paired yet.", "Run `quietpage pair` and type the code it shows, then Pair - or paste the token " +
+      "that `quietpage token` prints, then Save.");
+  }
+}
+
+async function save(event) {
+  event.preventDefault();
+  try {
+    const stored = await S.save(ext.storage, formValues());
+    $("server-url").value = stored.serverUrl === S.DEFAULT_SERVER_URL ? "" : stored.serverUrl;
+    await test();
+  } catch (error) {
+    show("error", error.message, error.hint, error.code);
+  }
+}
+
+async function test() {
+  show("busy", "Testing the connection\u2026");
+  try {
+    S.normalizeServerUrl(formValues().serverUrl); // a bad address is said here, before asking
+    const answer = await ext.runtime.sendMessage({ type: "testConnection", ...formValues() });
+    if (!answer) throw { message: "The extension's background worker did not answer.", hint: "Reload the extension." };
+    if (!answer.ok) throw answer.error;
+    const r = answer.result;
+    show("ok", `Connected to QuietPage${r.version ? " " + r.version : ""} at ${r.serverUrl}: the token works.`,
+      "You can save pages now: the toolbar button, Alt+Shift+S or the right-click menu.");
+  } catch (error) {
+    show("error", error.message || String(error), error.hint || "", error.code);
+  }
+}
+
+async function pair() {
+  show("busy", "Pairing\u2026");
+  try {
+    S.normalizeServerUrl($("server-url").value); // a bad address is said here, before asking
+    const answer = await ext.runtime.sendMessage({ type: "pair", serverUrl: $("server-url").value, code: $("pair-code").value });
+    if (!answer) throw { message: "The extension's background worker did not answer.", hint: "Reload the extension." };
+    if (!answer.ok) throw answer.error;
+    const r = answer.result;
+    $("pair-code").value = "";
+    const { token } = await S.load(ext.storage);
+    $("token").value = token;
+    show("ok", `Paired with QuietPage${r.version ? " " + r.version : ""} at ${r.serverUrl}.`,
+      "You can save pages now: the toolbar button, Alt+Shift+S or the right-click menu.");
+  } catch (error) {
+    show("error", error.message || String(error), error.hint || "", error.code);
+  }
+}
+
+$("form").addEventListener("submit", save);
+$("pair").addEventListener("click", pair);
+$("pair-code").addEventListener("keydown", (event) => {
+  if (event.key !== "Enter") return;
+  event.preventDefault(); // Enter here pairs; it does not save the form
+  pair();
+});
+$("test").addEventListener("click", test);
+$("allow-access").addEventListener("click", async () => {
+  if (await ext.permissions.request({ origins: ext.runtime.getManifest().host_permissions })) await test();
+});
+load();

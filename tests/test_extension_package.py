@@ -1,0 +1,68 @@
+"""scripts/package-extension: one zip per store, with the shared anchoring module as a real file,
+reproducible; the Chromium zip loads and starts in real Chromium."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from browser import CHROMIUM_ARGS, chromium_path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "package-extension"
+
+
+def build(out: Path) -> dict[str, Path]:
+    done = subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    version = json.loads((ROOT / "extension" / "manifest.json").read_text())["version"]
+    return {store: out / f"quietpage-{version}-{store}.zip" for store in ("chromium", "firefox")}
+
+
+def test_each_store_gets_its_zip_with_real_files_and_its_own_manifest(tmp_path):
+    zips = build(tmp_path)
+    shared = (ROOT / "static" / "js" / "anchoring.js").read_bytes()
+    for store, path in zips.items():
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            assert zf.read("lib/anchoring.js") == shared  # the symlink, resolved
+            assert {"background.js", "popup/popup.html", "options/options.html", "content/highlighter.js"} <= set(names)
+            assert not [n for n in names if n.startswith(".") or "/." in n]
+            manifest = json.loads(zf.read("manifest.json"))
+            for info in zf.infolist():
+                assert info.external_attr >> 16 == 0o644, info.filename  # no symlink entries
+        if store == "chromium":
+            assert manifest["background"] == {"service_worker": "background.js"}
+            assert "browser_specific_settings" not in manifest
+        else:
+            assert "service_worker" not in manifest["background"]
+            assert manifest["background"]["scripts"][-1] == "background.js"
+            assert manifest["browser_specific_settings"]["gecko"]["id"]
+
+
+def test_the_build_is_reproducible(tmp_path):
+    first, second = build(tmp_path / "a"), build(tmp_path / "b")
+    for store in first:
+        assert first[store].read_bytes() == second[store].read_bytes()
+
+
+async def test_the_chromium_zip_loads_and_its_worker_starts(tmp_path):
+    from playwright.async_api import async_playwright
+
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(build(tmp_path)["chromium"]) as zf:
+        zf.extractall(unpacked)
+    async with async_playwright() as pw:
+        context = await pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=chromium_path(), headless=True,
+            args=[f"--disable-extensions-except={unpacked}", f"--load-extension={unpacked}", *CHROMIUM_ARGS])
+        try:
+            workers = [w for w in context.service_workers if w.url.startswith("chrome-extension://")]
+            worker = workers[0] if workers else await context.wait_for_event("serviceworker")
+            assert await worker.evaluate("typeof captureTab") == "function"
+            anchoring = await worker.evaluate("fetch(chrome.runtime.getURL('lib/anchoring.js')).then(r => r.text())")
+            assert "export function paint" in anchoring
+        finally:
+            await context.close()
