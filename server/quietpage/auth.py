@@ -1,10 +1,13 @@
 """Secrets: the API token, one-time login links, page sessions. Pure but for the token file.
 
 - The API token is created on first start (secrets.token_urlsafe), kept in `<data dir>/token`
-  with mode 0600. The extension and scripts send it as `Authorization: Bearer <token>`.
+  with mode 0600. The extension and scripts send it as `Authorization: Bearer <token>`; it is
+  compared in constant time. `quietpage token --rotate` replaces the file; a running server
+  notices on its next request (`TokenWatch`), so the old token stops working at once.
 - A login link carries a one-time code `<nonce>.<expiry>.<mac>`, an HMAC made with the token, so
   the CLI can mint one without talking to the server; the server accepts each nonce once.
-- Opening a login link starts a page session: a random cookie value, stored only as a hash.
+- Opening a login link starts a page session: a random cookie value, stored only as an HMAC
+  keyed with the token - so rotating the token ends every session too.
 """
 from __future__ import annotations
 
@@ -66,8 +69,42 @@ def same_secret(given: str | None, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
-def hash_secret(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()
+def session_key(token: str, secret: str) -> str:
+    """How a session cookie is stored: keyed with the token, so a new token ends all sessions."""
+    return hmac.new(token.encode(), b"session|" + secret.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+
+def token_id(token: str) -> str:
+    """A short fingerprint of the token, to bind records to it without storing it."""
+    return hashlib.sha256(b"token-id|" + token.encode()).hexdigest()[:16]
+
+
+class TokenWatch:
+    """The current token of a running server: re-read when the token file is replaced (a
+    `stat` per authenticated request, a few microseconds). A missing or empty file keeps the
+    token we have."""
+
+    def __init__(self, data_dir: Path, token: str):
+        self.path = token_path(data_dir)
+        self.token = token
+        self._stamp = self._stat()
+
+    def _stat(self) -> tuple | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def current(self) -> str:
+        stamp = self._stat()
+        if stamp is not None and stamp != self._stamp:
+            self._stamp = stamp
+            try:
+                self.token = read_token(self.path.parent) or self.token
+            except OSError:  # unreadable for a moment: keep the token we have
+                pass
+        return self.token
 
 
 # ------------------------------------------------------------------------- login links

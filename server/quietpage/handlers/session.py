@@ -1,20 +1,45 @@
-"""Health, login links and the page session they start."""
+"""Health, pairing the extension, login links and the page session they start."""
 from __future__ import annotations
 
 import time
 
 from aiohttp import web
 
-from .. import __version__, auth
+from .. import __version__, auth, openapi, pairing, security
 from .. import validate as v
 from ..context import ctx
-from ..errors import Unauthorized
+from ..errors import Forbidden, Unauthorized
+from ..middleware import CORS, GUARD
 from .common import json_response, origin, read_json
 from .render import page
 
 
 async def health(request: web.Request) -> web.Response:
     return json_response({"status": "ok", "version": __version__})
+
+
+async def openapi_description(request: web.Request) -> web.Response:
+    """GET /api/openapi.json: every route, its parameters and bodies (no token needed)."""
+    return json_response(openapi.describe())
+
+
+async def pair(request: web.Request) -> web.Response:
+    """POST /api/pair {code} -> {token}: the extension's options page trades the code that
+    `quietpage pair` shows for the token. Only a browser extension may ask (its Origin is
+    chrome-extension://<id> or moz-extension://<uuid>); that origin is remembered as paired."""
+    c = ctx(request)
+    origin = request.headers.get("Origin")
+    if not security.is_extension_origin(origin):
+        raise Forbidden("Pairing codes are for the QuietPage browser extension. Scripts can read the token "
+                        "with `quietpage token`.", code="not_an_extension")
+    body = await read_json(request, c.settings.max_body_bytes)
+    v.only(body, {"code"})
+    code = v.string(body, "code", max_chars=40)
+    await c.db(pairing.redeem_code, c.settings.data_dir, code, c.settings.max_pair_attempts)
+    guard = request.app[GUARD]
+    await guard.remember(origin)
+    request[CORS] = security.cors_headers(origin, preflight=False)
+    return json_response({"token": guard.token(), "origin": origin})
 
 
 async def create_login_link(request: web.Request) -> web.Response:
@@ -41,7 +66,7 @@ async def login(request: web.Request) -> web.Response:
                            "run `quietpage login-url`.", code="used_login_link")
     secret = auth.new_session_secret()
     ttl = c.settings.session_ttl_s
-    await c.db(c.library.store.add_session, auth.hash_secret(secret), now + ttl)
+    await c.db(c.library.store.add_session, auth.session_key(c.token, secret), now + ttl)
     nxt = auth.safe_next(request.query.get("next"))
     response = page(request, "login.html", next=nxt)
     response.set_cookie(auth.cookie_name(request.url.port), secret, max_age=ttl, path="/",
@@ -54,7 +79,7 @@ async def logout(request: web.Request) -> web.Response:
     name = auth.cookie_name(request.url.port)
     secret = request.cookies.get(name)
     if secret:
-        await c.db(c.library.store.remove_session, auth.hash_secret(secret))
+        await c.db(c.library.store.remove_session, auth.session_key(c.token, secret))
     response = web.Response(status=303, headers={"Location": "/"})
     response.del_cookie(name, path="/")
     return response
