@@ -1,0 +1,116 @@
+"""One Markdown file per article, for Obsidian and similar tools: YAML front matter, the
+article, then its highlights as quotes with their notes.
+
+File names come from titles and are stable (the same article gets the same name in every
+export), safe on Windows, macOS and Linux (no reserved names or characters, no trailing dot or
+space, at most MAX_NAME_CHARS), and unique, also where case does not count: when titles
+collide, the oldest article keeps the plain name and the others add their id.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import orjson
+
+from . import markdown
+
+MAX_NAME_CHARS = 80
+MAX_NAME_BYTES = 200  # UTF-8; most file systems allow 255 bytes, and ".md" and an id come on top
+RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.I)
+# Forbidden on Windows (<>:"/\|?*), control characters, and what breaks Obsidian links (#^[]).
+UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f#^\[\]]')
+
+
+# ---------------------------------------------------------------------- file names
+def base_name(title: str | None) -> str:
+    name = unicodedata.normalize("NFC", title or "")
+    name = " ".join(UNSAFE.sub(" ", name).split())
+    name = name[:MAX_NAME_CHARS]
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    name = name.strip(" .")
+    if not name:
+        name = "Untitled"
+    if RESERVED.match(name):
+        name += "_"
+    return name
+
+
+def file_names(articles: list[tuple[str, str | None, str]]) -> dict[str, str]:
+    """{id: "name.md"} for (id, title, created_at) tuples."""
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for article_id, title, created_at in articles:
+        base = base_name(title)
+        groups.setdefault(base.casefold(), []).append((created_at or "", article_id, base))
+    names = {}
+    for members in groups.values():
+        members.sort()
+        for i, (_, article_id, base) in enumerate(members):
+            names[article_id] = f"{base}.md" if i == 0 else f"{base} - {_id_part(article_id)}.md"
+    return names
+
+
+def _id_part(article_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "", article_id)[:12] or "x"
+
+
+# ---------------------------------------------------------------------- one document
+def document(record: dict, body: dict, highlights: list[dict]) -> str:
+    parts = [front_matter(record), f"# {markdown.escape(record.get('title') or record['url'])}"]
+    if record.get("needs_fetch"):
+        parts.append(f"*Not fetched yet: QuietPage has only this article's address.* <{record['url']}>")
+    else:
+        parts.append(markdown.to_markdown(body.get("content_html") or "").rstrip("\n"))
+    if highlights:
+        parts.append("## Highlights")
+        parts.extend(_highlight(h) for h in highlights)
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def front_matter(record: dict) -> str:
+    """YAML front matter; every string is written as a JSON string, which YAML reads as is."""
+    fields = {
+        "title": record.get("title") or record["url"],
+        "url": record["url"],
+        "author": record.get("byline"),
+        "site": record.get("site_name"),
+        "published": record.get("published"),
+        "saved": record.get("created_at"),
+        "state": record.get("state"),
+    }
+    lines = ["---"]
+    lines += [f"{key}: {_yaml(value)}" for key, value in fields.items() if value]
+    tags = [obsidian_tag(t["name"]) for t in record.get("tags", [])]
+    tags = [t for t in tags if t]
+    lines.append("tags:" + ("" if tags else " []"))
+    lines += [f"  - {_yaml(t)}" for t in tags]
+    lines.append("---")
+    return "\n".join(lines)
+
+
+def obsidian_tag(name: str) -> str:
+    """Obsidian tags hold no spaces and no leading '#'."""
+    return "-".join(name.lstrip("#").split())
+
+
+# Characters YAML does not accept raw in a document (or folds, like U+2028): written as \\uXXXX.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _yaml(value) -> str:
+    text = orjson.dumps(str(value).encode("utf-8", "replace").decode("utf-8")).decode()
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def _highlight(h: dict) -> str:
+    quote = next((s.get("exact") for s in h.get("selectors", []) if s.get("type") == "TextQuoteSelector"), "")
+    lines = []
+    for para in (quote or "").split("\n"):
+        if lines:
+            lines.append(">")
+        lines.append(f"> {markdown.escape(para.strip())}" if para.strip() else ">")
+    if h.get("status") == "orphan":
+        lines += [">", "> *(not found in the current text of the article)*"]
+    note = (h.get("note") or "").strip()
+    return "\n".join(lines) + (f"\n\n{note}" if note else "")

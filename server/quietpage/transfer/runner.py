@@ -1,0 +1,216 @@
+"""Import, export and fetch runs, for the HTTP handlers and the CLI alike. Each takes a `Worker`
+(the app's Context, or the CLI's LocalWorker): `db` runs a function on the store thread,
+`extract` runs the reader off the event loop. File parsing runs in a thread too."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import zipfile
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..clock import now_iso, parse_iso
+from ..errors import ExtractionError, QuietPageError, Unavailable
+from ..library import Library
+from ..settings import Settings
+from ..store.files import atomic_write
+from . import apply, backup
+from .export_markdown import document, file_names
+from .fetcher import Fetcher
+from .importers import open_source
+
+Progress = Callable[[int, int], None]
+Write = Callable[[bytes], Awaitable[Any]]
+BATCH = 64  # items parsed per trip to the parsing thread
+
+
+class Worker(Protocol):
+    settings: Settings
+    library: Library
+
+    async def db(self, fn: Callable, *args: Any, **kwargs: Any) -> Any: ...
+    async def extract(self, html: str, url: str | None) -> Any: ...
+
+
+def _noop(done: int, total: int) -> None:
+    pass
+
+
+async def _off_loop(fn: Callable, *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+
+# ---------------------------------------------------------------------- import
+async def run_import(worker: Worker, path: Path, progress: Progress = _noop) -> dict:
+    """Check every entry of the file first (a bad one raises ImportFormatError naming it, and
+    nothing is imported), then add them. Returns what happened, counted."""
+    s = worker.settings
+    limits = backup.EntryLimits(max_html_depth=s.max_html_depth, max_highlights=s.max_highlights_per_article)
+    source = await _off_loop(lambda: open_source(path, max_member_bytes=s.max_import_member_bytes,
+                                                 max_backup_whole_bytes=s.max_import_member_bytes,
+                                                 entry_limits=limits))
+    total = await _off_loop(lambda: sum(1 for _ in source.items()))
+    counts = {"format": source.format, "total": total, "created": 0, "updated": 0, "skipped": 0,
+              "needs_fetch": 0, "highlights": 0}
+    items = source.items()
+    done = 0
+    progress(0, total)
+    while batch := await _off_loop(lambda: list(itertools.islice(items, BATCH))):
+        for item in batch:
+            outcome, waiting = await _import_one(worker, source.format, item)
+            counts[outcome] += 1
+            counts["needs_fetch"] += waiting and outcome == "created"
+            counts["highlights"] += len(item.highlights) if outcome != "skipped" else 0
+            done += 1
+            progress(done, total)
+    return counts
+
+
+async def _import_one(worker: Worker, fmt: str, item) -> tuple[str, bool]:
+    lib = worker.library
+    if fmt == "quietpage":
+        return await worker.db(apply.restore_entry, lib, item), bool(item.record.get("needs_fetch"))
+    article = None
+    if item.html:
+        try:
+            article = await worker.extract(item.html, item.url)
+        except ExtractionError:
+            article = None  # kept as an address to fetch; its highlights wait as orphans
+    return await worker.db(apply.apply_item, lib, item, article), article is None
+
+
+# ---------------------------------------------------------------------- export
+def backup_settings(settings: Settings) -> dict:
+    """The settings a backup records: those that change what the data means."""
+    return {"trash_ttl_s": settings.trash_ttl_s}
+
+
+async def export_json(worker: Worker, write: Write, progress: Progress = _noop) -> int:
+    """The whole library as one JSON backup, written article by article (never whole in memory)."""
+    ids = await worker.db(apply.export_ids, worker.library)
+    await write(backup.header(now_iso(), len(ids), backup_settings(worker.settings)))
+    written = 0
+    for i, article_id in enumerate(ids, 1):
+        data = await worker.db(apply.export_data, worker.library, article_id)
+        if data is not None:
+            await write(backup.entry(*data, first=written == 0))
+            written += 1
+        progress(i, len(ids))
+    await write(backup.FOOTER)
+    return written
+
+
+async def markdown_documents(worker: Worker, progress: Progress = _noop):
+    """(file name, saved time, Markdown) of every article not in the trash."""
+    ids = await worker.db(apply.export_ids, worker.library)
+    for i, article_id in enumerate(ids, 1):
+        progress(i, len(ids))
+        data = await worker.db(apply.export_data, worker.library, article_id)
+        if data is None or data[0].get("deleted_at"):
+            continue
+        record, body, _, highlights = data
+        yield record, await _off_loop(document, record, body, highlights)
+
+
+async def markdown_names(worker: Worker) -> dict[str, str]:
+    def index(library: Library) -> list[tuple[str, str, str]]:
+        return [(a["id"], a.get("title"), a.get("created_at")) for a in library.store.all_articles()
+                if not a.get("deleted_at")]
+    return file_names(await worker.db(index, worker.library))
+
+
+async def export_markdown_dir(worker: Worker, dest: Path, progress: Progress = _noop) -> int:
+    dest.mkdir(parents=True, exist_ok=True)
+    names = await markdown_names(worker)
+    n = 0
+    async for record, text in markdown_documents(worker, progress):
+        name = names.get(record["id"]) or file_names([(record["id"], record.get("title"), "")])[record["id"]]
+        await _off_loop(lambda: atomic_write(dest / name, text.encode("utf-8"), mode=0o644))
+        n += 1
+    return n
+
+
+class _Sink:
+    """A write-only, unseekable file for zipfile: what it is given waits in `take()`."""
+
+    def __init__(self):
+        self._parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        out, self._parts = b"".join(self._parts), []
+        return out
+
+
+async def export_markdown_zip(worker: Worker, write: Write, progress: Progress = _noop) -> int:
+    """The Markdown files as a zip, streamed: each file goes out as soon as it is compressed."""
+    names = await markdown_names(worker)
+    sink = _Sink()
+    n = 0
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as zf:
+        async for record, text in markdown_documents(worker, progress):
+            info = zipfile.ZipInfo(names.get(record["id"], f"{record['id']}.md"), date_time=_zip_time(record))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, text.encode("utf-8"))
+            await write(sink.take())
+            n += 1
+    await write(sink.take())
+    return n
+
+
+def _zip_time(record: dict) -> tuple:
+    try:
+        t = parse_iso(record.get("created_at") or "")
+        return (max(t.year, 1980), t.month, t.day, t.hour, t.minute, t.second)
+    except ValueError:
+        return (1980, 1, 1, 0, 0, 0)
+
+
+# ---------------------------------------------------------------------- fetch
+async def run_fetch(worker: Worker, targets: list[tuple[str, str]], progress: Progress = _noop,
+                    on_error: Callable[[str, str, str], None] | None = None) -> dict:
+    """Fetch each (id, url), at most fetch_concurrency at once, through the reader into the
+    library. A page that fails is marked with why (fetch_error) and the run goes on."""
+    counts = {"total": len(targets), "done": 0, "fetched": 0, "failed": 0}
+    queue: Iterator[tuple[str, str]] = iter(targets)
+    progress(0, len(targets))
+
+    async def one(article_id: str, url: str, fetcher: Fetcher) -> None:
+        try:
+            page = await fetcher.fetch(url)
+            article = await _extract_retrying(worker, page.html, page.url)
+            await worker.db(apply.fill_content, worker.library, article_id, article, page.html)
+            counts["fetched"] += 1
+        except QuietPageError as exc:
+            await worker.db(apply.fetch_failed, worker.library, article_id, exc.message)
+            counts["failed"] += 1
+            if on_error:
+                on_error(article_id, url, exc.message)
+        counts["done"] += 1
+        progress(counts["done"], len(targets))
+
+    async def lane(fetcher: Fetcher) -> None:
+        for article_id, url in queue:  # lanes share one iterator: each target is taken once
+            await one(article_id, url, fetcher)
+
+    async with Fetcher(worker.settings) as fetcher:
+        lanes = max(1, min(worker.settings.fetch_concurrency, len(targets)))
+        await asyncio.gather(*(lane(fetcher) for _ in range(lanes)))
+    return counts
+
+
+async def _extract_retrying(worker: Worker, html: str, url: str):
+    """The reader, waiting its turn when the extraction queue is full (503) instead of failing."""
+    for _ in range(20):
+        try:
+            return await worker.extract(html, url)
+        except Unavailable:
+            await asyncio.sleep(0.5)
+    return await worker.extract(html, url)

@@ -1,0 +1,134 @@
+// The reading list's Import / export dialog: download a backup or Markdown, upload a file to
+// import, and fetch the articles that came without their text, with a live count.
+// After anything that changes the library, the list reloads on "library-changed".
+import { ApiError, get, post } from "./api.js";
+import { $, announce } from "./dom.js";
+
+const POLL_MS = 1000;
+let following = false; // one poll loop at a time
+
+// api.js sends JSON; an import sends the file itself as the body, with the same error handling.
+async function upload(path, file) {
+  let response;
+  try {
+    response = await fetch(path, { method: "POST", credentials: "same-origin", body: file,
+      headers: { Accept: "application/json", "Content-Type": file.type || "application/octet-stream" } });
+  } catch {
+    throw new ApiError(0, "offline", "QuietPage's server is not answering. Is `quietpage serve` still running?");
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const err = (data && data.error) || {};
+    throw new ApiError(response.status, err.code || "error", err.message || `The server answered ${response.status}.`);
+  }
+  return data;
+}
+
+function libraryChanged() {
+  window.dispatchEvent(new CustomEvent("library-changed"));
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+const SOURCES = { quietpage: "a QuietPage backup", pocket: "Pocket", omnivore: "Omnivore", bookmarks: "bookmarks" };
+
+function importSummary(r) {
+  const parts = [`${plural(r.created, "new article")}`, `${r.updated} updated`, `${r.skipped} already here`];
+  let text = `Imported ${r.total} from ${SOURCES[r.format] || r.format}: ${parts.join(", ")}.`;
+  if (r.highlights) text += ` ${plural(r.highlights, "highlight")}.`;
+  if (r.needs_fetch) text += ` ${plural(r.needs_fetch, "article")} came without text: fetch them below.`;
+  return text;
+}
+
+async function startImport() {
+  const input = $("#import-file");
+  const file = input.files && input.files[0];
+  const status = $("#import-status");
+  if (!file) { status.textContent = "Choose a file first."; input.focus(); return; }
+  const button = $("#import-start");
+  button.disabled = true;
+  status.textContent = `Importing ${file.name}…`;
+  try {
+    const result = await upload("/api/import", file);
+    status.textContent = importSummary(result);
+    input.value = "";
+    libraryChanged();
+    refreshWaiting();
+  } catch (err) {
+    status.textContent = err.message;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ------------------------------------------------------------------ fetching
+function showJob(job) {
+  const bar = $("#fetch-progress");
+  bar.hidden = false;
+  bar.max = Math.max(job.total, 1);
+  bar.value = job.done;
+  let text = `Fetched ${job.fetched} of ${job.total}`;
+  if (job.failed) text += ` · ${job.failed} could not be fetched`;
+  if (job.state === "running") text += "…";
+  else if (job.state === "done") text += ". Done.";
+  else text += ` (${job.state}).`;
+  $("#fetch-status").textContent = text;
+}
+
+async function follow(job) {
+  if (following) return;
+  following = true;
+  $("#fetch-start").hidden = true;
+  showJob(job);
+  try {
+    while (job.state === "running") {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      job = await get(`/api/fetch-jobs/${encodeURIComponent(job.id)}`);
+      showJob(job);
+    }
+  } catch (err) {
+    $("#fetch-status").textContent = err.message;
+    return;
+  } finally {
+    following = false;
+  }
+  libraryChanged();
+  announce(`Fetched ${job.fetched} of ${plural(job.total, "article")}.`);
+  refreshWaiting();
+}
+
+async function startFetch() {
+  try {
+    follow(await post("/api/fetch-jobs"));
+  } catch (err) {
+    $("#fetch-status").textContent = err.message;
+  }
+}
+
+async function refreshWaiting() {
+  try {
+    const status = await get("/api/fetch-jobs");
+    const n = status.waiting;
+    $("#fetch-waiting").textContent = n
+      ? `${plural(n, "article")} ${n === 1 ? "has" : "have"} only an address (imported without text). QuietPage can fetch ${n === 1 ? "it" : "them"} from the web now.`
+      : "Every article has its text.";
+    if (status.running) follow(status.running);
+    else if (!following) $("#fetch-start").hidden = n === 0;
+  } catch (err) {
+    $("#fetch-waiting").textContent = err.message;
+  }
+}
+
+function init() {
+  const dialog = $("#transfer");
+  const opener = $("#transfer-button");
+  if (!dialog || !opener) return;
+  opener.addEventListener("click", () => { dialog.showModal(); refreshWaiting(); });
+  dialog.addEventListener("close", () => opener.focus());
+  $("#import-start").addEventListener("click", startImport);
+  $("#fetch-start").addEventListener("click", startFetch);
+}
+
+init();
