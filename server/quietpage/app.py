@@ -1,18 +1,21 @@
 """The aiohttp application: `create_app(settings)`, its URL map and its lifecycle."""
 from __future__ import annotations
 
+import asyncio
+import functools
+import gc
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
 from . import auth, middleware
 from .context import CONTEXT, SETTINGS, Context
-from .handlers import articles, highlights, pages, session
+from .extract_pool import ExtractPool
+from .handlers import articles, highlights, pages, session, tags, transfer
 from .library import Library
 from .paths import static_dir
 from .settings import Settings
-from .store import OneThread, Store
+from .store import SHARED, OneThread, Store
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +24,8 @@ def routes() -> list[web.AbstractRouteDef]:
     """The whole URL map."""
     return [
         web.get("/api/health", session.health),
+        web.get("/api/openapi.json", session.openapi_description),
+        web.post("/api/pair", session.pair),
         web.post("/api/login-links", session.create_login_link),
         web.post("/api/extract", articles.extract_page),
         web.post("/api/articles", articles.save_article),
@@ -31,8 +36,16 @@ def routes() -> list[web.AbstractRouteDef]:
         web.post("/api/articles/{id}/restore", articles.restore_article),
         web.post("/api/articles/{id}/highlights", highlights.add_highlight),
         web.get("/api/articles/{id}/highlights", highlights.list_highlights),
+        web.get("/api/highlights", highlights.highlights_for_url),
         web.patch("/api/highlights/{id}", highlights.patch_highlight),
         web.delete("/api/highlights/{id}", highlights.delete_highlight),
+        web.get("/api/tags", tags.list_tags),
+        web.post("/api/tags/{name}/rename", tags.rename_tag),
+        web.get("/api/export", transfer.export_library),
+        web.post("/api/import", transfer.import_file),
+        web.get("/api/fetch-jobs", transfer.fetch_status),
+        web.post("/api/fetch-jobs", transfer.start_fetch),
+        web.get("/api/fetch-jobs/{id}", transfer.get_fetch_job),
         web.get("/", pages.reading_list),
         web.get("/read/{id}", pages.reader),
         web.get(auth.LOGIN_PATH, session.login),
@@ -44,30 +57,48 @@ def routes() -> list[web.AbstractRouteDef]:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[middleware.errors, middleware.security_headers, middleware.authenticate],
+        middlewares=[middleware.errors, middleware.security_headers, middleware.guard, middleware.authenticate],
     )
+    app.on_response_prepare.append(middleware.prepare_headers)
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_resources)
+    app.cleanup_ctx.append(middleware.guard_ctx)  # after the store: reads the token it made
+    app.cleanup_ctx.append(transfer.fetch_jobs_ctx)  # after the store: its jobs stop first
     app.router.add_routes(routes())
     return app
 
 
 async def _resources(app: web.Application):
-    """Open the store and the pools on start-up; close them on shutdown."""
+    """Open the store (shared by every app on this data dir in this process, locked against other
+    processes) and the extraction pool on start-up; close them on shutdown."""
     settings = app[SETTINGS]
-    store_thread = OneThread()
-    store = await store_thread.run(Store, settings.data_dir)
-    library = Library(store, settings)
-    token = await store_thread.run(auth.load_or_create_token, settings.data_dir)
-    purged = await store_thread.run(library.purge_trash)
-    if purged:
-        log.info("purged %d article(s) from the trash", purged)
-    pool = ThreadPoolExecutor(max_workers=settings.extract_workers, thread_name_prefix="quietpage-extract")
-    app[CONTEXT] = Context(settings=settings, token=token, library=library,
-                           store_thread=store_thread, extract_pool=pool)
+    store, store_thread = await SHARED.open(
+        settings.data_dir, functools.partial(Store, settings.data_dir, settings, group_commit=True))
     try:
-        yield
+        library = Library(store, settings)
+        token = await store_thread.run(auth.load_or_create_token, settings.data_dir)
+        purged = await store_thread.run(library.purge_trash)
+        if purged:
+            log.info("purged %d article(s) from the trash", purged)
+        gc.freeze()  # what start-up loaded lives as long as the server: keep it out of GC passes
+        pool = ExtractPool.from_settings(settings)
+        app[CONTEXT] = Context(settings=settings, token=token, library=library,
+                               store_thread=store_thread, extract_pool=pool)
+        upkeep = asyncio.create_task(_maintain(store, store_thread, settings.maintenance_interval_s))
+        try:
+            yield
+        finally:
+            upkeep.cancel()
+            pool.shutdown()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        await store_thread.run(store.close)
-        store_thread.shutdown()
+        await SHARED.release(settings.data_dir)
+
+
+async def _maintain(store: Store, store_thread: OneThread, every_s: float) -> None:
+    """Now and then: compact the journal and take the daily backup when they are due."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await store_thread.run(store.maintenance)
+        except Exception:  # logged, and tried again next time; serving goes on
+            log.exception("store maintenance failed")

@@ -1,4 +1,5 @@
-"""`quietpage serve | token | login-url | extract` - every subcommand takes --data-dir."""
+"""`quietpage serve | token [--rotate] | pair | login-url | extract | backup | restore | export |
+import | fetch` - every subcommand takes --data-dir."""
 from __future__ import annotations
 
 import argparse
@@ -33,15 +34,37 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--allow-remote", action="store_true",
                    help="allow a non-loopback --host (exposes your library to the network)")
 
-    sub.add_parser("token", parents=[common], help="print the API token (the extension needs it)")
+    t = sub.add_parser("token", parents=[common], help="print the API token (the extension needs it)")
+    t.add_argument("--rotate", action="store_true",
+                   help="replace the token: the old one, page sessions, login links and paired extensions stop working")
+    sub.add_parser("pair", parents=[common],
+                   help="show a short one-time code to pair the browser extension (instead of pasting the token)")
 
     lu = sub.add_parser("login-url", parents=[common], help="print a fresh one-time login link for the pages")
     lu.add_argument("--next", default="/", help="page to open after logging in (default /)")
+
+    b = sub.add_parser("backup", parents=[common],
+                       help="write a backup of the library's records (works while the server runs)")
+    b.add_argument("--to", type=Path, default=None,
+                   help="the file to write (default: DATA_DIR/backups/quietpage-<UTC time>.json)")
+    r = sub.add_parser("restore", parents=[common],
+                       help="replace the library's records with a backup (stop the server first)")
+    r.add_argument("backup", type=Path, nargs="?", default=None,
+                   help="the backup file to restore; without it, the backups there are listed")
 
     e = sub.add_parser("extract", parents=[common], help="run the reader on an HTML file, no server")
     e.add_argument("file", type=Path, help="the HTML file ('-' for standard input)")
     e.add_argument("--url", default=None, help="the page's URL (resolves relative links)")
     e.add_argument("--format", choices=("json", "html", "text"), default="json")
+
+    x = sub.add_parser("export", parents=[common], help="export the library: a JSON backup or Markdown files")
+    x.add_argument("--format", choices=("json", "markdown"), default="json",
+                   help="json: one complete backup file; markdown: one .md file per article (a folder, or a .zip)")
+    x.add_argument("dest", help="the file (json; '-' for standard output) or folder (markdown) to write")
+    i = sub.add_parser("import", parents=[common],
+                       help="import a QuietPage backup, Pocket CSV, Omnivore export or bookmarks HTML file")
+    i.add_argument("file", help="the file (or Omnivore's unpacked export folder)")
+    sub.add_parser("fetch", parents=[common], help="fetch the pages of articles imported without their text")
     return p
 
 
@@ -60,13 +83,39 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"quietpage: {exc}", file=sys.stderr)
         return 2
-    return {"serve": cmd_serve, "token": cmd_token, "login-url": cmd_login_url,
-            "extract": cmd_extract}[args.command](settings, args)
+    if args.command in ("export", "import", "fetch"):
+        from .transfer import commands
+
+        return getattr(commands, f"cmd_{args.command}")(settings, args)
+    return {"serve": cmd_serve, "token": cmd_token, "pair": cmd_pair, "login-url": cmd_login_url, "extract": cmd_extract,
+            "backup": cmd_backup, "restore": cmd_restore}[args.command](settings, args)
 
 
 # --------------------------------------------------------------------------- commands
 def cmd_token(settings: Settings, args) -> int:
-    print(auth.load_or_create_token(settings.data_dir))
+    if not args.rotate:
+        print(auth.load_or_create_token(settings.data_dir))
+        return 0
+    from . import pairing
+
+    token = auth.rotate_token(settings.data_dir)
+    pairing.cancel_code(settings.data_dir)
+    print(token)
+    print("The old token no longer works (a running server notices at once): page sessions, unused login "
+          "links and paired extensions are revoked too. Pair the extension again: `quietpage pair`.",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_pair(settings: Settings, args) -> int:
+    from . import pairing
+
+    auth.load_or_create_token(settings.data_dir)
+    code = pairing.issue_code(settings.data_dir, settings.pair_code_ttl_s)
+    minutes = max(1, settings.pair_code_ttl_s // 60)
+    print(f"Pairing code: {code}")
+    print(f"In the QuietPage extension's Options, choose \u201cPair with a code\u201d and type it (server: "
+          f"{running_origin(settings)}). It works once, for the next {minutes} minutes.", file=sys.stderr)
     return 0
 
 
@@ -98,6 +147,58 @@ def cmd_extract(settings: Settings, args) -> int:
     else:
         out = {**article.to_dict(), "tags": [t.to_dict() for t in suggest(article)]}
         sys.stdout.write(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n")
+    return 0
+
+
+def cmd_backup(settings: Settings, args) -> int:
+    from .errors import QuietPageError
+    from .store.backups import backup_now
+    from .store.recovery import journal_files
+    from .store.store import DB_FILE
+
+    snapshot = settings.data_dir / DB_FILE
+    if not snapshot.exists() and not journal_files(snapshot):
+        print(f"quietpage: there is no library in {settings.data_dir} yet: nothing to back up.", file=sys.stderr)
+        return 1
+    try:
+        path, counts = backup_now(snapshot, args.to)
+    except QuietPageError as exc:
+        print(f"quietpage: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"Backed up {counts.get('articles', 0)} articles and {counts.get('highlights', 0)} highlights to {path}")
+    print(f"(The saved pages in {settings.data_dir / 'articles'} are files that never change: copy that "
+          "folder as it is to keep them too.)")
+    return 0
+
+
+def cmd_restore(settings: Settings, args) -> int:
+    from .errors import QuietPageError
+    from .store import Store
+    from .store.backups import BACKUP_DIR, repair_bodies, restore_file
+    from .store.lock import DataDirLock
+    from .store.store import DB_FILE, ensure_private_dir
+
+    if args.backup is None:
+        found = sorted((settings.data_dir / BACKUP_DIR).glob("*.json"))
+        print("\n".join(str(p) for p in found) or f"There are no backups in {settings.data_dir / BACKUP_DIR}.")
+        print("Name the one to restore: quietpage restore FILE", file=sys.stderr)
+        return 2
+    try:
+        with DataDirLock(ensure_private_dir(settings.data_dir)):  # no server may be running
+            aside, counts = restore_file(args.backup, settings.data_dir / DB_FILE)
+        store = Store(settings.data_dir)  # opens it as the server will (and migrates an old one)
+        try:
+            repaired, missing = repair_bodies(store)
+        finally:
+            store.close()
+    except QuietPageError as exc:
+        print(f"quietpage: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"Restored {counts.get('articles', 0)} articles and {counts.get('highlights', 0)} highlights "
+          f"from {args.backup}. The database it replaced was kept in {aside}.")
+    if repaired or missing:
+        print(f"{repaired} article(s) now show a newer saved version than the backup had; "
+              f"{missing} have no saved page left on disk.")
     return 0
 
 

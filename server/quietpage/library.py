@@ -3,16 +3,19 @@ on the store's single thread. Takes values that handlers have already checked fo
 from __future__ import annotations
 
 import base64
+import itertools
 import time
+from collections.abc import Iterable, Iterator
 
 import orjson
 
-from . import anchoring
+from . import anchoring, tagbook
 from .clock import now_iso
 from .errors import Invalid
 from .reader import Article
 from .settings import Settings
 from .store import Store
+from .store.indexes import ArticleQuery
 from .tags import Tag, normalize, suggest
 from .urls import url_key
 
@@ -41,6 +44,12 @@ class Library:
                 entry = counts.setdefault(normalize(t["name"]), [t["name"], 0])
                 entry[1] += 1
         return [name for name, _ in sorted(counts.values(), key=lambda e: -e[1])]
+
+    def tags(self) -> list[dict]:
+        return tagbook.tag_counts(self.store)
+
+    def rename_tag(self, name: str, to: str) -> dict:
+        return tagbook.rename_tag(self.store, name, to)
 
     def suggest_tags(self, article: Article) -> list[dict]:
         return [t.to_dict() for t in suggest(article, self.tag_vocabulary())]
@@ -94,41 +103,25 @@ class Library:
 
     def list(self, *, q: str | None, tag: str | None, state: str, limit: int,
              cursor: str | None) -> tuple[list[dict], str | None]:
-        after = _decode_cursor(cursor) if cursor else None
-        items = [a for a in self.store.all_articles() if not a.get("deleted_at")]
-        if state != "all":
-            items = [a for a in items if a.get("state") == state]
-        if tag:
-            want = normalize(tag)
-            items = [a for a in items if any(normalize(t["name"]) == want for t in a.get("tags", []))]
-        items.sort(key=lambda a: (a["created_at"], a["id"]), reverse=True)
-        if after:
-            items = [a for a in items if (a["created_at"], a["id"]) < after]
+        """Newest first, `limit` at a time, from the store's indexes: nothing is scanned."""
+        query = ArticleQuery(sort="saved", descending=True,
+                             after=_decode_cursor(cursor) if cursor else None,
+                             state=None if state == "all" else state, tag=normalize(tag) if tag else None)
+        ids = self.store.article_ids(query)
         if q:
-            items = self._search(items, q, limit + 1)
-        page = items[:limit]
-        more = len(items) > limit
+            ids = self._search(ids, q)
+        chosen = list(itertools.islice(ids, limit + 1))
+        page = [self.store.get_article(article_id) for article_id in chosen[:limit]]
         for a in page:
-            a["highlight_count"] = len(self.store.highlight_ids(a["id"]))
+            a["highlight_count"] = self.store.highlight_count(a["id"])
+        more = len(chosen) > limit
         next_cursor = _encode_cursor(page[-1]["created_at"], page[-1]["id"]) if more and page else None
         return page, next_cursor
 
-    def _search(self, items: list[dict], q: str, want: int) -> list[dict]:
+    def _search(self, ids: Iterable[str], q: str) -> Iterator[str]:
+        """The ids whose metadata, tags or text hold every word of `q` (case-insensitive)."""
         terms = q.casefold().split()
-        found = []
-        for a in items:
-            hay = " ".join(str(a.get(k) or "") for k in ("title", "byline", "site_name", "excerpt", "url"))
-            hay += " " + " ".join(t["name"] for t in a.get("tags", []))
-            hay = hay.casefold()
-            missing = [t for t in terms if t not in hay]
-            if missing:
-                text = self.store.read_body(a["id"])["text"].casefold()
-                if any(t not in text for t in missing):
-                    continue
-            found.append(a)
-            if len(found) >= want:
-                break
-        return found
+        return (article_id for article_id in ids if self.store.article_matches(article_id, terms))
 
     def patch(self, article_id: str, changes: dict) -> dict:
         record = self.store.get_article(article_id)
@@ -191,6 +184,14 @@ class Library:
     def highlights(self, article_id: str) -> list[dict]:
         self.store.get_article(article_id)
         return self.store.highlights_of(article_id)
+
+    def highlights_for_url(self, url: str) -> tuple[str | None, list[dict]]:
+        """The saved page at this URL (same normalised URL) and its highlights; (None, []) when
+        it was never saved or is in the trash."""
+        article_id = self.store.article_id_for_url(url_key(url))
+        if article_id is None or self.store.get_article(article_id, include_deleted=True).get("deleted_at"):
+            return None, []
+        return article_id, self.store.highlights_of(article_id)
 
     def patch_highlight(self, highlight_id: str, changes: dict) -> dict:
         return self.store.update_highlight(highlight_id, {**changes, "updated_at": now_iso()})

@@ -26,6 +26,12 @@ def default_data_dir() -> Path:
     return Path(user_data_dir("quietpage", appauthor=False))
 
 
+def _user_agent() -> str:
+    from . import __version__
+
+    return f"QuietPage/{__version__} (local read-it-later; fetching a page its user saved)"
+
+
 def is_loopback(host: str) -> bool:
     """True for 127.0.0.0/8, ::1 and 'localhost' - the only hosts we bind without --allow-remote."""
     if host == "localhost":
@@ -61,6 +67,16 @@ class Settings:
     # Tags: how many per article and how long each name may be.
     max_tags: int = 50
     max_tag_chars: int = 100
+    # How deeply a captured page's elements may nest (422 past it). Real pages stay far below
+    # (the deepest of the 180 corpus pages nests 34 levels); thousands of levels are an attack
+    # on recursive code, refused before any parser sees them (see limits.py).
+    max_html_depth: int = 1000
+    # Highlights one article may hold (422 past it): a whole book highlighted line by line
+    # stays below; an endless loop of a buggy or hostile client does not.
+    max_highlights_per_article: int = 5000
+    # Selectors one highlight may carry (W3C quote + position, and room for others): a request
+    # cannot make the server anchor thousands of them.
+    max_selectors: int = 8
     # Paging of lists.
     default_page_size: int = 50
     max_page_size: int = 200
@@ -71,12 +87,61 @@ class Settings:
     login_link_ttl_s: int = 600
     # The pages' session cookie lives this long; the token itself never expires (rotate it).
     session_ttl_s: int = 30 * 24 * 3600
+    # A pairing code (`quietpage pair`) is read off a terminal and typed into the extension
+    # right away: it works once, for this long.
+    pair_code_ttl_s: int = 300
+    # Wrong codes tried before the waiting code is thrown away (then `quietpage pair` again):
+    # 5 guesses at a 40-bit code are a 1-in-200-billion chance.
+    max_pair_attempts: int = 5
 
     # -- work ---------------------------------------------------------------------------------
-    # Threads that run extraction off the event loop.
-    extract_workers: int = 2
+    # Processes that run extraction off the event loop (it is Python-bound: threads would hold
+    # the GIL the event loop needs). One per core by default.
+    extract_workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    # Pages that may wait for a free worker; one more is answered 503 with Retry-After, so a
+    # burst cannot queue minutes of work or hold many 15 MiB pages in memory.
+    extract_queue_limit: int = 16
+    # What that 503 tells the client to wait, in seconds (a page takes ~0.1-1 s to extract).
+    extract_retry_after_s: int = 2
+    # Workers run at this lower priority (nice), so the event loop always gets a core first.
+    extract_worker_nice: int = 10
     # Deleted articles stay restorable ("undo", trash) for this long before they are purged.
     trash_ttl_s: int = 30 * 24 * 3600
+
+    # -- storage (see store/storage.py) --------------------------------------------------------
+    # The journal is folded into a new snapshot, in the background, once it is this large. It
+    # bounds the replay at start-up (~0.1 s per 32 MiB) while the snapshot (~100 MB at 100k
+    # highlights) is rewritten rarely.
+    journal_compact_bytes: int = 32 * MiB
+    # Daily backups of the snapshot kept in <data dir>/backups; older ones are deleted.
+    backup_count: int = 7
+    # How often the running server takes one.
+    backup_interval_s: int = 24 * 3600
+    # How often an idle server checks whether a compaction or a backup is due.
+    maintenance_interval_s: int = 600
+
+    # -- export, import and fetching (see transfer/) --------------------------------------------
+    # An uploaded import file (POST /api/import) is spooled to disk up to this size; a JSON
+    # backup holds every page as captured, so it is far larger than a request body (413 past it).
+    max_import_bytes: int = 2048 * MiB
+    # One file inside an Omnivore zip/folder (a metadata list or an article's content): a
+    # member past it is refused (422) instead of being inflated into memory (zip bombs).
+    max_import_member_bytes: int = 64 * MiB
+    # Fetching saved URLs (imported without content): total time per page and for the connect.
+    fetch_timeout_s: float = 30.0
+    fetch_connect_timeout_s: float = 10.0
+    # A page larger than this is not read past it (same order as a captured page).
+    fetch_max_bytes: int = 15 * MiB
+    # Redirects followed per page; a loop or a longer chain is an error for that page.
+    fetch_max_redirects: int = 5
+    # Pages fetched at once: polite to sites, and bounds memory (concurrency x fetch_max_bytes).
+    fetch_concurrency: int = 4
+    # What the fetcher says it is.
+    fetch_user_agent: str = field(default_factory=lambda: _user_agent())
+    # Fetching a URL that resolves to this machine or a private network (127/8, ::1, 10/8,
+    # 172.16/12, 192.168/16, 169.254/16, fc00::/7, ...) could reach services that trust the
+    # local network (SSRF). Refused unless turned on; tests turn it on for their local site.
+    fetch_allow_private: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
