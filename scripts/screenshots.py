@@ -49,12 +49,17 @@ async def main() -> None:
                 html = (SHARED / rel).read_text("utf-8")
                 async with http.post(f"{origin}/api/articles", json={"url": url, "html": html}) as r:
                     article = await r.json()
-            text = article["text"]
-            quote = text.split("\n")[1]
-            async with http.post(f"{origin}/api/articles/{article['id']}/highlights",
-                                 json={"selectors": [{"type": "TextQuoteSelector", "exact": quote}],
-                                       "note": "Open-source intelligence, released on purpose."}) as r:
-                assert r.status == 201, await r.text()
+            lines = article["text"].split("\n")
+            for quote, color, note in ((lines[1], "yellow", "Open-source intelligence, released on purpose."),
+                                       (lines[4].split(",")[0], "green", ""),
+                                       ("the Alabuga Special Economic Zone", "blue", "Tatarstan; 600 miles east of Moscow.")):
+                async with http.post(f"{origin}/api/articles/{article['id']}/highlights",
+                                     json={"selectors": [{"type": "TextQuoteSelector", "exact": quote}],
+                                           "color": color, "note": note}) as r:
+                    assert r.status == 201, await r.text()
+            async with http.patch(f"{origin}/api/articles/{article['id']}",
+                                  json={"tags": ["Iran", "Russia", "drones", "geopolitics"], "favorite": True}) as r:
+                assert r.status == 200, await r.text()
             async with http.post(f"{origin}/api/login-links", json={"next": "/"}) as r:
                 login = (await r.json())["url"]
         async with async_playwright() as pw:
@@ -62,8 +67,12 @@ async def main() -> None:
             page = await browser.new_page(viewport={"width": 1100, "height": 760}, device_scale_factor=1)
             await page.goto(login)
             await page.wait_for_url(f"{origin}/")
+            await page.wait_for_selector(".item")
+            await page.keyboard.press("j")
             await page.screenshot(path=str(ROOT / "docs" / "reading-list.png"))
+            await page.set_viewport_size({"width": 1280, "height": 800})
             await page.goto(f"{origin}/read/{article['id']}")
+            await page.wait_for_selector("mark.qp-highlight")
             await page.screenshot(path=str(ROOT / "docs" / "reader.png"))
             await browser.close()
         await runner.cleanup()

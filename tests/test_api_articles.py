@@ -1,4 +1,6 @@
 """Saving, reading, listing, changing and deleting articles through the real app."""
+import pytest
+
 from conftest import LOREM, SEED_URL, page_html, save
 
 ARTICLE_FIELDS = ("title", "byline", "site_name", "published", "lang", "excerpt", "lead_image",
@@ -45,7 +47,8 @@ async def test_extract_stores_nothing(client, seed_html, seed_expected):
     assert body["title"] == seed_expected["title"]
     assert {t["name"] for t in body["tags"]} >= {"Iran", "Russia"}
     listing = await (await client.get("/api/articles")).json()
-    assert listing == {"items": [], "next_cursor": None}
+    assert (listing["items"], listing["next_cursor"], listing["total"]) == ([], None, 0)
+    assert listing["counts"] == {"all": 0, "unread": 0, "archived": 0, "favorites": 0, "highlighted": 0}
 
 
 async def test_get_article_has_the_body(client, seed_html):
@@ -134,3 +137,43 @@ async def test_saving_a_deleted_url_again_brings_it_back(client, seed_html):
     again = await save(client, SEED_URL, seed_html, expect=200)
     assert again["id"] == saved["id"]
     assert (await client.get(f"/api/articles/{saved['id']}")).status == 200
+
+
+async def test_list_filters_favourites_and_highlights_sorts_and_counts(client):
+    quick = await save(client, "https://example.com/quick", page_html("A quick note on tides", LOREM[:1]))
+    long = await save(client, "https://example.com/long", page_html("A long read about harbours",
+                                                                      LOREM * 60))
+    mid = await save(client, "https://example.com/mid", page_html("Mountain railways of Europe", LOREM * 8))
+    await client.patch(f"/api/articles/{long['id']}", json={"favorite": True})
+    await client.patch(f"/api/articles/{mid['id']}", json={"state": "archived"})
+    resp = await client.post(f"/api/articles/{quick['id']}/highlights", json={
+        "selectors": [{"type": "TextQuoteSelector", "exact": LOREM[0][:30]}], "note": "walrus sighting"})
+    assert resp.status == 201
+
+    async def ids(query):
+        resp = await client.get(f"/api/articles?{query}")
+        assert resp.status == 200, await resp.text()
+        return [x["id"] for x in (await resp.json())["items"]]
+
+    assert await ids("favorite=true") == [long["id"]]
+    assert await ids("highlighted=true") == [quick["id"]]
+    assert await ids("sort=reading_time") == [quick["id"], mid["id"], long["id"]]  # shortest first
+    assert await ids("sort=reading_time&order=desc") == [long["id"], mid["id"], quick["id"]]
+    assert await ids("sort=saved&order=asc") == [quick["id"], long["id"], mid["id"]]
+    assert await ids("q=walrus") == [quick["id"]]  # highlight notes are searched
+    assert (await ids("q=harbour&sort=relevance"))[:1] == [long["id"]]  # the title match first
+    page = await (await client.get("/api/articles?state=unread&limit=1")).json()
+    assert page["total"] == 2 and len(page["items"]) == 1 and page["next_cursor"]
+    assert page["counts"] == {"all": 3, "unread": 2, "archived": 1, "favorites": 1, "highlighted": 1}
+    second = await (await client.get(f"/api/articles?state=unread&limit=1&cursor={page['next_cursor']}")).json()
+    assert second["items"][0]["id"] != page["items"][0]["id"] and second["next_cursor"] is None
+    # a cursor belongs to its sort
+    resp = await client.get(f"/api/articles?state=unread&limit=1&sort=reading_time&cursor={page['next_cursor']}")
+    assert resp.status == 422 and (await resp.json())["error"]["code"] == "invalid_cursor"
+
+
+@pytest.mark.parametrize("query", ["sort=random", "order=sideways", "favorite=maybe", "highlighted=2"])
+async def test_bad_list_parameters_are_422(client, query):
+    resp = await client.get(f"/api/articles?{query}")
+    assert resp.status == 422
+    assert (await resp.json())["error"]["code"] == "invalid_field"

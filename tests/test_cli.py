@@ -36,7 +36,10 @@ async def test_serve_save_read_highlight_restart(tmp_path, seed_html, seed_expec
                 assert r.status == 200
             async with browser.get(f"{server.origin}/") as r:
                 assert r.status == 200
-                assert article["title"] in await r.text()
+                assert "/static/js/list.js" in await r.text()
+            async with browser.get(f"{server.origin}/api/articles") as r:  # what the list page shows
+                assert r.status == 200
+                assert [a["title"] for a in (await r.json())["items"]] == [article["title"]]
             async with browser.get(f"{server.origin}/read/{article['id']}") as r:
                 assert r.status == 200
                 page = await r.text()

@@ -104,8 +104,9 @@ async def test_markdown_zip_has_one_file_per_article(client):
     assert meta["tags"] == ["economics", "sea-life"] and meta["saved"] == lib["a"]["created_at"]
     assert "# The Harbour: a \\*season\\*" in harbour
     assert "The harbour was quiet in the early morning" in harbour
-    highlights = harbour.split("## Highlights\n\n", 1)[1]
-    assert highlights.startswith(f"> {LOREM[2][:60].strip()}\n\nA note with **Markdown**\n\nand two paragraphs")
+    highlights = harbour.split("## Highlights\n\n", 1)[1]  # in reading order, whenever made
+    assert highlights.startswith(f"> {LOREM[0][4:30].strip()}\n\n> {LOREM[2][:60].strip()}\n\n"
+                                 "A note with **Markdown**\n\nand two paragraphs")
     assert "Second CON.md" in names
     waiting = files["How to Read More Books.md"]
     assert "Not fetched yet" in waiting and yaml.safe_load(waiting.split("---\n")[1])["tags"] == ["reading", "habits"]

@@ -2,25 +2,19 @@
 on the store's single thread. Takes values that handlers have already checked for shape."""
 from __future__ import annotations
 
-import base64
-import itertools
 import time
-from collections.abc import Iterable, Iterator
-
-import orjson
 
 from . import anchoring, tagbook
 from .clock import now_iso
 from .errors import Invalid
+from .listing import LIST_STATES, ListQuery, list_page  # noqa: F401 (LIST_STATES: for handlers)
 from .reader import Article
 from .settings import Settings
 from .store import Store
-from .store.indexes import ArticleQuery
 from .tags import Tag, normalize, suggest
 from .urls import url_key
 
 STATES = ("unread", "archived")
-LIST_STATES = ("unread", "archived", "all")
 COLORS = ("yellow", "green", "blue", "pink", "purple")
 # Article fields kept in the record (the body lives in files).
 META_FIELDS = ("url", "title", "byline", "site_name", "published", "lang", "direction", "excerpt",
@@ -101,27 +95,15 @@ class Library:
             record.update(self.store.read_body(article_id))
         return record
 
-    def list(self, *, q: str | None, tag: str | None, state: str, limit: int,
-             cursor: str | None) -> tuple[list[dict], str | None]:
-        """Newest first, `limit` at a time, from the store's indexes: nothing is scanned."""
-        query = ArticleQuery(sort="saved", descending=True,
-                             after=_decode_cursor(cursor) if cursor else None,
-                             state=None if state == "all" else state, tag=normalize(tag) if tag else None)
-        ids = self.store.article_ids(query)
-        if q:
-            ids = self._search(ids, q)
-        chosen = list(itertools.islice(ids, limit + 1))
-        page = [self.store.get_article(article_id) for article_id in chosen[:limit]]
-        for a in page:
-            a["highlight_count"] = self.store.highlight_count(a["id"])
-        more = len(chosen) > limit
-        next_cursor = _encode_cursor(page[-1]["created_at"], page[-1]["id"]) if more and page else None
-        return page, next_cursor
+    def page(self, query: ListQuery) -> dict:
+        """{items, next_cursor, total, counts}: one page of the reading list (see listing.py)."""
+        return list_page(self.store, query)
 
-    def _search(self, ids: Iterable[str], q: str) -> Iterator[str]:
-        """The ids whose metadata, tags or text hold every word of `q` (case-insensitive)."""
-        terms = q.casefold().split()
-        return (article_id for article_id in ids if self.store.article_matches(article_id, terms))
+    def list(self, *, q: str | None, tag: str | None, state: str, limit: int,
+             cursor: str | None, **more) -> tuple[list[dict], str | None]:
+        """(items, next_cursor): newest first, `limit` at a time, from the store's indexes."""
+        page = list_page(self.store, ListQuery(q=q, tag=tag, state=state, limit=limit, cursor=cursor, **more))
+        return page["items"], page["next_cursor"]
 
     def patch(self, article_id: str, changes: dict) -> dict:
         record = self.store.get_article(article_id)
@@ -198,21 +180,6 @@ class Library:
 
     def delete_highlight(self, highlight_id: str) -> dict:
         return self.store.delete_highlight(highlight_id)
-
-
-def _encode_cursor(created_at: str, article_id: str) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps([created_at, article_id])).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created_at, article_id = orjson.loads(raw)
-        if isinstance(created_at, str) and isinstance(article_id, str):
-            return created_at, article_id
-    except (ValueError, TypeError):
-        pass
-    raise Invalid("The cursor is not one this server gave out; start again without it.", code="invalid_cursor")
 
 
 def _epoch(iso: str) -> float:

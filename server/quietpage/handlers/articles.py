@@ -9,7 +9,8 @@ from .. import limits
 from .. import validate as v
 from ..context import ctx
 from ..errors import Invalid
-from ..library import LIST_STATES, STATES
+from ..library import STATES
+from ..listing import LIST_STATES, SORTS, ListQuery
 from ..urls import BadURL, check_url
 from .common import article_json, json_response, read_json
 
@@ -59,7 +60,8 @@ async def save_article(request: web.Request) -> web.Response:
 
 
 async def list_articles(request: web.Request) -> web.Response:
-    """GET /api/articles?q=&tag=&state=&limit=&cursor= -> {items, next_cursor}"""
+    """GET /api/articles?q=&tag=&state=&favorite=&highlighted=&sort=&order=&limit=&cursor=
+    -> {items, next_cursor, total, counts}"""
     c = ctx(request)
     s, query = c.settings, request.query
     q = query.get("q", "").strip() or None
@@ -72,9 +74,25 @@ async def list_articles(request: web.Request) -> web.Response:
     if tag and len(tag) > s.max_tag_chars:
         raise Invalid(f"The tag is too long (at most {s.max_tag_chars} characters).", code="too_long")
     limit = v.int_param(query.get("limit"), "limit", default=s.default_page_size, lo=1, hi=s.max_page_size)
-    cursor = query.get("cursor") or None
-    items, next_cursor = await c.db(c.library.list, q=q, tag=tag, state=state, limit=limit, cursor=cursor)
-    return json_response({"items": [article_json(a, request) for a in items], "next_cursor": next_cursor})
+    sort = query.get("sort", "saved")
+    if sort not in SORTS:
+        raise Invalid(f"The parameter 'sort' must be one of: {', '.join(SORTS)}.")
+    order = query.get("order")
+    if order not in (None, "asc", "desc"):
+        raise Invalid("The parameter 'order' must be asc or desc.")
+    page = await c.db(c.library.page, ListQuery(
+        q=q, tag=tag, state=state, favorite=_flag(query, "favorite"), highlighted=_flag(query, "highlighted"),
+        sort=sort, descending=None if order is None else order == "desc", limit=limit,
+        cursor=query.get("cursor") or None))
+    page["items"] = [article_json(a, request) for a in page["items"]]
+    return json_response(page)
+
+
+def _flag(query, name: str) -> bool:
+    value = query.get(name, "false").lower()
+    if value not in ("true", "false", "1", "0", ""):
+        raise Invalid(f"The parameter '{name}' must be true or false.")
+    return value in ("true", "1")
 
 
 async def get_article(request: web.Request) -> web.Response:

@@ -9,43 +9,10 @@ from ..context import ctx
 from ..reader.sanitize import sanitize
 from .render import page
 
-LIST_PAGE_SIZE = 100
-
 
 async def reading_list(request: web.Request) -> web.Response:
-    c = ctx(request)
-    cursor = request.query.get("cursor") or None
-    items, next_cursor = await c.db(c.library.list, q=None, tag=None, state="all",
-                                    limit=LIST_PAGE_SIZE, cursor=cursor)
-    rows = "\n".join(_list_item(a) for a in items)
-    if not items and not cursor:
-        rows = _empty_state()
-    more = (f'<a class="more" href="/?cursor={escape(next_cursor)}">Older articles</a>'
-            if next_cursor else "")
-    return page(request, "list.html", raw={"items": rows, "more": more},
-                count=f"{len(items)}{'+' if next_cursor else ''} saved")
-
-
-def _list_item(a: dict) -> str:
-    tags = "".join(f'<li class="tag">{escape(t["name"])}</li>' for t in a.get("tags", []))
-    meta = " · ".join(escape(x) for x in (
-        a.get("site_name") or _host(a.get("url")),
-        a.get("byline"),
-        f"{a.get('reading_minutes') or 1} min read",
-    ) if x)
-    hl = a.get("highlight_count") or 0
-    highlights = f' · {hl} highlight{"s" if hl != 1 else ""}' if hl else ""
-    saved = escape(a["created_at"][:10])
-    return (f'<li class="item" data-id="{escape(a["id"])}">'
-            f'<a class="title" href="/read/{escape(a["id"])}">{escape(a.get("title") or a.get("url"))}</a>'
-            f'<div class="meta">{meta}{highlights} · saved <time datetime="{escape(a["created_at"])}">{saved}</time></div>'
-            f'{f"<ul class=tags>{tags}</ul>" if tags else ""}</li>')
-
-
-def _empty_state() -> str:
-    return ('<li class="empty"><h2>Nothing saved yet</h2>'
-            "<p>Install the QuietPage extension (see the README), open any article in your browser "
-            "and press the QuietPage button: a clean copy lands here, with your highlights.</p></li>")
+    """The list is drawn by static/js/list.js from /api/articles; this is its shell."""
+    return page(request, "list.html")
 
 
 def _host(url: str | None) -> str:

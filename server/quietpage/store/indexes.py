@@ -59,6 +59,8 @@ class ArticleQuery:
     state: str | None = None    # None: any state
     tag: str | None = None      # a normalised tag name
     trash: bool = False         # the trash instead of the library
+    favorite: bool = False      # only favourites
+    highlighted: bool = False   # only articles with highlights
 
 
 class ArticleIndex:
@@ -69,7 +71,10 @@ class ArticleIndex:
         self._state: dict[str, set[str]] = {}
         self._tag: dict[str, set[str]] = {}
         self._trash: set[str] = set()
+        self._favorite: set[str] = set()
+        self._highlighted: set[str] = set()  # kept by the Store, which knows the highlights
         self._hay: dict[str, str] = {}
+        self._title: dict[str, str] = {}  # case-folded titles, to rank searches
         self._filed: dict[str, tuple] = {}  # id -> (state, tag keys) as indexed
 
     def __len__(self) -> int:
@@ -103,7 +108,10 @@ class ArticleIndex:
             self._tag.setdefault(tag, set()).add(article_id)
         if record.get("deleted_at"):
             self._trash.add(article_id)
+        if record.get("favorite"):
+            self._favorite.add(article_id)
         self._hay[article_id] = haystack(record)
+        self._title[article_id] = str(record.get("title") or "").casefold()
         self._filed[article_id] = (state, tags)
 
     def remove(self, article_id: str) -> None:
@@ -117,21 +125,36 @@ class ArticleIndex:
             if not ids:
                 del self._tag[tag]
         self._trash.discard(article_id)
+        self._favorite.discard(article_id)
         del self._hay[article_id]
+        del self._title[article_id]
         for name in SORTS:
             entries = self._sorted[name]
             entry = self._keys[name].pop(article_id)
             del entries[bisect_left(entries, entry)]
 
+    def sort_key(self, order: str, article_id: str) -> tuple:
+        """(sort key, id) of an article in one of the SORTS orders: what a cursor remembers."""
+        return self._keys[order][article_id]
+
+    def title(self, article_id: str) -> str:
+        return self._title.get(article_id, "")
+
     def hay(self, article_id: str) -> str:
         return self._hay.get(article_id, "")
 
+    def set_highlighted(self, article_id: str, has_highlights: bool) -> None:
+        (self._highlighted.add if has_highlights else self._highlighted.discard)(article_id)
+
     def counts(self) -> dict[str, int]:
-        """How many articles are in the library ("all") and in each state, the trash aside."""
-        out = {"all": len(self._hay) - len(self._trash)}
+        """How many articles are in the library ("all"), in each state, favourites and with
+        highlights - the trash aside."""
+        live = (lambda ids: len(ids - self._trash)) if self._trash else len
+        out = {"all": len(self._hay) - len(self._trash), "unread": 0, "archived": 0,
+               "favorites": live(self._favorite), "highlighted": live(self._highlighted & self._hay.keys())}
         for state, ids in self._state.items():
             if state is not None:
-                out[state] = len(ids - self._trash) if self._trash else len(ids)
+                out[state] = live(ids)
         return out
 
     def tags(self) -> dict[str, int]:
@@ -147,6 +170,10 @@ class ArticleIndex:
             sets.append(self._tag.get(query.tag, set()))
         if query.trash:
             sets.append(self._trash)
+        if query.favorite:
+            sets.append(self._favorite)
+        if query.highlighted:
+            sets.append(self._highlighted)
         entries = self._sorted[query.sort]
         smallest = min(sets, key=len) if sets else None
         if smallest is not None and len(smallest) * SPARSE < len(entries):

@@ -101,6 +101,8 @@ class Store:
         self.index.load(self._scan_articles())
         for doc_id, raw in self.storage.scan_bytes(HIGHLIGHTS):
             self._highlights_of.setdefault(article_id_of(raw), set()).add(doc_id)
+        for article_id, ids in self._highlights_of.items():
+            self.index.set_highlighted(article_id, bool(ids))
         for doc_id, doc in self.sessions._read_table().items():
             self._session_by_hash[doc["hash"]] = doc_id
 
@@ -120,7 +122,8 @@ class Store:
         return self.index.counts()
 
     def article_matches(self, article_id: str, terms: list[str]) -> bool:
-        """Whether every (case-folded) term is in the article's metadata, tags or text."""
+        """Whether every (case-folded) term is in the article's metadata, tags, text, or the
+        quotes and notes of its highlights."""
         hay = self.index.hay(article_id)
         missing = [t for t in terms if t not in hay]
         if not missing:
@@ -189,6 +192,7 @@ class Store:
         self.articles.remove(doc_ids=[article_id])
         self._id_by_url.pop(doc["url_key"], None)
         self.index.remove(article_id)
+        self.index.set_highlighted(article_id, False)
         self.flush()  # gone from the records, durably, before the files go
         shutil.rmtree(self._article_dir(article_id), ignore_errors=True)
 
@@ -241,12 +245,25 @@ class Store:
         highlight_id = new_id()
         self.highlights.insert(_doc(highlight_id, record))
         self._highlights_of.setdefault(record["article_id"], set()).add(highlight_id)
+        self._highlights_changed(record["article_id"])
         return {**record, "id": highlight_id}
 
     def update_highlight(self, highlight_id: str, fields: dict) -> dict:
-        self.get_highlight(highlight_id)
+        article_id = self.get_highlight(highlight_id)["article_id"]
         self.highlights.update(fields, doc_ids=[highlight_id])
+        if "note" in fields:
+            self._highlights_changed(article_id)
         return self.get_highlight(highlight_id)
+
+    def _highlights_changed(self, article_id: str) -> None:
+        """Keep the article's highlight filter and the searchable words of its highlights'
+        quotes and notes (beside its text's words in search_text) up to date."""
+        docs = self.highlights_of(article_id)
+        self.index.set_highlighted(article_id, bool(docs))
+        if self.search_text.get(doc_id=article_id) is None:
+            return  # the article is being purged, or predates search_text (its text is read)
+        words = search_words(" ".join(f"{_quote(h)} {h.get('note') or ''}" for h in docs))
+        self.search_text.update({"n": words}, doc_ids=[article_id])
 
     def update_highlights(self, changes: dict[str, dict]) -> None:
         """Several highlight updates in one write."""
@@ -264,6 +281,7 @@ class Store:
         doc = self.get_highlight(highlight_id)
         self.highlights.remove(doc_ids=[highlight_id])
         self._highlights_of.get(doc["article_id"], set()).discard(highlight_id)
+        self._highlights_changed(doc["article_id"])
         return doc
 
     # ---------------------------------------------------------------- sessions and login links
@@ -301,6 +319,11 @@ class Store:
             self.used_logins.remove(doc_ids=stale)
         self.used_logins.insert(_doc(new_id(), {"nonce": nonce, "expires_at": expires_at}))
         return True
+
+
+def _quote(highlight: dict) -> str:
+    return next((s.get("exact") or "" for s in highlight.get("selectors", [])
+                 if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"), "")
 
 
 def _doc(doc_id: str, record: dict):

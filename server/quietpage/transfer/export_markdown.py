@@ -64,7 +64,7 @@ def document(record: dict, body: dict, highlights: list[dict]) -> str:
         parts.append(markdown.to_markdown(body.get("content_html") or "").rstrip("\n"))
     if highlights:
         parts.append("## Highlights")
-        parts.extend(_highlight(h) for h in highlights)
+        parts.extend(_highlight(h) for h in sorted(highlights, key=_reading_order))
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
@@ -101,6 +101,13 @@ _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff
 def _yaml(value) -> str:
     text = orjson.dumps(str(value).encode("utf-8", "replace").decode("utf-8")).decode()
     return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def _reading_order(h: dict) -> tuple:
+    """Where a highlight stands in the text (orphans last, oldest first), as the reader sees them."""
+    position = next((s for s in h.get("selectors", []) if s.get("type") == "TextPositionSelector"), None)
+    placed = h.get("status") != "orphan" and position is not None
+    return (not placed, position["start"] if placed else 0, h.get("created_at") or "", h.get("id") or "")
 
 
 def _highlight(h: dict) -> str:

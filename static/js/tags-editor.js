@@ -1,0 +1,63 @@
+// Editing an article's tags in place: chips with a remove button, an input that adds, and the
+// suggestions not yet on the article offered as one-click chips. Saves with PATCH tags.
+import { patch } from "./api.js";
+import { announce, h } from "./dom.js";
+
+const key = (name) => name.toLowerCase().replace(/[\s_\-]+/g, " ").trim();
+
+/**
+ * @param {object} article  {id, tags: [{name}], suggested_tags: [{name, source}]}
+ * @param {(article) => void} onChange  called with the updated article
+ * @param {string[]} vocabulary  the user's tags, for the input's completions
+ */
+export function tagsEditor(article, onChange, vocabulary = []) {
+  const root = h("div.tags-editor");
+  const listId = `tag-options-${article.id}`;
+  let tags = article.tags.map((t) => t.name);
+
+  const save = async (next) => {
+    const before = tags;
+    tags = next;
+    render();
+    try {
+      const updated = await patch(`/api/articles/${encodeURIComponent(article.id)}`, { tags: next });
+      Object.assign(article, updated);
+      tags = updated.tags.map((t) => t.name);
+      render();
+      onChange(updated);
+    } catch (err) {
+      tags = before;
+      render();
+      announce(err.message);
+    }
+  };
+
+  const render = () => {
+    const have = new Set(tags.map(key));
+    const suggestions = (article.suggested_tags || []).filter((t) => !have.has(key(t.name)));
+    const input = h("input.tag-input", {
+      type: "text", list: listId, placeholder: "Add a tag", "aria-label": "Add a tag", maxlength: 100,
+      onkeydown: (e) => {
+        if (e.key === "Enter" && input.value.trim()) {
+          e.preventDefault();
+          const name = input.value.trim().replace(/\s+/g, " ");
+          if (!have.has(key(name))) save([...tags, name]);
+          input.value = "";
+        } else if (e.key === "Escape") input.blur();
+      },
+    });
+    root.replaceChildren(...[
+      h("ul.tags", { "aria-label": "Tags" }, tags.map((name) =>
+        h("li.tag", {}, h("span", {}, name),
+          h("button.tag-remove", { type: "button", "aria-label": `Remove tag ${name}`, title: "Remove",
+            onclick: () => save(tags.filter((t) => key(t) !== key(name))) }, "×")))),
+      input,
+      h("datalist", { id: listId }, vocabulary.filter((v) => !have.has(key(v))).map((v) => h("option", { value: v }))),
+      suggestions.length ? h("div.suggestions", {}, h("span.muted", {}, "Suggested:"),
+        suggestions.map((t) => h("button.tag.suggested", { type: "button", title: `Add “${t.name}” (${t.source})`,
+          onclick: () => save([...tags, t.name]) }, `+ ${t.name}`))) : null,
+    ].filter(Boolean));
+  };
+  render();
+  return root;
+}

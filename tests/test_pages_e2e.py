@@ -1,0 +1,227 @@
+"""The reading list and the reader in real Chromium, as a user drives them."""
+import aiohttp
+import pytest
+
+from conftest import LOREM, ROOT, SEED_URL, page_html
+
+MOUNTAIN = [
+    "The railway climbs through seven tunnels before reaching the glacier station at the summit.",
+    "Engineers spent eleven winters blasting the rock, and the line opened in the summer of 1912.",
+    "Today the trains carry skiers, hikers and the occasional lost cow back down to the valley.",
+]
+SENTENCE = "It released satellite imagery showing the suspected facilities being constructed in the Alabuga Special Economic Zone, about 600 miles east of Moscow."
+
+
+class Library:
+    def __init__(self, live):
+        self.origin = f"http://127.0.0.1:{live.port}"
+        self.headers = {"Authorization": f"Bearer {live.token}"}
+
+    async def call(self, method, path, body=None):
+        async with aiohttp.ClientSession(headers=self.headers) as http:
+            async with http.request(method, self.origin + path, json=body) as r:
+                assert r.status < 300, await r.text()
+                return await r.json()
+
+    async def login(self, page, next_path="/"):
+        link = await self.call("POST", "/api/login-links", {"next": next_path})
+        await page.goto(link["url"])
+        await page.wait_for_url(self.origin + next_path)
+
+
+@pytest.fixture
+async def library(live, seed_html):
+    lib = Library(live)
+    lib.seed = await lib.call("POST", "/api/articles", {"url": SEED_URL, "html": seed_html})
+    lib.harbour = await lib.call("POST", "/api/articles", {"url": "https://example.com/harbour",
+                                                           "html": page_html("A quiet harbour story", LOREM)})
+    lib.mountain = await lib.call("POST", "/api/articles", {"url": "https://example.com/mountain",
+                                                            "html": page_html("Mountain railways of Europe", MOUNTAIN)})
+    await lib.call("PATCH", f"/api/articles/{lib.mountain['id']}", {"tags": ["Trains", "Alps"]})
+    return lib
+
+
+@pytest.fixture
+async def page(browser):
+    context = await browser.new_context(viewport={"width": 1200, "height": 900})
+    p = await context.new_page()
+    p.errors = []
+    p.on("pageerror", lambda e: p.errors.append(str(e)))
+    yield p
+    await context.close()
+    assert not p.errors, p.errors
+
+
+async def item_count(page, n):
+    await page.wait_for_function("n => document.querySelectorAll('.item').length === n", arg=n)
+
+
+async def titles(page):
+    await page.wait_for_selector(".item")
+    return await page.locator(".item .title").all_text_contents()
+
+
+async def test_the_list_shows_saved_articles_newest_first(library, page):
+    await library.login(page)
+    assert await titles(page) == ["Mountain railways of Europe", "A quiet harbour story", library.seed["title"]]
+    assert "3 articles" in await page.text_content("#result-count")
+
+
+async def test_search_and_tag_filter_narrow_the_list(library, page):
+    await library.login(page)
+    await page.fill("#q", "mackerel")
+    await item_count(page, 1)
+    assert await titles(page) == ["A quiet harbour story"]
+    await page.fill("#q", "")
+    await item_count(page, 3)
+    await page.click(".item .tags button:has-text('Trains')")
+    await item_count(page, 1)
+    assert await titles(page) == ["Mountain railways of Europe"]
+    assert "tag=Trains" in page.url
+    await page.reload()
+    assert await titles(page) == ["Mountain railways of Europe"]  # the filter is in the URL
+
+
+async def test_archive_and_undo(library, page):
+    await library.login(page)
+    await titles(page)
+    first = page.locator(".item").first
+    await first.locator("button:has-text('Archive')").click()
+    await item_count(page, 2)
+    assert "Mountain railways of Europe" not in await titles(page)
+    await page.click("#toast button:has-text('Undo')")
+    await item_count(page, 3)
+    article = await library.call("GET", f"/api/articles/{library.mountain['id']}")
+    assert article["state"] == "unread"
+
+
+async def test_delete_and_undo(library, page):
+    await library.login(page)
+    await titles(page)
+    await page.locator(".item").nth(1).locator("button:has-text('Delete')").click()
+    await item_count(page, 2)
+    await page.click("#toast button:has-text('Undo')")
+    await item_count(page, 3)
+
+
+async def test_keyboard_navigation(library, page):
+    await library.login(page)
+    await titles(page)
+    await page.keyboard.press("j")
+    assert await page.get_attribute(".item[aria-current]", "data-id") == library.harbour["id"]
+    await page.keyboard.press("k")
+    assert await page.get_attribute(".item[aria-current]", "data-id") == library.mountain["id"]
+    await page.keyboard.press("j")
+    await page.keyboard.press("f")
+    await page.wait_for_selector(f'.item[data-id="{library.harbour["id"]}"] button[aria-pressed="true"]')
+    await page.keyboard.press("e")
+    await item_count(page, 2)
+    await page.keyboard.press("/")
+    assert await page.evaluate("document.activeElement.id") == "q"
+    await page.keyboard.press("Escape")
+    await page.keyboard.press("?")
+    assert await page.is_visible("#help")
+    await page.keyboard.press("Escape")
+    await page.wait_for_function("() => document.activeElement.matches('.item[aria-current] a.title')")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**/read/*")
+
+
+async def test_a_highlight_made_in_the_reader_survives_a_reload(library, page):
+    await library.login(page, f"/read/{library.seed['id']}")
+    await page.wait_for_selector("#show-highlights:not([hidden])")
+    await page.evaluate("""sentence => {
+        const p = [...document.querySelectorAll('#content p')].find(p => p.textContent.includes(sentence));
+        const range = document.createRange(); range.selectNodeContents(p);
+        const sel = getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }""", SENTENCE)
+    await page.click("#selection-bar .swatch.green")
+    await page.wait_for_selector("mark.qp-highlight-green")
+    await page.reload()
+    mark = page.locator("mark.qp-highlight-green")
+    await mark.first.wait_for()
+    assert "".join(await mark.all_text_contents()) == SENTENCE
+    saved = await library.call("GET", f"/api/articles/{library.seed['id']}/highlights")
+    assert [h["selectors"][0]["exact"] for h in saved["items"]] == [SENTENCE]
+
+
+async def test_dark_mode_is_remembered(library, page):
+    await library.login(page, f"/read/{library.harbour['id']}")
+    await page.click("#settings-button")
+    await page.click("[data-pref=theme][data-value=dark]")
+    background = "getComputedStyle(document.body).backgroundColor"
+    assert await page.evaluate(background) == "rgb(26, 25, 23)"
+    await page.reload()
+    assert await page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert await page.evaluate(background) == "rgb(26, 25, 23)"
+
+
+async def test_the_system_dark_preference_is_followed(library, browser):
+    context = await browser.new_context(color_scheme="dark")
+    page = await context.new_page()
+    await library.login(page)
+    assert await page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(26, 25, 23)"
+    await context.close()
+
+
+async def test_reading_progress_is_saved_and_restored(library, page, seed_html):
+    await page.set_viewport_size({"width": 800, "height": 400})
+    await library.login(page, f"/read/{library.seed['id']}")
+    await page.wait_for_selector("#archive:not([hidden])")
+    await page.evaluate("window.scrollTo(0, (document.scrollingElement.scrollHeight - innerHeight) / 2)")
+    await page.wait_for_function("""async id => {
+        const r = await fetch('/api/articles/' + id); const a = await r.json(); return a.progress > 0.3;
+    }""", arg=library.seed["id"])
+    await page.reload()
+    await page.wait_for_selector("#archive:not([hidden])")
+    assert await page.evaluate("scrollY") > 100
+
+
+@pytest.mark.parametrize("path", ["/", "read"])
+async def test_pages_fit_a_phone(library, browser, path):
+    context = await browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = await context.new_page()
+    await library.login(page, "/" if path == "/" else f"/read/{library.seed['id']}")
+    await page.wait_for_load_state("networkidle")
+    overflow = await page.evaluate("document.scrollingElement.scrollWidth - innerWidth")
+    assert overflow <= 0
+    await context.close()
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("which", ["list", "reader", "empty list"])
+async def test_pages_pass_an_accessibility_check(live, library, browser, which, scheme):
+    """axe-core (npm) in the real page: no serious or critical violations."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run the README's test command (scripts/test), which installs it.")
+    context = await browser.new_context(bypass_csp=True, color_scheme=scheme)  # to inject axe itself
+    page = await context.new_page()
+    if which == "reader":
+        await library.login(page, f"/read/{library.seed['id']}")
+        await page.wait_for_selector("#archive:not([hidden])")
+        await page.evaluate("""sentence => {
+            const p = [...document.querySelectorAll('#content p')].find(p => p.textContent.includes(sentence));
+            const r = document.createRange(); r.selectNodeContents(p);
+            getSelection().removeAllRanges(); getSelection().addRange(r);
+            document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+        }""", SENTENCE)
+        await page.click("#selection-bar .swatch.blue")
+        await page.wait_for_selector("mark.qp-highlight-blue")
+        await page.click("#settings-button")
+    else:
+        if which == "empty list":
+            for a in (library.seed, library.harbour, library.mountain):
+                await library.call("DELETE", f"/api/articles/{a['id']}")
+        await library.login(page)
+        await page.wait_for_selector("#items:not([aria-busy])", state="attached")
+        await page.wait_for_selector("#empty:not([hidden])" if which == "empty list" else ".item")
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert not bad, bad
+    await context.close()
