@@ -11,6 +11,14 @@ from aiohttp import web
 from ..paths import static_dir
 
 
+# What every page's <head> starts with (templates say $common_head).
+COMMON_HEAD = """<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<link rel="stylesheet" href="/static/css/quietpage.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">"""
+
+
 @functools.lru_cache(maxsize=None)
 def template(name: str) -> Template:
     return Template((static_dir() / name).read_text("utf-8"))
@@ -27,6 +35,7 @@ def page(request: web.Request, name: str, status: int = 200, *, raw: dict | None
     fields = {k: escape("" if v is None else str(v)) for k, v in values.items()}
     fields.update(raw or {})
     fields["nonce"] = nonce_of(request)
+    fields["common_head"] = COMMON_HEAD
     body = template(name).substitute(fields)
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
