@@ -163,3 +163,26 @@ def test_a_second_store_on_the_same_dir_is_refused(tmp_path):
     assert str(tmp_path) in err.value.message and "pid" in err.value.message
     store.close()
     Store(tmp_path).close()  # released on close
+
+
+def test_tag_names_come_from_the_index_and_follow_every_change(tmp_path):
+    store = Store(tmp_path)
+    ids = fill(store, random.Random(9), n=40)
+    for article_id in ids[:10]:  # the user sets some tags; the vocabulary only counts those
+        store.update_article(article_id, {"tags_edited": True})
+    store.update_article(ids[0], {"tags": [{"name": "Kelp", "source": "user", "score": 1.0}]})
+    store.purge_article(ids[1])
+
+    def scan(edited_only):
+        counts = {}
+        for a in store.all_articles():
+            if a.get("deleted_at") or (edited_only and not a.get("tags_edited")):
+                continue
+            for key in {normalize(t["name"]) for t in a.get("tags", [])}:
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    for edited_only in (False, True):
+        indexed = {normalize(name): n for name, n in store.tag_names(edited_only=edited_only)}
+        assert indexed == scan(edited_only)
+    store.close()

@@ -30,14 +30,7 @@ class Library:
     def tag_vocabulary(self) -> list[str]:
         """The user's own tags, most used first (shown as first written). Only articles whose
         tags the user has set count: suggestions nobody reviewed must not feed themselves."""
-        counts: dict[str, list] = {}
-        for a in self.store.all_articles():
-            if a.get("deleted_at") or not a.get("tags_edited"):
-                continue
-            for t in a.get("tags", []):
-                entry = counts.setdefault(normalize(t["name"]), [t["name"], 0])
-                entry[1] += 1
-        return [name for name, _ in sorted(counts.values(), key=lambda e: -e[1])]
+        return [name for name, _ in self.store.tag_names(edited_only=True)]
 
     def tags(self) -> list[dict]:
         return tagbook.tag_counts(self.store)

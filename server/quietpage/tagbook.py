@@ -1,8 +1,6 @@
 """The user's tags across the library: counts, rename and merge. Runs on the store thread."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-
 from .clock import now_iso
 from .errors import NotFound
 from .store import Store
@@ -11,20 +9,8 @@ from .tags import normalize
 
 def tag_counts(store: Store) -> list[dict]:
     """[{name, count}] over live articles, most used first; a tag written several ways is one
-    tag, shown in its most common spelling."""
-    counts: Counter = Counter()
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    for a in store.all_articles():
-        if a.get("deleted_at"):
-            continue
-        keys = set()
-        for t in a.get("tags", []):
-            key = normalize(t["name"])
-            spellings[key][t["name"]] += 1
-            keys.add(key)
-        counts.update(keys)
-    items = [{"name": spellings[k].most_common(1)[0][0], "count": n} for k, n in counts.items()]
-    return sorted(items, key=lambda t: (-t["count"], t["name"].casefold()))
+    tag, shown in its most common spelling. From the store's index: nothing is scanned."""
+    return [{"name": name, "count": n} for name, n in store.tag_names()]
 
 
 def rename_tag(store: Store, name: str, to: str) -> dict:

@@ -8,6 +8,7 @@ Adding a sort order is one entry in SORTS; adding a filter is one set and one Ar
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -75,6 +76,9 @@ class ArticleIndex:
         self._highlighted: set[str] = set()  # kept by the Store, which knows the highlights
         self._hay: dict[str, str] = {}
         self._title: dict[str, str] = {}  # case-folded titles, to rank searches
+        # (tag key, spelling) -> live articles carrying it; and only those whose tags the user set
+        self._names: Counter = Counter()
+        self._edited_names: Counter = Counter()
         self._filed: dict[str, tuple] = {}  # id -> (state, tag keys) as indexed
 
     def __len__(self) -> int:
@@ -112,12 +116,21 @@ class ArticleIndex:
             self._favorite.add(article_id)
         self._hay[article_id] = haystack(record)
         self._title[article_id] = str(record.get("title") or "").casefold()
-        self._filed[article_id] = (state, tags)
+        names = [] if record.get("deleted_at") else list(
+            {self._tag_key(t["name"]): t["name"] for t in reversed(record.get("tags", []))}.items())
+        edited = bool(record.get("tags_edited"))
+        self._names.update(names)
+        if edited:
+            self._edited_names.update(names)
+        self._filed[article_id] = (state, tags, names, edited)
 
     def remove(self, article_id: str) -> None:
         if article_id not in self._hay:
             return
-        state, tags = self._filed.pop(article_id)
+        state, tags, names, edited = self._filed.pop(article_id)
+        self._names.subtract(names)
+        if edited:
+            self._edited_names.subtract(names)
         self._state[state].discard(article_id)
         for tag in tags:
             ids = self._tag[tag]
@@ -156,6 +169,18 @@ class ArticleIndex:
             if state is not None:
                 out[state] = live(ids)
         return out
+
+    def tag_names(self, *, edited_only: bool = False) -> list[tuple[str, int]]:
+        """[(spelling, articles)] of the tags on live articles, most used first, each tag once in
+        its most common spelling; `edited_only`: on articles whose tags the user has set."""
+        counts, best = Counter(), {}
+        for (key, name), n in (self._edited_names if edited_only else self._names).items():
+            if n <= 0:
+                continue
+            counts[key] += n
+            if key not in best or n > best[key][1] or (n == best[key][1] and name < best[key][0]):
+                best[key] = (name, n)
+        return sorted(((best[k][0], n) for k, n in counts.items()), key=lambda e: (-e[1], e[0].casefold()))
 
     def tags(self) -> dict[str, int]:
         """How many articles (trash included) carry each normalised tag."""

@@ -121,6 +121,10 @@ class Store:
         """{"all": n, "unread": n, "archived": n, ...} of the library (trash aside), from the index."""
         return self.index.counts()
 
+    def tag_names(self, *, edited_only: bool = False) -> list[tuple[str, int]]:
+        """[(spelling, articles)] of the library's tags, most used first (see the index)."""
+        return self.index.tag_names(edited_only=edited_only)
+
     def article_matches(self, article_id: str, terms: list[str]) -> bool:
         """Whether every (case-folded) term is in the article's metadata, tags, text, or the
         quotes and notes of its highlights."""
