@@ -66,6 +66,10 @@ async def test_json_round_trip_is_lossless(client, aiohttp_client, tmp_path):
     assert resp.status == 200 and (summary["format"], summary["created"], summary["highlights"]) == ("quietpage", 7, 2)
     second = await export(fresh, "json")
     assert parsed(second) == doc
+    harbour_id = harbour["article"]["id"]  # ids survive: old /read/{id} links still work
+    assert (await fresh.get(f"/api/articles/{harbour_id}")).status == 200
+    assert {h["id"] for h in (await (await fresh.get(f"/api/articles/{harbour_id}/highlights")).json())["items"]} \
+        == {h["id"] for h in harbour["highlights"]}
 
     again = await (await fresh.post("/api/import", data=first)).json()  # no duplicates
     assert (again["created"], again["updated"], again["skipped"]) == (0, 0, 7)

@@ -17,6 +17,7 @@ Store methods are synchronous and not thread-safe: the app calls them from one t
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -155,8 +156,9 @@ class Store:
     def all_articles(self) -> list[dict]:
         return [{**doc, "id": doc_id} for doc_id, doc in self.articles._read_table().items()]
 
-    def insert_article(self, record: dict, body: dict, raw_html: str) -> dict:
-        article_id = new_id()
+    def insert_article(self, record: dict, body: dict, raw_html: str, *, article_id: str | None = None) -> dict:
+        """A new article; `article_id` keeps a given id (a restored backup) when it is free."""
+        article_id = self._free_id(self.articles, article_id)
         rev = self._write_body(article_id, body, raw_html)
         record = {**record, "rev": rev}
         self.articles.insert(_doc(article_id, record))
@@ -239,14 +241,21 @@ class Store:
         return sorted(({**d, "id": d.doc_id} for d in docs if d is not None),
                       key=lambda h: (h["created_at"], h["id"]))
 
+    @staticmethod
+    def _free_id(table, wanted: str | None) -> str:
+        """`wanted` if it is a well-formed id not in use in `table`, else a new one."""
+        if isinstance(wanted, str) and _ID.match(wanted) and table.get(doc_id=wanted) is None:
+            return wanted
+        return new_id()
+
     def get_highlight(self, highlight_id: str) -> dict:
         doc = self.highlights.get(doc_id=highlight_id) if isinstance(highlight_id, str) else None
         if doc is None:
             raise NotFound(f"No highlight with id {highlight_id!r}.")
         return {**doc, "id": doc.doc_id}
 
-    def insert_highlight(self, record: dict) -> dict:
-        highlight_id = new_id()
+    def insert_highlight(self, record: dict, *, highlight_id: str | None = None) -> dict:
+        highlight_id = self._free_id(self.highlights, highlight_id)
         self.highlights.insert(_doc(highlight_id, record))
         self._highlights_of.setdefault(record["article_id"], set()).add(highlight_id)
         self._highlights_changed(record["article_id"])
@@ -323,6 +332,9 @@ class Store:
             self.used_logins.remove(doc_ids=stale)
         self.used_logins.insert(_doc(new_id(), {"nonce": nonce, "expires_at": expires_at}))
         return True
+
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def _quote(highlight: dict) -> str:

@@ -107,19 +107,21 @@ def restore_entry(library: Library, entry: BackupEntry) -> str:
     key = url_key(entry.url)
     existing = store.article_id_for_url(key)
     if existing is None:
-        article_id = store.insert_article({**entry.record, "url_key": key}, entry.body, entry.raw_html)["id"]
+        article_id = store.insert_article({**entry.record, "url_key": key}, entry.body, entry.raw_html,
+                                          article_id=entry.record.get("id"))["id"]
         for h in entry.highlights:
-            store.insert_highlight({"article_id": article_id, **h})
+            store.insert_highlight({**h, "article_id": article_id}, highlight_id=h.get("id"))
         return "created"
     record = store.get_article(existing, include_deleted=True)
     changed = False
     if record.get("needs_fetch") and not entry.record.get("needs_fetch"):
-        store.replace_article(existing, {**entry.record, "url_key": key}, entry.body, entry.raw_html)
+        record = {k: v for k, v in entry.record.items() if k != "id"}  # the article here keeps its id
+        store.replace_article(existing, {**record, "url_key": key}, entry.body, entry.raw_html)
         changed = True
     known = {(_quote_of(h["selectors"]), h.get("created_at")) for h in store.highlights_of(existing)}
     for h in entry.highlights:
         if (_quote_of(h["selectors"]), h.get("created_at")) not in known:
-            store.insert_highlight({"article_id": existing, **h})
+            store.insert_highlight({**h, "article_id": existing}, highlight_id=h.get("id"))
             changed = True
     return "updated" if changed else "skipped"
 

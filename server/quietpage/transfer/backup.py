@@ -30,8 +30,10 @@ from .items import ImportFormatError, checked_url
 
 KEY = "quietpage_backup"
 FORMAT = 1
-STORE_FIELDS = frozenset({"id", "rev", "url_key"})
-HIGHLIGHT_STORE_FIELDS = frozenset({"id", "article_id"})
+# The store's own bookkeeping, not the user's data. Ids are kept: a restored library keeps its
+# /read/{id} links and highlight ids (when they are free in the library restored into).
+STORE_FIELDS = frozenset({"rev", "url_key"})
+HIGHLIGHT_STORE_FIELDS = frozenset({"article_id"})
 HIGHLIGHT_STATUSES = ("anchored", "orphan")
 _DUMP = orjson.OPT_SORT_KEYS
 
