@@ -1,7 +1,7 @@
 """Plain text of reader HTML: one paragraph per line.
 
 This is the text that highlights' selectors point into, so its rules are few and exact (the
-JavaScript twin in static/anchoring.js derives the same text from the reader DOM):
+JavaScript twin in static/js/anchoring.js derives the same text from the reader DOM):
 - block elements and <br> end a line; inline elements do not; inside <pre> a newline ends a line;
 - elsewhere any run of whitespace (newlines too) is one space; lines are trimmed; empty lines
   are dropped.

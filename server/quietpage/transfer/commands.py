@@ -147,6 +147,9 @@ def cmd_export(settings: Settings, args) -> int:
             n = _export_remote(settings, fmt, dest)
         except QuietPageError as exc:
             return _fail(exc.message)
+    except BrokenPipeError:  # `quietpage export - | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as exc:
         return _fail(f"cannot write {dest}: {exc.strerror or exc}")
     if str(dest) != "-":
