@@ -32,6 +32,7 @@ from .backups import BACKUP_DIR, BackupPolicy
 from .files import body_path, read_gzip, write_gzip
 from .indexes import ArticleIndex, ArticleQuery, article_id_of, search_words
 from .lock import DataDirLock
+from .sessions import SessionRecords
 from .tiny import new_id, open_database
 
 DB_FILE = "quietpage.json"
@@ -50,7 +51,7 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
-class Store:
+class Store(SessionRecords):
     def __init__(self, data_dir: Path, settings: Settings | None = None, *, group_commit: bool = False):
         settings = settings or Settings(data_dir=data_dir)
         self.dir = ensure_private_dir(Path(data_dir))
@@ -296,42 +297,6 @@ class Store:
         self._highlights_of.get(doc["article_id"], set()).discard(highlight_id)
         self._highlights_changed(doc["article_id"])
         return doc
-
-    # ---------------------------------------------------------------- sessions and login links
-    def add_session(self, token_hash: str, expires_at: float) -> None:
-        sid = new_id()
-        self.sessions.insert(_doc(sid, {"hash": token_hash, "expires_at": expires_at,
-                                        "created_at": now_iso()}))
-        self._session_by_hash[token_hash] = sid
-
-    def session_expiry(self, token_hash: str) -> float | None:
-        sid = self._session_by_hash.get(token_hash)
-        doc = self.sessions.get(doc_id=sid) if sid else None
-        return doc["expires_at"] if doc else None
-
-    def remove_session(self, token_hash: str) -> None:
-        sid = self._session_by_hash.pop(token_hash, None)
-        if sid:
-            self.sessions.remove(doc_ids=[sid])
-
-    def remove_sessions(self, *, expired_before: float | None = None) -> int:
-        doomed = [d.doc_id for d in self.sessions.all()
-                  if expired_before is None or d["expires_at"] < expired_before]
-        if doomed:
-            self.sessions.remove(doc_ids=doomed)
-            self._session_by_hash = {h: s for h, s in self._session_by_hash.items() if s not in doomed}
-        return len(doomed)
-
-    def use_login_nonce(self, nonce: str, expires_at: float, now: float) -> bool:
-        """Record a login link as used; False if it was used before."""
-        used = {d["nonce"]: d.doc_id for d in self.used_logins.all()}
-        if nonce in used:
-            return False
-        stale = [d.doc_id for d in self.used_logins.all() if d["expires_at"] < now]
-        if stale:
-            self.used_logins.remove(doc_ids=stale)
-        self.used_logins.insert(_doc(new_id(), {"nonce": nonce, "expires_at": expires_at}))
-        return True
 
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
