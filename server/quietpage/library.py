@@ -7,7 +7,7 @@ import time
 from . import anchoring, tagbook
 from .clock import now_iso
 from .errors import Invalid
-from .listing import LIST_STATES, ListQuery, list_page  # noqa: F401 (LIST_STATES: for handlers)
+from .listing import ListQuery, list_page
 from .reader import Article
 from .settings import Settings
 from .store import Store

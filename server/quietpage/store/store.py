@@ -23,7 +23,6 @@ from pathlib import Path
 
 import orjson
 
-from ..clock import now_iso
 from ..errors import NotFound
 from ..settings import Settings
 from ..tags import normalize
