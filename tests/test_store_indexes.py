@@ -5,6 +5,7 @@ import random
 import pytest
 
 from quietpage.library import Library
+from quietpage.listing import ListQuery
 from quietpage.settings import Settings
 from quietpage.store import Store
 from quietpage.store.indexes import ArticleQuery
@@ -105,7 +106,9 @@ def test_indexed_listing_equals_a_plain_scan(tmp_path, limit):
             store = Store(tmp_path)
         library = Library(store, Settings(data_dir=tmp_path))
         for query in QUERIES:
-            assert pages(library, limit, **query) == reference_list(store, **query), query
+            expected = reference_list(store, **query)
+            assert pages(library, limit, **query) == expected, query
+            assert library.page(ListQuery(limit=limit, **query))["total"] == len(expected), query
     store.close()
 
 

@@ -53,7 +53,7 @@ def list_page(store: Store, query: ListQuery) -> dict:
         page = list(itertools.islice(store.article_ids(_with_after(base, after)), query.limit + 1))
         ids = page[:query.limit]
         next_cursor = _cursor_after(store, query.sort, order, ids[-1]) if len(page) > query.limit else None
-        total = sum(1 for _ in store.article_ids(base))
+        total = store.index.count(base)
     items = [store.get_article(article_id) for article_id in ids]
     for a in items:
         a["highlight_count"] = store.highlight_count(a["id"])

@@ -186,8 +186,7 @@ class ArticleIndex:
         """How many articles (trash included) carry each normalised tag."""
         return {tag: len(ids) for tag, ids in self._tag.items()}
 
-    def ids(self, query: ArticleQuery) -> Iterator[str]:
-        """Article ids in the query's order, after its cursor, that pass its filters."""
+    def _filters(self, query: ArticleQuery) -> list[set]:
         sets = []
         if query.state is not None:
             sets.append(self._state.get(query.state, set()))
@@ -199,6 +198,20 @@ class ArticleIndex:
             sets.append(self._favorite)
         if query.highlighted:
             sets.append(self._highlighted)
+        return sets
+
+    def count(self, query: ArticleQuery) -> int:
+        """How many articles pass the query's filters (its cursor aside), from the sets alone."""
+        sets = self._filters(query)
+        if not sets:
+            return len(self._hay) - len(self._trash)
+        smallest = min(sets, key=len)
+        trash = set() if query.trash else self._trash
+        return sum(1 for a in smallest if a in self._hay and a not in trash and all(a in s for s in sets))
+
+    def ids(self, query: ArticleQuery) -> Iterator[str]:
+        """Article ids in the query's order, after its cursor, that pass its filters."""
+        sets = self._filters(query)
         entries = self._sorted[query.sort]
         smallest = min(sets, key=len) if sets else None
         if smallest is not None and len(smallest) * SPARSE < len(entries):
