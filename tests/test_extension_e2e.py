@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from browser import CHROMIUM_ARGS, chromium_path
+from browser import launch_with_extension
 from conftest import LOREM
 from server_process import ServerProcess
 
@@ -88,12 +88,7 @@ async def chromium(tmp_path):
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        context = await pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=chromium_path(), headless=True,
-            args=[f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}", *CHROMIUM_ARGS])
-        workers = [w for w in context.service_workers if w.url.startswith("chrome-extension://")]
-        worker = workers[0] if workers else await context.wait_for_event(
-            "serviceworker", predicate=lambda w: w.url.startswith("chrome-extension://"))
+        context, worker = await launch_with_extension(pw, tmp_path / "profile", EXTENSION)
         yield context, worker, worker.url.split("/")[2]
         await context.close()
 

@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from browser import CHROMIUM_ARGS, chromium_path
+from browser import launch_with_extension
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "package-extension"
@@ -55,12 +55,8 @@ async def test_the_chromium_zip_loads_and_its_worker_starts(tmp_path):
     with zipfile.ZipFile(build(tmp_path)["chromium"]) as zf:
         zf.extractall(unpacked)
     async with async_playwright() as pw:
-        context = await pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=chromium_path(), headless=True,
-            args=[f"--disable-extensions-except={unpacked}", f"--load-extension={unpacked}", *CHROMIUM_ARGS])
+        context, worker = await launch_with_extension(pw, tmp_path / "profile", unpacked)
         try:
-            workers = [w for w in context.service_workers if w.url.startswith("chrome-extension://")]
-            worker = workers[0] if workers else await context.wait_for_event("serviceworker")
             assert await worker.evaluate("typeof captureTab") == "function"
             anchoring = await worker.evaluate("fetch(chrome.runtime.getURL('lib/anchoring.js')).then(r => r.text())")
             assert "export function paint" in anchoring

@@ -130,20 +130,16 @@ async def test_the_options_page_pairs_with_a_code_in_real_chromium(live, tmp_pat
     sees Origin chrome-extension://<id> and remembers exactly that extension."""
     from playwright.async_api import async_playwright
 
-    from test_extension_e2e import CHROMIUM_ARGS, EXTENSION, chromium_path
+    from browser import launch_with_extension
+    from test_extension_e2e import EXTENSION
 
     from quietpage.context import SETTINGS
 
     data_dir = live.app[SETTINGS].data_dir
     code = pairing.issue_code(data_dir, 300)
     async with async_playwright() as pw:
-        context = await pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=chromium_path(), headless=True,
-            args=[f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}", *CHROMIUM_ARGS])
+        context, worker = await launch_with_extension(pw, tmp_path / "profile", EXTENSION)
         try:
-            workers = [w for w in context.service_workers if w.url.startswith("chrome-extension://")]
-            worker = workers[0] if workers else await context.wait_for_event(
-                "serviceworker", predicate=lambda w: w.url.startswith("chrome-extension://"))
             ext_id = worker.url.split("/")[2]
             options = await context.new_page()
             await options.goto(f"chrome-extension://{ext_id}/options/options.html")

@@ -18,10 +18,10 @@ No aiohttp here: the middleware passes plain strings in.
 """
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from .errors import Forbidden, UnsupportedMediaType
+from .settings import is_loopback
 
 EXTENSION_ORIGIN = re.compile(r"^(?:chrome-extension://[a-p]{32}|moz-extension://[0-9a-f-]{36})$")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
@@ -49,21 +49,12 @@ def allowed_hosts(configured_host: str, local_addr: str | None, port: int) -> fr
     names = {_bracket(configured_host.lower())}
     if local_addr:
         names.add(_bracket(local_addr.lower()))
-    if any(_is_loopback(n) for n in names):
+    if any(is_loopback(n) for n in names):
         names.update(LOOPBACK_NAMES)
     hosts = {f"{n}:{port}" for n in names}
     if port == 80:
         hosts |= names
     return frozenset(hosts)
-
-
-def _is_loopback(name: str) -> bool:
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_host(host: str | None, allowed: frozenset[str]) -> None:
