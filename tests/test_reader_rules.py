@@ -101,6 +101,15 @@ def test_noscript_fallback_replaces_the_placeholder():
     assert "photos/real.jpg" in article.content_html and "blank.gif" not in article.content_html
 
 
+def test_a_figure_that_names_its_picture_gets_it():
+    """A lazy figure with no <img> yet, whose itemid names the file (Readability.js's rule)."""
+    body = (BODY[:300] + "<figure itemid='https://static.example/photos/harbour-2019.jpg?q=90'>"
+            "<div class='lazy-container'></div><figcaption>The harbour in 2019.</figcaption></figure>"
+            + BODY[300:])
+    article = extract(page(body=body), "https://example.com/a")
+    assert '<img src="https://static.example/photos/harbour-2019.jpg?q=90"' in article.content_html
+
+
 def test_a_base_element_decides_where_relative_links_point():
     head = "<base href='https://cdn.example.org/site/'>"
     body = BODY + "<p>See <a href='more.html'>the whole report</a> for the numbers behind this story.</p>"
@@ -151,16 +160,63 @@ def test_what_readers_need_is_kept(kept):
      " year</a></p>", "catch doubled"),
     ("<p><a href='https://cdn.example.com/photos/boats.jpg'>View this image ›</a></p>", "View this image"),
     ("<p><a href='https://www.whatsapp.example/send'>Share this on WhatsApp</a></p>", "WhatsApp"),
+    ("<div role='note' class='hatnote'>Main article: <a href='/wiki/Rayleigh_quotient'>Rayleigh quotient"
+     "</a></div>", "Rayleigh"),
+    ("<div role='note'>For matrices with symmetry over the real numbers, see <a href='/wiki/Symmetric_"
+     "matrix'>symmetric matrix</a>.</div>", "symmetric matrix"),
 ])
 def test_hidden_text_form_labels_teasers_and_image_links_go(chrome, fragment):
     article = extract(page(body=BODY[:300] + chrome + BODY[300:]), "https://example.com/a")
     assert fragment not in article.text and LOREM[-1] in article.text
 
 
+def test_a_sentence_that_mentions_another_page_is_not_a_cross_reference():
+    line = "<p>For full details on the grant and its budget, see <a href='/grant'>this page</a>.</p>"
+    assert "the grant and its budget" in extract(page(body=BODY[:300] + line + BODY[300:]), "https://example.com/a").text
+
+
 def test_a_link_to_a_product_or_help_page_is_not_a_teaser():
     """A teaser's address spells its headline; "Try it now" leads to the thing the page is about."""
     link = "<p><a href='https://addons.example/firefox/themes/'>Try it now</a></p>"
     assert "Try it now" in extract(page(body=BODY[:300] + link + BODY[300:]), "https://example.com/a").text
+
+
+def test_data_table_cells_are_data_not_boilerplate():
+    """A cell that says "Comment" or holds one link to an app is a datum of the table."""
+    rows = "".join(f"<tr><td><a href='https://play.example/store/apps/farm-heroes-saga-{i}'>Farm Heroes"
+                   f" Saga {i}</a></td><td>{i}1.1 MB</td><td><p>Comment</p></td></tr>" for i in range(4))
+    table = f"<table><tr><th>App</th><th>Size</th><th><p>Comment</p></th></tr>{rows}</table>"
+    article = extract(page(body=BODY[:300] + table + BODY[300:]), "https://example.com/a")
+    assert "Farm Heroes Saga 2" in article.text and article.text.count("Comment") == 5
+
+
+def test_boilerplate_is_found_however_the_source_is_indented():
+    slot = "<div class='slot'><p>" + " " * 60 + "\n" + " " * 60 + "Advertisement\n" + " " * 40 + "</p></div>"
+    article = extract(page(body=BODY[:300] + slot + BODY[300:]), "https://example.com/a")
+    assert "Advertisement" not in article.text and LOREM[-1] in article.text
+
+
+def test_one_photographer_under_several_pictures_is_not_a_repeated_caption():
+    def figure(n, caption):
+        return (f"<figure><img src='/photos/{n}.jpg'><figcaption><span>{caption}</span><span itemprop="
+                f"'copyrightHolder'>Chang W. Lee/The New York Times</span></figcaption></figure>")
+    body = (figure(1, "Workers repairing cables in Queens.") + BODY
+            + figure(2, "A training center for water mains.")
+            + "<figure><img src='/photos/3.jpg'><figcaption>Mark Stout/iStock/Getty Images</figcaption></figure>"
+            + "<figure><img src='/photos/4.jpg'><figcaption>Mark Stout/iStock/Getty Images</figcaption></figure>")
+    text = extract(page(body=body), "https://example.com/a").text
+    assert text.count("Chang W. Lee") == 2 and text.count("Mark Stout") == 2
+
+
+def test_a_gallery_printing_a_caption_twice_shows_it_once_with_its_credit():
+    caption = "In this photograph, a long row of unsold vehicles sits at a dealership in Littleton."
+    slide = (f"<li class='slide'><img src='/photos/1.jpg'><div class='caption'><div class='caption-full'>"
+             f"<p>{caption}</p></div><div class='caption-truncated'><p>{caption}</p></div>"
+             "<span class='credit'>Photo: David Zalubowski, STF / Associated Press</span></div></li>")
+    remote = (f"<div class='caption-remote'><p>{caption}</p><span class='credit'>"
+              "Photo: David Zalubowski, STF / Associated Press</span></div>")
+    text = extract(page(body=f"<ul class='gallery'>{slide}</ul>{remote}" + BODY), "https://example.com/a").text
+    assert text.count("unsold vehicles") == 1 and text.count("Zalubowski") == 1
 
 
 def test_short_lines_of_plain_text_are_kept():

@@ -7,13 +7,16 @@ than the story. Each rule names one kind and removes only blocks short enough to
   5. comment-section residue: "Comments", "Leave a reply", "Like this:";
   6. share bars that survived pruning: blocks made only of share-service words;
   7. page controls: a link to "#" that only says "close", "more", "top"; "View image" links;
-  8. placeholders an ad slot or a player leaves ("Advertisement", "Video").
+  8. placeholders an ad slot or a player leaves ("Advertisement", "Video");
+  9. cross-references to other pages: "Main article: X", "See also: X", "For X, see Y" (the
+     hatnotes of wikis).
 """
 from __future__ import annotations
 
 import re
 
-from .dom import drop as _drop, link_density as _link_share, text_of as _text
+from .blocks import is_data_table
+from .dom import drop as _drop, ink, link_density as _link_share, text_of as _text
 from .prune import MORE_TO_READ
 
 MAX_LINE_WORDS = 30  # "more to read" and tag lines are short; longer is prose
@@ -37,6 +40,11 @@ SOCIAL_NETWORKS = frozenset("facebook twitter whatsapp pinterest pint linkedin r
 SHARE_WORDS = SOCIAL_NETWORKS | frozenset(
     "share shares sharing tweet email e-mail mail print copy link save comment comments x more this on via "
     "baixar compartir compartilhe partager teilen condividi".split())
+CROSS_REFERENCE = re.compile(
+    r"^(main articles?|see also|further information|art[íi]culo principal|hauptartikel|"
+    r"articles? d[ée]taill[ée]s?|voir aussi)\b", re.I)
+NOTE_MARK = re.compile(r"\b(hatnote|dablink|rellink)\b", re.I)  # a wiki's "For X, see Y" notes
+MAX_CROSS_REFERENCE_WORDS = 25
 MAX_SHARE_BAR_WORDS = 10
 MAX_RESIDUE_WORDS = 8
 MAX_CONTROL_WORDS = 2
@@ -50,16 +58,29 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _in_data_table(el, verdicts: dict) -> bool:
+    """Whether the element sits in a cell of a table of data: a cell that says "Comment" or
+    holds one link to an app is a datum, not boilerplate (layout tables are judged as usual)."""
+    for node in el.iterancestors("td", "th", "table"):
+        if node.tag == "table":
+            if node not in verdicts:
+                verdicts[node] = is_data_table(node)
+            return verdicts[node]
+    return False
+
+
 def _blocks(root, tags, max_words: int):
     """(element, text) for the blocks still in the tree, in document order, that are short enough
     to be boilerplate (earlier drops take their children). Long blocks are skipped before their
-    text is normalised: on a long article that is nearly every container."""
+    text is normalised (on a long article that is nearly every container); the indentation of a
+    pretty-printed page does not make a short block long. Cells of data tables are not judged."""
     max_chars = max_words * MAX_CHARS_PER_WORD
+    tables: dict = {}
     for el in list(root.iter(*tags)):
-        if el is root or el.getparent() is None:
+        if el is root or el.getparent() is None or _in_data_table(el, tables):
             continue
         raw = el.text_content()
-        if len(raw) <= max_chars:
+        if ink(raw) <= max_chars:
             yield el, " ".join(raw.split())
 
 
@@ -150,8 +171,25 @@ def drop_placeholders(root) -> None:
             _drop(el)
 
 
+def drop_cross_references(root) -> None:
+    """9. A short note pointing the reader to another page, ending on the link it points to: it
+    says so ("Main article: Rayleigh quotient"), or is marked as a note (role="note", a wiki's
+    "hatnote": "For matrices with symmetry over the real numbers, see symmetric matrix.").
+    "For full details, see this page." in the flow of the text is the article's own."""
+    for el, text in _blocks(root, ("p", "div", "dd"), MAX_CROSS_REFERENCE_WORDS):
+        if text and _words(text) <= MAX_CROSS_REFERENCE_WORDS and _ends_on_a_link(el, text) and (
+                CROSS_REFERENCE.match(text) or el.get("role") == "note" or NOTE_MARK.search(el.get("class") or "")):
+            _drop(el)
+
+
+def _ends_on_a_link(el, text: str) -> bool:
+    links = [_text(a) for a in el.iter("a")]
+    return bool(links and links[-1]) and text.rstrip(" .;)").endswith(links[-1].rstrip(" .;)"))
+
+
 RULES = (drop_more_to_read, drop_teaser_links, drop_calls_to_action, drop_tag_lines,
-         drop_comment_residue, drop_share_bars, drop_page_controls, drop_placeholders)
+         drop_comment_residue, drop_share_bars, drop_page_controls, drop_placeholders,
+         drop_cross_references)
 
 
 def strip_boilerplate(root) -> None:

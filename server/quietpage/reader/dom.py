@@ -17,6 +17,12 @@ def text_length(el) -> int:
     return len(" ".join(el.text_content().split()))
 
 
+def ink(raw: str) -> int:
+    """Characters of a raw text that are not spaces, tabs or newlines: a cheap upper bound on
+    its length once squashed, that indentation in the page's source does not inflate."""
+    return len(raw) - raw.count(" ") - raw.count("\n") - raw.count("\t") - raw.count("\r")
+
+
 def slug(text: str) -> str:
     """Letters and digits only, lower-cased: "1.-AI-shines" and "1. AI shines" compare equal."""
     return "".join(ch for ch in text.lower() if ch.isalnum())

@@ -6,6 +6,9 @@ tracking pixels. Runs on the whole page before pruning (which drops <noscript>).
   "blank.gif", "lazy.png") is replaced by it;
 - a <noscript> fallback holding one image replaces the placeholder image just before it (as
   Readability.js does), or stands in for it when it is the only image there;
+- a <figure> whose picture a script has yet to insert, but that names the picture's file in an
+  attribute (itemid="https://.../photo.jpg", data-src...), gets that picture (Readability.js's
+  rule for lazy figures);
 - an image the page sizes at 2x2 pixels or less is a tracking pixel, not a picture.
 """
 from __future__ import annotations
@@ -19,6 +22,7 @@ LAZY_SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "da
 LAZY_SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset", "srcset")
 PLACEHOLDER = re.compile(r"^data:|blank|placeholder|spacer|transparent|lazy|loading|pixel\.", re.I)
 _IMAGE_URL = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?#])|^https?://|^/", re.I)
+_IMAGE_FILE = re.compile(r"^(?:https?:)?//\S+\.(?:jpe?g|png|gif|webp|avif)(?:$|[?#])", re.I)
 _SRCSET_ITEM = re.compile(r"\s*(\S+)(?:\s+(\d+(?:\.\d+)?)([wx]))?\s*(?:,|$)")
 MAX_PIXEL_SIZE = 2  # width and height at most this: a tracking pixel
 
@@ -90,9 +94,23 @@ def _unwrap_noscript(noscript) -> None:
         parent.replace(noscript, fallback)
 
 
+def _fill_empty_figure(figure) -> None:
+    """Give a picture-less <figure> the image file one of its attributes names."""
+    if figure.find(".//img") is not None or figure.find(".//picture") is not None:
+        return
+    for value in figure.attrib.values():
+        value = value.strip()
+        if _IMAGE_FILE.match(value):
+            img = figure.makeelement("img", {"src": value, "alt": ""})
+            figure.insert(0, img)
+            return
+
+
 def resolve_images(doc) -> None:
     for noscript in list(doc.iter("noscript")):
         _unwrap_noscript(noscript)
+    for figure in list(doc.iter("figure")):
+        _fill_empty_figure(figure)
     for img in list(doc.iter("img")):
         if is_tracking_pixel(img):
             img.drop_tree()

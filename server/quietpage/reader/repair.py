@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .boilerplate import strip_boilerplate
-from .dom import class_and_id, drop as _drop, squash, text_of as _text
+from .dom import class_and_id, drop as _drop, ink, squash, text_of as _text
 from .titles import similarity
 
 BLOCKS = ("p", "div", "section", "figcaption", "li", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -34,7 +34,11 @@ DATE_SHAPE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|
                         r"\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 LEAF_BLOCKS = ("p", "figcaption", "li", "blockquote", "h2", "h3", "h4", "div", "span")
 CAPTION_CLASS = re.compile(r"caption|credit|gallery|slide|carousel", re.I)
-MIN_DUPLICATE_CHARS = 30  # shorter repeats ("Photo", "Advertisement") are handled elsewhere
+MIN_DUPLICATE_CHARS = 30
+CREDIT_MARK = re.compile(r"credit|copyright|photographer|courtesy", re.I)
+CREDIT_TEXT = re.compile(r"\b(getty|istock|shutterstock|reuters|associated press|afp|epa|dpa|ap photo|"
+                         r"photo|foto|credit|courtesy|images?)\b|©", re.I)
+MAX_CREDIT_WORDS = 8  # shorter repeats ("Photo", "Advertisement") are handled elsewhere
 _TOGGLE_TAIL = re.compile(r"\s*(?:\.\.\.|…)?\s*(?:more|less|read more)?\s*$")
 
 
@@ -50,7 +54,7 @@ def drop_repeated_headline(root, title: str) -> None:
         break
     key, limit = title.lower(), 2 * len(title) + 20
     for el in list(root.iter(*BLOCKS)):
-        if el.getparent() is not None and len(el.text_content()) <= limit and _text(el).lower() == key:
+        if el.getparent() is not None and ink(el.text_content()) <= limit and _text(el).lower() == key:
             _drop(el)
 
 
@@ -71,14 +75,14 @@ def drop_byline_lines(root, byline: str | None) -> None:
                 (marked and (byline_key and byline_key in lowered or _is_date_line(text))):
             _drop(el)
     for el in reversed(list(root.iter(*BLOCKS))):  # inner blocks first: "By <a></a> |"
-        if el.getparent() is not None and len(el.text_content()) < MAX_RESIDUE_CHARS \
+        if el.getparent() is not None and ink(el.text_content()) < MAX_RESIDUE_CHARS \
                 and el.text_content().strip() and not _BY.sub("", _text(el).lower()).strip(_PUNCTUATION):
             _drop(el)
 
 
 def _short_blocks(root, max_words: int):
     for el in list(root.iter(*BLOCKS)):
-        if el.getparent() is None or len(el.text_content()) > MAX_META_LINE_CHARS:
+        if el.getparent() is None or ink(el.text_content()) > MAX_META_LINE_CHARS:
             continue
         text = _text(el)
         if text and len(text.split()) <= max_words:
@@ -94,6 +98,17 @@ def _is_caption(el) -> bool:
     return False
 
 
+def _is_credit(el, text: str) -> bool:
+    """A photo credit: marked so (class, id or itemprop, on it or its wrapper), or a short line
+    that names a picture agency or says "Photo:" / "©"."""
+    if len(text.split()) <= MAX_CREDIT_WORDS and CREDIT_TEXT.search(text):
+        return True
+    for node in (el, el.getparent()):
+        if node is not None and CREDIT_MARK.search(f"{class_and_id(node)} {node.get('itemprop', '')}"):
+            return True
+    return False
+
+
 def _caption_key(text: str) -> str:
     """A caption's text without the "... more" / "less" toggles galleries add to a short copy."""
     return _TOGGLE_TAIL.sub("", text.lower())
@@ -101,15 +116,23 @@ def _caption_key(text: str) -> str:
 
 def drop_duplicate_captions(root) -> None:
     """3. A caption (or gallery slide) whose text already appeared as a block earlier, whole or
-    cut short ("... more"): galleries print each caption two or three times."""
+    cut short ("... more"): galleries print each caption two or three times. A photo credit
+    goes with its caption: one photographer under a new picture stays, the credit of a
+    repeated caption goes with it."""
     seen: list[str] = []
+    caption_repeated = False
     for el in list(root.iter(*LEAF_BLOCKS)):
         if el.getparent() is None or any(isinstance(c.tag, str) and c.tag in LEAF_BLOCKS for c in el.iterdescendants()):
             continue
         key = _caption_key(_text(el))
         if len(key) < MIN_DUPLICATE_CHARS:
             continue
-        if _is_caption(el) and any(earlier.startswith(key) for earlier in seen):
+        repeated = _is_caption(el) and any(earlier.startswith(key) for earlier in seen)
+        if _is_credit(el, key):
+            repeated = repeated and caption_repeated
+        else:
+            caption_repeated = repeated
+        if repeated:
             _drop(el)
         seen.append(key)
 
