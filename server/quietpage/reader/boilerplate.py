@@ -21,6 +21,9 @@ from .prune import MORE_TO_READ
 
 MAX_LINE_WORDS = 30  # "more to read" and tag lines are short; longer is prose
 MAX_TEASER_WORDS = 25
+MAX_TAG_LIST_WORDS = 120
+MIN_TAG_LINKS = 2
+TAG_LIST_SHARE = 0.7  # of its text in rel="tag" links (the rest: "Tags", commas)
 SLUG_WORDS, MIN_SLUG_WORD_CHARS = 2, 3  # a teaser's address holds 2+ of its words ("the", "of" aside)
 MAX_CALL_WORDS = 45
 MAX_LABEL_WORDS = 5  # a label on its own ("Related stories", "DON'T MISS")
@@ -131,10 +134,22 @@ def drop_calls_to_action(root) -> None:
 
 
 def drop_tag_lines(root) -> None:
-    """4. "Tags: a, b, c" / "Filed under: ..." lines."""
-    for el, text in _blocks(root, ("p", "div", "ul", "li", "span", "section"), MAX_LINE_WORDS + 10):
-        if text and TAG_LINE.match(text) and _words(text) <= MAX_LINE_WORDS + 10:
+    """4. "Tags: a, b, c" / "Filed under: ..." lines, and lists of links the page marks as tags
+    (rel="tag", the microformat every blog engine writes), however many tags they hold."""
+    for el, text in _blocks(root, ("p", "div", "ul", "li", "span", "section", "strong"), MAX_TAG_LIST_WORDS):
+        if not text:
+            continue
+        if TAG_LINE.match(text) and _words(text) <= MAX_LINE_WORDS + 10:
             _drop(el)
+        elif _is_tag_list(el):
+            _drop(el)
+
+
+def _is_tag_list(el) -> bool:
+    tags = [a for a in el.iter("a") if "tag" in (a.get("rel") or "").lower().split()]
+    if len(tags) < MIN_TAG_LINKS:
+        return False
+    return sum(len(_text(a)) for a in tags) >= TAG_LIST_SHARE * len(_text(el))
 
 
 def drop_comment_residue(root) -> None:

@@ -9,7 +9,8 @@ and sometimes win. Before scoring we remove what no article ever is:
   3. landmarks that are chrome by role (navigation, banner, search...) and page-level
      <header>/<footer>/<aside> (a <header> holding the headline is the article's own);
   4. blocks whose class/id names them as chrome (share bars, cookie and consent banners,
-     newsletters, ads, "related" / "recommended" / "most read" lists, comments);
+     newsletters, ads, "related" / "recommended" / "most read" lists, comments), and cards
+     that pop up over the text (tooltips, hover cards) - not the link in the text that opens one;
   5. small forms (search boxes, sign-ups): some sites wrap the whole page in one <form>;
   6. link lists under a heading that names them as more-to-read ("Related", "Most read"...).
 A block that holds a large share of the page's text is never removed on its name alone
@@ -38,6 +39,9 @@ CHROME_WORDS = frozenset(
     sponsored sponsor outbrain taboola disqus comments promo toolbar
     """.split()
 )
+# class/id words of cards that pop up over the text on hover (a person's card with links to
+# other stories). The link that opens one is often wrapped with it: that wrapper stays.
+POPUP_WORDS = frozenset("tooltip popover hovercard rollover".split())
 # Words that only mean chrome together: "most read", "you may also like", "more stories"...
 CHROME_PHRASES = ("most-read", "mostread", "most_read", "also-like", "more-stories", "up-next",
                   "more-from", "popular-posts", "post-navigation")
@@ -69,6 +73,23 @@ def names_chrome(raw: str) -> bool:
         return True
     lowered = raw.lower()
     return any(p in lowered for p in CHROME_PHRASES)
+
+
+def _name_kind(raw: str) -> str | None:
+    """"chrome", "popup" or None for a class/id string."""
+    if names_chrome(raw):
+        return "chrome"
+    if len(raw) >= 3 and not POPUP_WORDS.isdisjoint(w.lower() for w in _SPLIT.split(raw)):
+        return "popup"
+    return None
+
+
+def _wraps_its_trigger(el) -> bool:
+    """<span class="rollover-people"><a class="rollover-people-link">Ilhan Omar</a><span
+    class="rollover-block">...</span>: the name in the sentence (kept), then its card."""
+    children = [c for c in el if isinstance(c.tag, str)]
+    return bool(children) and children[0].tag == "a" and not (el.text or "").strip() and any(
+        _name_kind(f"{c.get('class', '')} {c.get('id', '')}") == "popup" for c in children[1:])
 
 
 def is_hidden(el) -> bool:
@@ -119,8 +140,11 @@ def _doomed(el, total: int, named: dict) -> bool:
         return False
     raw = f"{attrib.get('class', '')} {attrib.get('id', '')}"
     if raw not in named:  # pages repeat the same classes: judge each string once
-        named[raw] = names_chrome(raw)
-    return named[raw] and len(el.text_content()) < KEEP_SHARE * total
+        named[raw] = _name_kind(raw)
+    kind = named[raw]
+    if kind is None or (kind == "popup" and (tag == "a" or _wraps_its_trigger(el))):
+        return False
+    return len(el.text_content()) < KEEP_SHARE * total
 
 
 def prune(doc) -> int:

@@ -32,6 +32,9 @@ DATE_WORDS = re.compile(r"\b(published|updated|posted|modified|last updated|am|p
 DATE_SHAPE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|"
                         r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
                         r"\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+# A line that is only a time stamp says so first: "Updated at 1:23 p.m.", "Mis à jour le 05/05/2015"
+STAMP = re.compile(r"^(?:(?:first |last )?(?:published|updated|posted|modified)|mis [àa] jour|publi[ée] le|"
+                   r"actualizado|publicado|aktualisiert|ver[öo]ffentlicht|aggiornato|pubblicato)\b", re.I)
 LEAF_BLOCKS = ("p", "figcaption", "li", "blockquote", "h2", "h3", "h4", "div", "span")
 CAPTION_CLASS = re.compile(r"caption|credit|gallery|slide|carousel", re.I)
 MIN_DUPLICATE_CHARS = 30
@@ -63,8 +66,9 @@ def _is_date_line(text: str) -> bool:
 
 
 def drop_byline_lines(root, byline: str | None) -> None:
-    """2. Short blocks that are the byline or a date line: marked so by class/id, or whose text
-    is the known byline (with or without "By"); then what is left of one ("By |")."""
+    """2. Short blocks that are the byline or a date line: marked so by class/id, whose text is
+    the known byline (with or without "By"), or a time stamp that says what it is ("Updated at
+    1:23 p.m."); then what is left of one ("By |")."""
     byline_key = _BY.sub("", squash(byline).lower())
     for el, text in _short_blocks(root, MAX_MARKED_LINE_WORDS):
         marked = BYLINE_CLASS.search(class_and_id(el))
@@ -72,7 +76,8 @@ def drop_byline_lines(root, byline: str | None) -> None:
             continue
         lowered = text.lower()
         if (byline_key and _BY.sub("", lowered) == byline_key) or \
-                (marked and (byline_key and byline_key in lowered or _is_date_line(text))):
+                (marked and (byline_key and byline_key in lowered or _is_date_line(text))) or \
+                (STAMP.match(text) and DATE_SHAPE.search(text)):
             _drop(el)
     for el in reversed(list(root.iter(*BLOCKS))):  # inner blocks first: "By <a></a> |"
         if el.getparent() is not None and ink(el.text_content()) < MAX_RESIDUE_CHARS \
