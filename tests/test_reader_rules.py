@@ -187,6 +187,12 @@ def test_a_sentence_that_mentions_another_page_is_not_a_cross_reference():
     assert "the grant and its budget" in extract(page(body=BODY[:300] + line + BODY[300:]), "https://example.com/a").text
 
 
+def test_a_credit_linking_to_the_artists_site_is_not_a_teaser():
+    """A teaser's *path* spells its headline; a host named like the artist does not count."""
+    credit = "<p>(<span><a href='http://firebornform.example.com/art/SR388-353312617'><em>Artist: Fireborn Form</em></a></span>)</p>"
+    assert "Fireborn Form" in extract(page(body=BODY[:300] + credit + BODY[300:]), "https://example.com/a").text
+
+
 def test_a_link_to_a_product_or_help_page_is_not_a_teaser():
     """A teaser's address spells its headline; "Try it now" leads to the thing the page is about."""
     link = "<p><a href='https://addons.example/firefox/themes/'>Try it now</a></p>"

@@ -14,6 +14,7 @@ than the story. Each rule names one kind and removes only blocks short enough to
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from .blocks import is_data_table
 from .dom import drop as _drop, ink, link_density as _link_share, text_of as _text
@@ -118,10 +119,15 @@ def drop_teaser_links(root) -> None:
 
 
 def _names_its_target(text: str, href: str) -> bool:
-    """Whether the link's address repeats the link's words (a headline slug): at least
-    SLUG_WORDS of its words of MIN_SLUG_WORD_CHARS or more."""
+    """Whether the link's path repeats the link's words (a headline slug): at least SLUG_WORDS
+    of its words of MIN_SLUG_WORD_CHARS or more. The host does not count: "Artist: Fireborn
+    Form" linking to firebornform.example.com is a credit, not a headline."""
     words = [w for w in re.findall(r"\w+", text.lower()) if len(w) >= MIN_SLUG_WORD_CHARS]
-    target = href.lower()
+    try:
+        parts = urlsplit(href.strip())
+        target = f"{parts.path}?{parts.query}".lower()
+    except ValueError:
+        return False
     return sum(w in target for w in words) >= min(SLUG_WORDS, len(words))
 
 
