@@ -170,16 +170,18 @@ def test_hidden_text_form_labels_teasers_and_image_links_go(chrome, fragment):
     assert fragment not in article.text and LOREM[-1] in article.text
 
 
-def test_tag_lists_cards_and_time_stamps_go_but_the_words_in_the_sentence_stay():
+def test_tag_lists_cards_stamps_and_signatures_go_but_the_words_in_the_sentence_stay():
     tags = "".join(f"<a href='/tag/harbour-{i}' rel='tag'>harbour news {i}</a>, " for i in range(16))
     card = ("<p>The catch was confirmed by Rep. <span class='rollover-people'><a class='rollover-people-link'"
             " href='/people/ann-lee'>Ann Lee</a><span class='rollover-people-block'><a href='/a/1'>Lee"
             " opposes the funding bill over surveillance</a> <a href='/a/2'>Senators call for a security"
             " coordinator</a></span></span> on Monday, after a week of counting.</p>")
-    body = (card + BODY + f"<strong>Tags<br>{tags}</strong>" + "<p>Updated at 1:23 p.m.</p>")
+    reviewed = "<div class='reviewedBy_fmt'>Reviewed by <a href='/hansa-bhargava'>Hansa D. Bhargava, MD</a></div>"
+    body = (reviewed + card + BODY + f"<strong>Tags<br>{tags}</strong>" + "<p>Updated at 1:23 p.m.</p>")
     text = extract(page(body=body), "https://example.com/a").text
     assert "confirmed by Rep. Ann Lee on Monday" in text
     assert "surveillance" not in text and "harbour news" not in text and "1:23" not in text
+    assert "Bhargava" not in text
 
 
 def test_a_sentence_that_mentions_another_page_is_not_a_cross_reference():

@@ -35,6 +35,10 @@ DATE_SHAPE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|
 # A line that is only a time stamp says so first: "Updated at 1:23 p.m.", "Mis à jour le 05/05/2015"
 STAMP = re.compile(r"^(?:(?:first |last )?(?:published|updated|posted|modified)|mis [àa] jour|publi[ée] le|"
                    r"actualizado|publicado|aktualisiert|ver[öo]ffentlicht|aggiornato|pubblicato)\b", re.I)
+# "Reviewed by Hansa D. Bhargava, MD": who else signs the piece, a line of metadata too
+SIGNED = re.compile(r"^(?:(?:medically )?reviewed|written|edited|fact[- ]checked|reported|illustrated|"
+                    r"photographed|produced|escrito|publicado|revisado|r[ée]dig[ée]|[ée]crit) (?:by|por|par)\b", re.I)
+MAX_SIGNED_LINE_WORDS = 10
 LEAF_BLOCKS = ("p", "figcaption", "li", "blockquote", "h2", "h3", "h4", "div", "span")
 CAPTION_CLASS = re.compile(r"caption|credit|gallery|slide|carousel", re.I)
 MIN_DUPLICATE_CHARS = 30
@@ -67,8 +71,8 @@ def _is_date_line(text: str) -> bool:
 
 def drop_byline_lines(root, byline: str | None) -> None:
     """2. Short blocks that are the byline or a date line: marked so by class/id, whose text is
-    the known byline (with or without "By"), or a time stamp that says what it is ("Updated at
-    1:23 p.m."); then what is left of one ("By |")."""
+    the known byline (with or without "By"), a time stamp that says what it is ("Updated at
+    1:23 p.m."), or another signature ("Reviewed by ..."); then what is left of one ("By |")."""
     byline_key = _BY.sub("", squash(byline).lower())
     for el, text in _short_blocks(root, MAX_MARKED_LINE_WORDS):
         marked = BYLINE_CLASS.search(class_and_id(el))
@@ -77,7 +81,8 @@ def drop_byline_lines(root, byline: str | None) -> None:
         lowered = text.lower()
         if (byline_key and _BY.sub("", lowered) == byline_key) or \
                 (marked and (byline_key and byline_key in lowered or _is_date_line(text))) or \
-                (STAMP.match(text) and DATE_SHAPE.search(text)):
+                (STAMP.match(text) and DATE_SHAPE.search(text)) or \
+                (SIGNED.match(text) and len(text.split()) <= MAX_SIGNED_LINE_WORDS):
             _drop(el)
     for el in reversed(list(root.iter(*BLOCKS))):  # inner blocks first: "By <a></a> |"
         if el.getparent() is not None and ink(el.text_content()) < MAX_RESIDUE_CHARS \
