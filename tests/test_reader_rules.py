@@ -152,6 +152,7 @@ def test_what_readers_need_is_kept(kept):
 
 @pytest.mark.parametrize("chrome, fragment", [
     ("<ul class='hidden'><li>Politics &amp; Government</li></ul>", "Politics"),
+    ("<div class='vjs-live-control vjs-control vjs-hidden'><span>Stream Type</span>LIVE</div>", "Stream Type"),
     ("<div style='position:absolute; left:-9999px'>Premium themes download, free for everyone.</div>",
      "Premium themes"),
     ("<div class='player-settings'><label>Font Family</label><select><option>Serif</option></select>"

@@ -61,7 +61,8 @@ CONTENT_TAGS = frozenset({"article", "main", "body", "html"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|"
                            r"(?:left|top|text-indent)\s*:\s*-\d{4,}(?:\.\d+)?px", re.I)
 # class names that hide an element outright (not "visually-hidden": text for screen readers)
-HIDDEN_CLASSES = frozenset({"hidden", "hide", "is-hidden", "d-none"})
+HIDDEN_CLASSES = frozenset({"hidden", "hide", "is-hidden", "d-none", "u-hidden", "js-hidden",
+                            "vjs-hidden", "element-hidden"})  # frameworks' display:none classes
 _SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 
 
