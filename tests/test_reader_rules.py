@@ -38,6 +38,15 @@ def test_meta_tags_then_the_visible_byline():
     assert "Jane Smith" not in article.text  # shown apart, not twice
 
 
+def test_a_signature_line_with_the_byline_and_its_dates_goes_whole():
+    head = "<meta name='author' content='Martin Untersinger'>"
+    line = ("<p class='bloc_signature'><span>Le Monde</span> | <time>04.05.2015 à 13h36</time> • Mis à jour"
+            " le <time>05.05.2015 à 20h13</time> | <span class='signature_article'>Par <a href='/j/mu'>Martin"
+            " Untersinger</a></span></p>")
+    text = extract(page(head, body=line + BODY), "https://example.com/a").text
+    assert "13h36" not in text and "Untersinger" not in text and LOREM[0] in text
+
+
 def test_dates_become_iso_8601_from_time_elements_and_visible_dates():
     body = "<time datetime='2024-03-05T08:00:00Z'>5 March</time>" + BODY
     assert extract(page(body=body), None).published == "2024-03-05T08:00:00+00:00"

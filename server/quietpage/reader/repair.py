@@ -19,7 +19,7 @@ from .titles import similarity
 BLOCKS = ("p", "div", "section", "figcaption", "li", "h1", "h2", "h3", "h4", "h5", "h6",
           "blockquote", "span", "time", "address", "header", "dd", "dt")
 TITLE_SIMILARITY = 0.75  # Readability.js's threshold for a heading that repeats the title
-BYLINE_CLASS = re.compile(r"byline|author|dateline|writtenby|p-author|timestamp|publish|posted|"
+BYLINE_CLASS = re.compile(r"byline|author|dateline|writtenby|p-author|timestamp|publish|posted|signature|"
                           r"(?:^|[\s_-])(?:date|time)(?:$|[\s_-])", re.I)
 _BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\b[:\s]*", re.I)
 MAX_META_LINE_WORDS = 14  # a byline / date line is short; longer is prose that mentions a date
@@ -28,7 +28,8 @@ MAX_META_LINE_CHARS = 300
 _PUNCTUATION = " |·•,;:-–—/"
 MAX_RESIDUE_CHARS = 12  # "By |", "Par :"
 DATE_WORDS = re.compile(r"\b(published|updated|posted|modified|last updated|am|pm|a\.m\.|p\.m\.|"
-                        r"gmt|utc|[ecmp][sd]t)\b", re.I)
+                        r"gmt|utc|[ecmp][sd]t|mis [àa] jour|publi[ée]|actualizado|publicado|aktualisiert|"
+                        r"ver[öo]ffentlicht|aggiornato|pubblicato)(?!\w)", re.I)
 DATE_SHAPE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|"
                         r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
                         r"\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
@@ -74,11 +75,13 @@ def drop_byline_lines(root, byline: str | None) -> None:
     the known byline (with or without "By"), a time stamp that says what it is ("Updated at
     1:23 p.m."), or another signature ("Reviewed by ..."); then what is left of one ("By |")."""
     byline_key = _BY.sub("", squash(byline).lower())
-    for el, text in _short_blocks(root, MAX_MARKED_LINE_WORDS):
+    byline_words = len(byline_key.split())  # a marked line may hold the byline and a date line
+    for el, text in _short_blocks(root, MAX_MARKED_LINE_WORDS + byline_words):
         marked = BYLINE_CLASS.search(class_and_id(el))
-        if len(text.split()) > MAX_META_LINE_WORDS and not marked:
-            continue
         lowered = text.lower()
+        words = len(text.split()) - (byline_words if byline_key and byline_key in lowered else 0)
+        if words > (MAX_MARKED_LINE_WORDS if marked else MAX_META_LINE_WORDS):
+            continue
         if (byline_key and _BY.sub("", lowered) == byline_key) or \
                 (marked and (byline_key and byline_key in lowered or _is_date_line(text))) or \
                 (STAMP.match(text) and DATE_SHAPE.search(text)) or \
