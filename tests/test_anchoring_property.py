@@ -127,6 +127,13 @@ def _edit_elsewhere(draw, doc: Edited) -> None:
             doc.replace(s, e, "")
 
 
+def _a_highlight(data):
+    """An article, a highlight in it, the highlight's selectors, and a copy of the text to edit."""
+    text = data.draw(articles())
+    start, end = data.draw(highlights(text))
+    return text, start, end, describe(text, start, end), Edited(text, start, end)
+
+
 def _errors(quote: str, text: str) -> int:
     """The fewest edits between the quote and any part of text."""
     return min(_distances(quote, text), default=len(quote))
@@ -135,11 +142,8 @@ def _errors(quote: str, text: str) -> int:
 @PROPERTY
 @given(st.data())
 def test_a_quote_edited_up_to_ten_percent_is_found_where_it_went(data):
-    text = data.draw(articles())
-    start, end = data.draw(highlights(text))
-    selectors = describe(text, start, end)
+    text, start, end, selectors, doc = _a_highlight(data)
     quote = text[start:end]
-    doc = Edited(text, start, end)
     edits = _edit_inside(data.draw, doc, len(quote) // 10)
     _edit_around(data.draw, doc)
     _edit_elsewhere(data.draw, doc)
@@ -156,11 +160,8 @@ def test_a_quote_edited_up_to_ten_percent_is_found_where_it_went(data):
 @PROPERTY
 @given(st.data())
 def test_a_deleted_quote_is_an_orphan(data):
-    text = data.draw(articles())
-    start, end = data.draw(highlights(text))
-    selectors = describe(text, start, end)
+    text, start, end, selectors, doc = _a_highlight(data)
     quote = text[start:end]
-    doc = Edited(text, start, end)
     if data.draw(st.booleans()):
         doc.replace(*doc.paragraph_at(text.count("\n", 0, start)), "")  # its paragraph removed
     else:
