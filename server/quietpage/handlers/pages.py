@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -16,16 +17,14 @@ async def reading_list(request: web.Request) -> web.Response:
 
 
 def _host(url: str | None) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(url or "").hostname or ""
 
 
 async def reader(request: web.Request) -> web.Response:
+    """The article; its highlights are painted by static/js/reader.js from /api/.../highlights."""
     c = ctx(request)
     article_id = request.match_info["id"]
     a = await c.db(c.library.get, article_id, with_body=True)
-    highlights = await c.db(c.library.highlights, article_id)
     byline = " · ".join(escape(x) for x in (a.get("byline"), a.get("site_name") or _host(a.get("url"))) if x)
     published = a.get("published")
     date = (f'<time datetime="{escape(published)}">{escape(published[:10])}</time>' if published else "")
@@ -36,18 +35,5 @@ async def reader(request: web.Request) -> web.Response:
         lang=a.get("lang") or "", dir=a.get("direction") or "auto",
         minutes=a.get("reading_minutes") or 1,
         raw={"byline": byline, "date": date, "tags": tags,
-             "content": sanitize(a["content_html"]),  # sanitised on the way in; again on the way out
-             "highlights": _highlight_list(highlights)},
+             "content": sanitize(a["content_html"])},  # sanitised on the way in; again on the way out
     )
-
-
-def _highlight_list(highlights: list[dict]) -> str:
-    if not highlights:
-        return ""
-    items = []
-    for h in highlights:
-        quote = next((s.get("exact") for s in h["selectors"] if s.get("type") == "TextQuoteSelector"), "")
-        note = f'<p class="note">{escape(h["note"])}</p>' if h.get("note") else ""
-        items.append(f'<li class="highlight {escape(h["color"])} {escape(h["status"])}" data-id="{escape(h["id"])}">'
-                     f"<blockquote>{escape(quote)}</blockquote>{note}</li>")
-    return f'<section class="highlights" aria-label="Your highlights"><h2>Your highlights</h2><ul>{"".join(items)}</ul></section>'
