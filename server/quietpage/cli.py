@@ -128,6 +128,7 @@ def cmd_login_url(settings: Settings, args) -> int:
 def cmd_extract(settings: Settings, args) -> int:
     from .errors import QuietPageError
     from .reader import extract
+    from .reader.parse import decode_page
     from .tags import suggest
 
     try:
@@ -136,7 +137,7 @@ def cmd_extract(settings: Settings, args) -> int:
         print(f"quietpage: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 1
     try:
-        article = extract(decode_html(raw), args.url)
+        article = extract(decode_page(raw), args.url)
     except QuietPageError as exc:
         print(f"quietpage: {exc.message}", file=sys.stderr)
         return 1
@@ -200,18 +201,6 @@ def cmd_restore(settings: Settings, args) -> int:
         print(f"{repaired} article(s) now show a newer saved version than the backup had; "
               f"{missing} have no saved page left on disk.")
     return 0
-
-
-def decode_html(raw: bytes) -> str:
-    """Bytes of a saved page -> str, honouring a BOM or a declared charset."""
-    from readability.encoding import get_encoding
-
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", "replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode(get_encoding(raw) or "cp1252", "replace")
 
 
 def cmd_serve(settings: Settings, args) -> int:

@@ -2,6 +2,7 @@
 nested, or text decoded with the wrong encoding."""
 from __future__ import annotations
 
+import codecs
 import re
 
 import lxml.etree
@@ -26,6 +27,41 @@ MAX_HTML_CHARS = 10_000_000  # beyond this we read the start of the page (the AP
 MAX_DEPTH = 200  # deeper nesting is flattened (text kept): no real page needs it, recursion does
 # Wrappers that only nest: stripped from the source when nesting defeats even the huge-tree parser.
 _WRAPPER_TAGS = re.compile(r"</?(?:div|span|section|article|main|font|center|a|b|i|u|em|strong|small|big)\b[^>]*>", re.I)
+
+
+ENCODING_SAMPLE_BYTES = 256 * 1024  # a page declares its charset near the top
+
+
+def decode_page(raw: bytes, header_charset: str | None = None) -> str:
+    """Page bytes -> text: a BOM, then the HTTP header's charset, then UTF-8, then the page's
+    own declaration or a guess (readability's), then Windows-1252. A charset nobody knows
+    ("bogus-x") is skipped, never an error."""
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return raw.decode(name, "replace").lstrip("\ufeff")
+    if header_charset and _known(header_charset):
+        return raw.decode(header_charset, "replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from readability.encoding import get_encoding
+
+    try:
+        guess = get_encoding(raw[:ENCODING_SAMPLE_BYTES]) or "cp1252"
+    except LookupError:  # it tries the page's declared charset as given
+        guess = "cp1252"
+    if not _known(guess) or codecs.lookup(guess).name == "utf-8":  # not UTF-8: we just tried
+        guess = "cp1252"
+    return raw.decode(guess, "replace")
+
+
+def _known(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+        return True
+    except LookupError:
+        return False
 
 
 def _too_deep(parser) -> bool:

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import asyncio
-import codecs
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from aiohttp.abc import AbstractResolver
 from aiohttp.resolver import DefaultResolver
 
 from ..errors import QuietPageError
+from ..reader.parse import decode_page
 from ..settings import Settings
 from ..urls import url_key
 
@@ -125,7 +125,7 @@ class Fetcher:
                     raise FetchError(f"It is not a web page (the site sent {ctype or 'no type'}, not HTML).",
                                      code="fetch_not_html")
                 raw = await self._read(resp)
-                return Page(str(resp.url), decode(raw, resp.charset))
+                return Page(str(resp.url), decode_page(raw, resp.charset))
         raise FetchError(f"Too many redirects (more than {self.s.fetch_max_redirects}).", code="fetch_redirects")
 
     def _next(self, url: str, resp: aiohttp.ClientResponse, seen: set[str]) -> str:
@@ -170,27 +170,3 @@ class Fetcher:
     def _private(detail: str) -> FetchError:
         return FetchError(f"Not fetched: {detail}. QuietPage only fetches public sites "
                           "(fetch_allow_private is off).", code="fetch_not_allowed")
-
-
-def decode(raw: bytes, header_charset: str | None) -> str:
-    """Page bytes -> text: a BOM, then the header's charset, then the page's own, then UTF-8."""
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if raw.startswith(bom):
-            return raw.decode(name, "replace").lstrip("\ufeff")
-    if header_charset and _known(header_charset):
-        return raw.decode(header_charset, "replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        from readability.encoding import get_encoding
-
-        guess = get_encoding(raw[:CHUNK * 4]) or "cp1252"
-        return raw.decode(guess if _known(guess) else "cp1252", "replace")
-
-
-def _known(name: str) -> bool:
-    try:
-        codecs.lookup(name)
-        return True
-    except LookupError:
-        return False
