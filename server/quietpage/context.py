@@ -9,7 +9,8 @@ from aiohttp import web
 
 from .extract_pool import ExtractPool
 from .library import Library
-from .reader import Article, extract
+from .limits import extract_checked
+from .reader import Article
 from .settings import Settings
 from .store import OneThread
 
@@ -29,8 +30,9 @@ class Context:
         return await self.store_thread.run(fn, *args, **kwargs)
 
     async def extract(self, html: str, url: str | None) -> Article:
-        """Run the reader pipeline in a worker process (503 with Retry-After when too busy)."""
-        return await self.extract_pool.run(extract, html, url)
+        """The nesting-depth check, then the reader, in a worker process (503 with Retry-After
+        when too busy): for saves, imports and fetches alike."""
+        return await self.extract_pool.run(extract_checked, html, url, self.settings.max_html_depth)
 
 
 CONTEXT = web.AppKey("context", Context)

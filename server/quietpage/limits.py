@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import Invalid
+from .errors import ExtractionError, Invalid
 
 # Elements that never have content.
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -62,10 +62,11 @@ def html_depth(html: str, stop_at: int | None = None) -> int:
 
 
 def check_html_depth(html: str, max_depth: int) -> None:
-    """Invalid (422) when `html` nests deeper than `max_depth` elements."""
+    """ExtractionError (422, too_deep) when `html` nests deeper than `max_depth` elements: a page
+    the reader refuses, like an empty one (an import keeps its address to fetch later)."""
     depth = html_depth(html, stop_at=max_depth)
     if depth > max_depth:
-        raise Invalid(f"The page's HTML is nested too deeply (more than {max_depth} levels; the "
+        raise ExtractionError(f"The page's HTML is nested too deeply (more than {max_depth} levels; the "
                       "max_html_depth setting). No article needs that many; save a simpler version of the page.",
                       code="too_deep")
 

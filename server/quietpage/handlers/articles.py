@@ -5,7 +5,6 @@ from dataclasses import replace
 
 from aiohttp import web
 
-from .. import limits
 from .. import validate as v
 from ..context import ctx
 from ..errors import Invalid
@@ -31,16 +30,11 @@ async def _page_input(request: web.Request, allowed: set[str]) -> tuple[str, str
     return url, html, title
 
 
-async def _extract(c, html: str, url: str):
-    """The reader, in a worker process, after the nesting-depth check (limits.py)."""
-    return await c.extract_pool.run(limits.extract_checked, html, url, c.settings.max_html_depth)
-
-
 async def extract_page(request: web.Request) -> web.Response:
     """POST /api/extract {url, html} -> the article and its suggested tags; nothing stored."""
     c = ctx(request)
     url, html, _ = await _page_input(request, {"url", "html", "title"})
-    article = await _extract(c, html, url)
+    article = await c.extract(html, url)
     tags = await c.db(c.library.suggest_tags, article)
     return json_response({**article.to_dict(), "tags": tags, "suggested_tags": tags})
 
@@ -49,7 +43,7 @@ async def save_article(request: web.Request) -> web.Response:
     """POST /api/articles {url, html, title?} -> 201 new / 200 updated (same normalised URL)."""
     c = ctx(request)
     url, html, title = await _page_input(request, {"url", "html", "title", "selection"})
-    article = await _extract(c, html, url)
+    article = await c.extract(html, url)
     if title and title.strip() and not article.title:  # the tab's title, if the page had none
         article = replace(article, title=title.strip())
     record, created, counts = await c.db(c.library.save, url, article, html)

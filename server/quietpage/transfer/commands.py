@@ -25,7 +25,7 @@ from .. import auth
 from ..clock import now_iso
 from ..errors import QuietPageError
 from ..library import Library
-from ..reader import extract
+from ..limits import extract_checked
 from ..settings import Settings
 from ..store import SHARED, Store
 from ..store.lock import DataDirLocked
@@ -46,7 +46,8 @@ class LocalWorker:
         return await self._thread.run(fn, *args, **kwargs)
 
     async def extract(self, html: str, url: str | None):
-        return await asyncio.get_running_loop().run_in_executor(None, extract, html, url)
+        return await asyncio.get_running_loop().run_in_executor(
+            None, extract_checked, html, url, self.settings.max_html_depth)
 
 
 @asynccontextmanager

@@ -74,7 +74,7 @@ async def _import_one(worker: Worker, fmt: str, item) -> tuple[str, bool]:
     article = None
     if item.html:
         try:
-            article = await worker.extract(item.html, item.url)
+            article = await _extract_retrying(worker, item.html, item.url)
         except ExtractionError:
             article = None  # kept as an address to fetch; its highlights wait as orphans
     return await worker.db(apply.apply_item, lib, item, article), article is None
@@ -207,7 +207,8 @@ async def run_fetch(worker: Worker, targets: list[tuple[str, str]], progress: Pr
 
 
 async def _extract_retrying(worker: Worker, html: str, url: str):
-    """The reader, waiting its turn when the extraction queue is full (503) instead of failing."""
+    """The reader for an import or a fetch job, waiting its turn when the extraction queue is
+    full (503) instead of failing: a job must not stop half way because saves are busy."""
     for _ in range(20):
         try:
             return await worker.extract(html, url)
