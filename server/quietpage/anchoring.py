@@ -81,6 +81,11 @@ def selector(selectors: list[dict], kind: str) -> dict | None:
     return next((s for s in selectors if isinstance(s, dict) and s.get("type") == kind), None)
 
 
+def quote_of(selectors: list[dict]) -> str:
+    """The exact words a highlight's selectors quote ("" when they hold none)."""
+    return (selector(selectors, QUOTE) or {}).get("exact") or ""
+
+
 def anchor(text: str, selectors: list[dict]) -> Match | None:
     quote = selector(selectors, QUOTE)
     position = selector(selectors, POSITION) or {}

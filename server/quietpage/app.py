@@ -84,7 +84,7 @@ async def _resources(app: web.Application):
         pool = ExtractPool.from_settings(settings)
         app[CONTEXT] = Context(settings=settings, token=token, library=library,
                                store_thread=store_thread, extract_pool=pool)
-        upkeep = asyncio.create_task(_maintain(store, store_thread, settings.maintenance_interval_s))
+        upkeep = asyncio.create_task(_maintain(library, store_thread, settings.maintenance_interval_s))
         try:
             yield
         finally:
@@ -94,11 +94,13 @@ async def _resources(app: web.Application):
         await SHARED.release(settings.data_dir)
 
 
-async def _maintain(store: Store, store_thread: OneThread, every_s: float) -> None:
-    """Now and then: compact the journal and take the daily backup when they are due."""
+async def _maintain(library: Library, store_thread: OneThread, every_s: float) -> None:
+    """Now and then: empty the trash of what outlived trash_ttl_s, forget expired sessions,
+    compact the journal and take the daily backup when they are due."""
     while True:
         await asyncio.sleep(every_s)
         try:
-            await store_thread.run(store.maintenance)
+            await store_thread.run(library.purge_trash)
+            await store_thread.run(library.store.maintenance)
         except Exception:  # logged, and tried again next time; serving goes on
             log.exception("store maintenance failed")

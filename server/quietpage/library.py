@@ -11,6 +11,7 @@ from .listing import ListQuery, list_page
 from .reader import Article
 from .settings import Settings
 from .store import Store
+from .store.indexes import ArticleQuery
 from .tags import Tag, normalize, suggest
 from .urls import url_key
 
@@ -83,7 +84,7 @@ class Library:
 
     def get(self, article_id: str, *, with_body: bool = False) -> dict:
         record = self.store.get_article(article_id)
-        record["highlight_count"] = len(self.store.highlight_ids(article_id))
+        record["highlight_count"] = self.store.highlight_count(article_id)
         if with_body:
             record.update(self.store.read_body(article_id))
         return record
@@ -136,16 +137,26 @@ class Library:
         return self.get(article_id)
 
     def purge_trash(self, now: float | None = None) -> int:
+        """Delete for good what has been in the trash longer than trash_ttl_s (the trash is a
+        set in the index: nothing else is read)."""
         cutoff = (now or time.time()) - self.settings.trash_ttl_s
-        doomed = [a["id"] for a in self.store.all_articles()
-                  if a.get("deleted_at") and _epoch(a["deleted_at"]) < cutoff]
+        trash = list(self.store.article_ids(ArticleQuery(trash=True)))
+        doomed = [a for a in trash
+                  if _epoch(self.store.get_article(a, include_deleted=True)["deleted_at"]) < cutoff]
         for article_id in doomed:
             self.store.purge_article(article_id)
         return len(doomed)
 
     # ------------------------------------------------------------------ highlights
     def add_highlight(self, article_id: str, selectors: list[dict], color: str, note: str) -> dict:
+        """A new highlight, anchored in the article's text (422 when the quote is not there, or
+        the article holds max_highlights_per_article already: counted on the store's thread,
+        so two requests cannot both take the last place)."""
         self.store.get_article(article_id)
+        most = self.settings.max_highlights_per_article
+        if self.store.highlight_count(article_id) >= most:
+            raise Invalid(f"This article has {most} highlights already, the most one article may hold "
+                          "(the max_highlights_per_article setting).", code="too_many")
         text = self.store.read_body(article_id)["text"]
         match = anchoring.anchor(text, selectors)
         if match is None:

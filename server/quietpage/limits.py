@@ -2,7 +2,8 @@
 
 Pure (no aiohttp). The reader copes with any depth (it flattens past its own limit), but a page
 nested thousands of levels deep is an attack or a broken generator, never an article: it is
-refused at the API edge with a clear 422 before any parser or recursive code sees it.
+refused (ExtractionError, 422 too_deep) before any parser or recursive code sees it, whether it
+was saved, imported or fetched.
 
 `html_depth` is a one-pass estimate of the element tree's depth, close to what an HTML parser
 builds: void elements and elements that the parser closes by itself (p, li, td, ...) do not
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import ExtractionError, Invalid
+from .errors import ExtractionError
 
 # Elements that never have content.
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -78,13 +79,3 @@ def extract_checked(html: str, url: str | None, max_depth: int):
 
     check_html_depth(html, max_depth)
     return extract(html, url)
-
-
-def add_highlight_within(library, article_id: str, selectors: list[dict], color: str, note: str,
-                         max_per_article: int) -> dict:
-    """Library.add_highlight, unless the article holds `max_per_article` already (422). Run on
-    the store's thread, so the count and the insert cannot interleave with another request."""
-    if library.store.highlight_count(article_id) >= max_per_article:
-        raise Invalid(f"This article has {max_per_article} highlights already, the most one article may hold "
-                      "(the max_highlights_per_article setting).", code="too_many")
-    return library.add_highlight(article_id, selectors, color, note)

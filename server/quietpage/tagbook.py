@@ -4,6 +4,7 @@ from __future__ import annotations
 from .clock import now_iso
 from .errors import NotFound
 from .store import Store
+from .store.indexes import ArticleQuery
 from .tags import normalize
 
 
@@ -18,22 +19,18 @@ def rename_tag(store: Store, name: str, to: str) -> dict:
     old_key, new_key = normalize(name), normalize(to)
     changed = 0
     now = now_iso()
-    for a in store.all_articles():
-        tags = a.get("tags", [])
-        if a.get("deleted_at") or not any(normalize(t["name"]) == old_key for t in tags):
-            continue
+    for article_id in list(store.article_ids(ArticleQuery(tag=old_key))):  # live articles with it
         out, placed = [], False
-        for t in tags:
+        for t in store.get_article(article_id).get("tags", []):
             key = normalize(t["name"])
             if key in (old_key, new_key):
                 if placed:
                     continue  # the merge: one tag where there were two
                 t, placed = {**t, "name": to}, True
             out.append(t)
-        store.update_article(a["id"], {"tags": out, "tags_edited": True, "updated_at": now})
+        store.update_article(article_id, {"tags": out, "tags_edited": True, "updated_at": now})
         changed += 1
     if not changed:
         raise NotFound(f"No article has the tag {name!r}.")
-    count = sum(1 for a in store.all_articles() if not a.get("deleted_at")
-                and any(normalize(t["name"]) == new_key for t in a.get("tags", [])))
+    count = store.index.count(ArticleQuery(tag=new_key))
     return {"name": to, "count": count, "renamed": changed}

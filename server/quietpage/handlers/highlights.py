@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .. import anchoring, limits
+from .. import anchoring
 from .. import validate as v
 from ..context import ctx
 from ..errors import Invalid
@@ -65,8 +65,7 @@ async def add_highlight(request: web.Request) -> web.Response:
     v.only(body, {"selectors", "color", "note"})
     selectors = check_selectors(v.required(body, "selectors"), c.settings.max_quote_chars, c.settings.max_selectors)
     extra = _color_and_note(body, c.settings.max_note_chars, defaults=True)
-    record = await c.db(limits.add_highlight_within, c.library, request.match_info["id"], selectors,
-                        extra["color"], extra["note"], c.settings.max_highlights_per_article)
+    record = await c.db(c.library.add_highlight, request.match_info["id"], selectors, extra["color"], extra["note"])
     return json_response(highlight_json(record), status=201)
 
 

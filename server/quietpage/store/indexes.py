@@ -1,8 +1,9 @@
 """In-memory indexes over the article records, so that listing and filtering never scan.
 
 `ArticleIndex` keeps, per sort order, a sorted list of (sort key, id), and per filter a set of
-ids (state, normalised tag, trash), plus each article's case-folded metadata for search. A page
-walks the sorted list from the cursor and tests set membership; a rare tag is sorted directly.
+ids (state, normalised tag, trash, favourite, highlighted), plus each article's case-folded
+metadata for search. A page walks the sorted list from the cursor and tests set membership; a
+filter that few articles pass (SPARSE) is sorted directly. Counts come from set sizes.
 Adding a sort order is one entry in SORTS; adding a filter is one set and one ArticleQuery field.
 """
 from __future__ import annotations
@@ -79,7 +80,7 @@ class ArticleIndex:
         # (tag key, spelling) -> live articles carrying it; and only those whose tags the user set
         self._names: Counter = Counter()
         self._edited_names: Counter = Counter()
-        self._filed: dict[str, tuple] = {}  # id -> (state, tag keys) as indexed
+        self._filed: dict[str, tuple] = {}  # id -> (state, tag keys, tag names, edited) as indexed
 
     def __len__(self) -> int:
         return len(self._hay)
@@ -162,7 +163,7 @@ class ArticleIndex:
     def counts(self) -> dict[str, int]:
         """How many articles are in the library ("all"), in each state, favourites and with
         highlights - the trash aside."""
-        live = (lambda ids: len(ids - self._trash)) if self._trash else len
+        live = self._live
         out = {"all": len(self._hay) - len(self._trash), "unread": 0, "archived": 0,
                "favorites": live(self._favorite), "highlighted": live(self._highlighted & self._hay.keys())}
         for state, ids in self._state.items():
@@ -182,9 +183,9 @@ class ArticleIndex:
                 best[key] = (name, n)
         return sorted(((best[k][0], n) for k, n in counts.items()), key=lambda e: (-e[1], e[0].casefold()))
 
-    def tags(self) -> dict[str, int]:
-        """How many articles (trash included) carry each normalised tag."""
-        return {tag: len(ids) for tag, ids in self._tag.items()}
+    def _live(self, ids: set[str]) -> int:
+        """How many of `ids` are out of the trash (walks the smaller of the two sets)."""
+        return len(ids) - len(ids & self._trash)
 
     def _filters(self, query: ArticleQuery) -> list[set]:
         sets = []
@@ -205,6 +206,8 @@ class ArticleIndex:
         sets = self._filters(query)
         if not sets:
             return len(self._hay) - len(self._trash)
+        if len(sets) == 1 and sets[0] is not self._highlighted:  # a set of indexed articles only
+            return len(sets[0]) if query.trash else self._live(sets[0])
         smallest = min(sets, key=len)
         trash = set() if query.trash else self._trash
         return sum(1 for a in smallest if a in self._hay and a not in trash and all(a in s for s in sets))

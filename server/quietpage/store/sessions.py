@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from ..clock import now_iso
-from .tiny import new_id
-
-
-def doc(doc_id: str, record: dict):
-    from tinydb.table import Document
-
-    return Document(record, doc_id=doc_id)
+from .tiny import document, new_id
 
 
 class SessionRecords:
     def add_session(self, token_hash: str, expires_at: float) -> None:
         sid = new_id()
-        self.sessions.insert(doc(sid, {"hash": token_hash, "expires_at": expires_at,
+        self.sessions.insert(document(sid, {"hash": token_hash, "expires_at": expires_at,
                                         "created_at": now_iso()}))
         self._session_by_hash[token_hash] = sid
 
@@ -30,8 +24,9 @@ class SessionRecords:
             self.sessions.remove(doc_ids=[sid])
 
     def remove_sessions(self, *, expired_before: float | None = None) -> int:
-        doomed = [d.doc_id for d in self.sessions.all()
-                  if expired_before is None or d["expires_at"] < expired_before]
+        """Forget sessions (those expired before a time): Store.maintenance runs it."""
+        doomed = {d.doc_id for d in self.sessions.all()
+                  if expired_before is None or d["expires_at"] < expired_before}
         if doomed:
             self.sessions.remove(doc_ids=doomed)
             self._session_by_hash = {h: s for h, s in self._session_by_hash.items() if s not in doomed}
@@ -39,11 +34,11 @@ class SessionRecords:
 
     def use_login_nonce(self, nonce: str, expires_at: float, now: float) -> bool:
         """Record a login link as used; False if it was used before."""
-        used = {d["nonce"]: d.doc_id for d in self.used_logins.all()}
-        if nonce in used:
+        used = self.used_logins.all()
+        if any(d["nonce"] == nonce for d in used):
             return False
-        stale = [d.doc_id for d in self.used_logins.all() if d["expires_at"] < now]
+        stale = [d.doc_id for d in used if d["expires_at"] < now]
         if stale:
             self.used_logins.remove(doc_ids=stale)
-        self.used_logins.insert(doc(new_id(), {"nonce": nonce, "expires_at": expires_at}))
+        self.used_logins.insert(document(new_id(), {"nonce": nonce, "expires_at": expires_at}))
         return True

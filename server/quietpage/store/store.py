@@ -19,10 +19,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import orjson
 
+from ..anchoring import quote_of
 from ..errors import NotFound
 from ..settings import Settings
 from ..tags import normalize
@@ -32,7 +34,7 @@ from .files import body_path, read_gzip, write_gzip
 from .indexes import ArticleIndex, ArticleQuery, article_id_of, search_words
 from .lock import DataDirLock
 from .sessions import SessionRecords
-from .tiny import new_id, open_database
+from .tiny import document, new_id, open_database
 
 DB_FILE = "quietpage.json"
 ARTICLES, HIGHLIGHTS, SESSIONS, USED_LOGINS = "articles", "highlights", "sessions", "used_logins"
@@ -90,7 +92,8 @@ class Store(SessionRecords):
         self.storage.flush()
 
     def maintenance(self) -> None:
-        """Compact the journal and take the daily backup, when due."""
+        """Forget expired page sessions; compact the journal and take the daily backup, when due."""
+        self.remove_sessions(expired_before=time.time())
         self.storage.maintenance()
 
     # ---------------------------------------------------------------- indexes (in memory)
@@ -161,7 +164,7 @@ class Store(SessionRecords):
         article_id = self._free_id(self.articles, article_id)
         rev = self._write_body(article_id, body, raw_html)
         record = {**record, "rev": rev}
-        self.articles.insert(_doc(article_id, record))
+        self.articles.insert(document(article_id, record))
         self._id_by_url[record["url_key"]] = article_id
         self._index_article(article_id)
         self._set_search_text(article_id, body)
@@ -213,7 +216,7 @@ class Store(SessionRecords):
         return rev
 
     def _set_search_text(self, article_id: str, body: dict) -> None:
-        self.search_text.upsert(_doc(article_id, {"w": search_words(body.get("text") or "")}))
+        self.search_text.upsert(document(article_id, {"w": search_words(body.get("text") or "")}))
 
     def _remove_revisions(self, article_id: str, keep: str) -> None:
         for path in self._article_dir(article_id).glob("*.gz"):
@@ -256,7 +259,7 @@ class Store(SessionRecords):
 
     def insert_highlight(self, record: dict, *, highlight_id: str | None = None) -> dict:
         highlight_id = self._free_id(self.highlights, highlight_id)
-        self.highlights.insert(_doc(highlight_id, record))
+        self.highlights.insert(document(highlight_id, record))
         self._highlights_of.setdefault(record["article_id"], set()).add(highlight_id)
         self._highlights_changed(record["article_id"])
         return {**record, "id": highlight_id}
@@ -275,20 +278,25 @@ class Store(SessionRecords):
         self.index.set_highlighted(article_id, bool(docs))
         if self.search_text.get(doc_id=article_id) is None:
             return  # the article is being purged, or predates search_text (its text is read)
-        words = search_words(" ".join(f"{_quote(h)} {h.get('note') or ''}" for h in docs))
+        words = search_words(" ".join(f"{quote_of(h.get('selectors', []))} {h.get('note') or ''}" for h in docs))
         self.search_text.update({"n": words}, doc_ids=[article_id])
 
     def update_highlights(self, changes: dict[str, dict]) -> None:
-        """Several highlight updates in one write."""
+        """Several highlight updates in one write (re-anchoring: their quotes may change, so the
+        searchable words of their articles follow)."""
         if not changes:
             return
+        articles = set()
 
         def apply(table):
             for hid, fields in changes.items():
                 if hid in table:
                     table[hid] = {**table[hid], **fields}
+                    articles.add(table[hid]["article_id"])
 
         self.highlights._update_table(apply)
+        for article_id in articles:
+            self._highlights_changed(article_id)
 
     def delete_highlight(self, highlight_id: str) -> dict:
         doc = self.get_highlight(highlight_id)
@@ -299,14 +307,3 @@ class Store(SessionRecords):
 
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def _quote(highlight: dict) -> str:
-    return next((s.get("exact") or "" for s in highlight.get("selectors", [])
-                 if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"), "")
-
-
-def _doc(doc_id: str, record: dict):
-    from tinydb.table import Document
-
-    return Document({k: v for k, v in record.items() if k != "id"}, doc_id=doc_id)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from tinydb import TinyDB
+from tinydb.table import Document
 
 from .storage import JournalStorage
 from .table import JournalTable, new_id
 
-__all__ = ["Database", "open_database", "new_id"]
+__all__ = ["Database", "document", "open_database", "new_id"]
 
 
 class Database(TinyDB):
@@ -29,3 +30,8 @@ def open_database(path: Path, **options) -> Database:
     """Open (or create) the database at `path`: reads the snapshot and replays the journal.
     Raises CorruptData, touching nothing, if they cannot be read. Options: see JournalStorage."""
     return Database(path, storage=JournalStorage, **options)
+
+
+def document(doc_id: str, record: dict) -> Document:
+    """A record to insert under a chosen id (an "id" field in it is the id, not data)."""
+    return Document({k: v for k, v in record.items() if k != "id"}, doc_id=doc_id)

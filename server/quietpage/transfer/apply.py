@@ -48,7 +48,7 @@ def apply_item(library: Library, item: ImportItem, article: Article | None) -> s
     if record.get("needs_fetch") and article is not None:
         fill_content(library, existing, _with_item_metadata(article, item), item.html or "")
         changed = True
-    known = {(_quote_of(h["selectors"]), h.get("note") or "") for h in store.highlights_of(existing)}
+    known = {(anchoring.quote_of(h["selectors"]), h.get("note") or "") for h in store.highlights_of(existing)}
     fresh = [h for h in item.highlights if (h.quote, h.note) not in known]
     if fresh:
         _add_highlights(library, existing, fresh, store.read_body(existing)["text"])
@@ -95,11 +95,6 @@ def _add_highlights(library: Library, article_id: str, highlights, text: str) ->
             "created_at": h.created_at or iso(start + timedelta(milliseconds=i)), "updated_at": now})
 
 
-def _quote_of(selectors: list[dict]) -> str:
-    quote = anchoring.selector(selectors, anchoring.QUOTE) or {}
-    return quote.get("exact") or ""
-
-
 # ---------------------------------------------------------------------- import: our backup
 def restore_entry(library: Library, entry: BackupEntry) -> str:
     """Bring back one article of a backup, as it was: 'created', 'updated' or 'skipped'."""
@@ -118,9 +113,9 @@ def restore_entry(library: Library, entry: BackupEntry) -> str:
         record = {k: v for k, v in entry.record.items() if k != "id"}  # the article here keeps its id
         store.replace_article(existing, {**record, "url_key": key}, entry.body, entry.raw_html)
         changed = True
-    known = {(_quote_of(h["selectors"]), h.get("created_at")) for h in store.highlights_of(existing)}
+    known = {(anchoring.quote_of(h["selectors"]), h.get("created_at")) for h in store.highlights_of(existing)}
     for h in entry.highlights:
-        if (_quote_of(h["selectors"]), h.get("created_at")) not in known:
+        if (anchoring.quote_of(h["selectors"]), h.get("created_at")) not in known:
             store.insert_highlight({**h, "article_id": existing}, highlight_id=h.get("id"))
             changed = True
     return "updated" if changed else "skipped"

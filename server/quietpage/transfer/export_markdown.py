@@ -13,6 +13,7 @@ import unicodedata
 
 import orjson
 
+from .. import anchoring
 from . import markdown
 
 MAX_NAME_CHARS = 80
@@ -105,13 +106,13 @@ def _yaml(value) -> str:
 
 def _reading_order(h: dict) -> tuple:
     """Where a highlight stands in the text (orphans last, oldest first), as the reader sees them."""
-    position = next((s for s in h.get("selectors", []) if s.get("type") == "TextPositionSelector"), None)
+    position = anchoring.selector(h.get("selectors", []), anchoring.POSITION)
     placed = h.get("status") != "orphan" and position is not None
     return (not placed, position["start"] if placed else 0, h.get("created_at") or "", h.get("id") or "")
 
 
 def _highlight(h: dict) -> str:
-    quote = next((s.get("exact") for s in h.get("selectors", []) if s.get("type") == "TextQuoteSelector"), "")
+    quote = anchoring.quote_of(h.get("selectors", []))
     lines = []
     for para in (quote or "").split("\n"):
         if lines:
