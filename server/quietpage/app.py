@@ -57,7 +57,7 @@ def routes() -> list[web.AbstractRouteDef]:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[middleware.errors, middleware.security_headers, middleware.guard, middleware.authenticate],
+        middlewares=[middleware.errors, middleware.guard, middleware.authenticate],
     )
     app.on_response_prepare.append(middleware.prepare_headers)
     app[SETTINGS] = settings

@@ -80,8 +80,8 @@ def token_id(token: str) -> str:
 
 
 class TokenWatch:
-    """The current token of a running server: re-read when the token file is replaced (a
-    `stat` per authenticated request, a few microseconds). A missing or empty file keeps the
+    """The current token of a running server: re-read when the token file is replaced (one
+    `stat` per request, by the guard: a few microseconds). A missing or empty file keeps the
     token we have."""
 
     def __init__(self, data_dir: Path, token: str):

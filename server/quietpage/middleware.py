@@ -1,10 +1,11 @@
-"""Middlewares, outermost first: errors -> security headers -> guard -> authentication.
+"""Middlewares, outermost first: errors -> guard -> authentication; and the security headers.
 
 - errors: every failure under /api/ becomes `{"error": {"code", "message"}}` with its status;
-  pages get a short HTML explanation. Nothing escapes as a bare 500 or kills the server.
-- headers: each request gets a CSP nonce; `prepare_headers` (on_response_prepare, so errors,
-  static files and streamed exports too) adds Content-Security-Policy with it to pages, and
-  nosniff, no referrer, no framing, Cross-Origin-Opener/Resource-Policy to every answer.
+  pages get a short HTML explanation. Nothing escapes as a bare 500 or kills the server. It also
+  gives each request its CSP nonce (an error page needs one too).
+- headers: `prepare_headers` (on_response_prepare, so errors, static files and streamed exports
+  too) adds Content-Security-Policy with the nonce to pages, and nosniff, no referrer, no
+  framing, Cross-Origin-Opener/Resource-Policy to every answer.
 - guard: the request rules of security.py - Host, Origin, Sec-Fetch-Site, Content-Type, CORS -
   for every request, public or not, before anyone looks at a credential.
 - auth: /api/* needs the bearer token (compared in constant time) or the page session cookie
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import time
 from dataclasses import dataclass
 
@@ -24,12 +24,12 @@ from aiohttp import web
 from . import auth, pairing, security
 from .context import CONTEXT, Context, ctx
 from .errors import Forbidden, QuietPageError, TooLarge, Unauthorized
-from .handlers.common import error_response
-from .handlers.render import render_message
+from .handlers.common import error_response, origin as own_origin
+from .handlers.render import nonce_of, render_message
 from .settings import Settings
 
 log = logging.getLogger(__name__)
-NONCE = web.RequestKey("nonce", str)
+TOKEN = web.RequestKey("token", str)  # the API token as of this request (read once, by the guard)
 ORIGIN_KIND = web.RequestKey("origin_kind", str)
 CORS = web.RequestKey("cors", dict)
 PAIR_PATH = "/api/pair"
@@ -67,16 +67,15 @@ class Guard:
         return token
 
     def is_paired(self, origin: str) -> bool:
-        self.token()
+        """Whether `origin` is a paired extension (of the token the guard read for this request)."""
         return origin in self.extensions
 
     async def remember(self, origin: str) -> None:
         """Record an extension origin as paired (after a pairing code or the token proved it)."""
-        token = self.token()
         if origin in self.extensions:
             return
         self.extensions = pairing.with_origin(self.extensions, origin)
-        await self.context.db(pairing.save_extensions, self.settings.data_dir, token, self.extensions)
+        await self.context.db(pairing.save_extensions, self.settings.data_dir, self.context.token, self.extensions)
         log.info("paired with the browser extension %s", origin)
 
 
@@ -131,19 +130,6 @@ def _render_error(request: web.Request, exc: QuietPageError, headers=None) -> we
 
 
 # ---------------------------------------------------------------------------- headers
-def nonce_of(request: web.Request) -> str:
-    """This request's CSP nonce (made on first use)."""
-    if NONCE not in request:
-        request[NONCE] = secrets.token_urlsafe(16)
-    return request[NONCE]
-
-
-@web.middleware
-async def security_headers(request: web.Request, handler):
-    nonce_of(request)
-    return await handler(request)
-
-
 async def prepare_headers(request: web.Request, response: web.StreamResponse) -> None:
     """on_response_prepare: the security headers, on every answer just before it is sent."""
     h = response.headers
@@ -183,7 +169,7 @@ def page_csp(nonce: str) -> str:
 async def guard(request: web.Request, handler):
     """security.py's rules 1-5, in order, for every request."""
     g = request.app[GUARD]
-    g.token()  # first: a rotated token counts from this request on (handlers read ctx().token)
+    request[TOKEN] = g.token()  # first: a rotated token counts from this request on
     security.check_host(request.headers.get("Host"), _allowed_hosts(request, g.settings))
     origin = request.headers.get("Origin")
     kind = request[ORIGIN_KIND] = security.origin_kind(origin, own_origin(request))
@@ -205,10 +191,6 @@ async def guard(request: web.Request, handler):
     return await handler(request)
 
 
-def own_origin(request: web.Request) -> str:
-    return f"{request.scheme}://{request.host}"
-
-
 def _allowed_hosts(request: web.Request, settings: Settings) -> frozenset[str]:
     """From the socket the request came in on (tests and `--port 0` bind random ports)."""
     sock = request.transport.get_extra_info("sockname") if request.transport else None
@@ -223,8 +205,7 @@ async def authenticate(request: web.Request, handler):
     path = request.path
     if path in PUBLIC_PATHS or path.startswith("/static/"):
         return await handler(request)
-    g = request.app[GUARD]
-    token = g.token()
+    token = request[TOKEN]
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, given = header.partition(" ")
@@ -232,8 +213,7 @@ async def authenticate(request: web.Request, handler):
             raise Unauthorized("The API token is missing or wrong. Send `Authorization: Bearer <token>`; "
                                "`quietpage token` prints it.", code="bad_token")
         if request[ORIGIN_KIND] == security.EXTENSION:  # the token proves it is ours: remember it
-            await g.remember(request.headers["Origin"])
-            request[CORS] = security.cors_headers(request.headers["Origin"], preflight=False)
+            await remember_extension(request, request.headers["Origin"])
         return await handler(request)
     if await has_session(request, token):
         if not security.cookie_change_allowed(request.method, request[ORIGIN_KIND],
@@ -248,6 +228,13 @@ async def authenticate(request: web.Request, handler):
                           "QuietPage keeps your library private. To open it in this browser, run "
                           "`quietpage login-url` in a terminal and open the link it prints - or use "
                           "\u201cOpen reading list\u201d in the QuietPage extension.")
+
+
+async def remember_extension(request: web.Request, origin: str) -> None:
+    """Pair the extension at `origin` (its token or a pairing code proved it) and let this
+    answer cross to it."""
+    await request.app[GUARD].remember(origin)
+    request[CORS] = security.cors_headers(origin, preflight=False)
 
 
 async def has_session(request: web.Request, token: str) -> bool:

@@ -3,6 +3,7 @@ article HTML, which the reader pipeline has already sanitised (and we sanitise a
 from __future__ import annotations
 
 import functools
+import secrets
 from html import escape
 from string import Template
 
@@ -24,10 +25,14 @@ def template(name: str) -> Template:
     return Template((static_dir() / name).read_text("utf-8"))
 
 
-def nonce_of(request: web.Request) -> str:
-    from ..middleware import NONCE
+NONCE = web.RequestKey("nonce", str)
 
-    return request.get(NONCE, "")
+
+def nonce_of(request: web.Request) -> str:
+    """This request's CSP nonce (made on first use: by the error middleware, for every request)."""
+    if NONCE not in request:
+        request[NONCE] = secrets.token_urlsafe(16)
+    return request[NONCE]
 
 
 def page(request: web.Request, name: str, status: int = 200, *, raw: dict | None = None, **values) -> web.Response:

@@ -9,7 +9,7 @@ from .. import __version__, auth, openapi, pairing, security
 from .. import validate as v
 from ..context import ctx
 from ..errors import Forbidden, Unauthorized
-from ..middleware import CORS, GUARD
+from ..middleware import ORIGIN_KIND, TOKEN, remember_extension
 from .common import json_response, origin, read_json
 from .render import page
 
@@ -29,17 +29,15 @@ async def pair(request: web.Request) -> web.Response:
     chrome-extension://<id> or moz-extension://<uuid>); that origin is remembered as paired."""
     c = ctx(request)
     origin = request.headers.get("Origin")
-    if not security.is_extension_origin(origin):
+    if request[ORIGIN_KIND] != security.EXTENSION:  # as the guard judged the Origin
         raise Forbidden("Pairing codes are for the QuietPage browser extension. Scripts can read the token "
                         "with `quietpage token`.", code="not_an_extension")
     body = await read_json(request, c.settings.max_body_bytes)
     v.only(body, {"code"})
     code = v.string(body, "code", max_chars=40)
     await c.db(pairing.redeem_code, c.settings.data_dir, code, c.settings.max_pair_attempts)
-    guard = request.app[GUARD]
-    await guard.remember(origin)
-    request[CORS] = security.cors_headers(origin, preflight=False)
-    return json_response({"token": guard.token(), "origin": origin})
+    await remember_extension(request, origin)
+    return json_response({"token": request[TOKEN], "origin": origin})
 
 
 async def create_login_link(request: web.Request) -> web.Response:
