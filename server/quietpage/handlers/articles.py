@@ -18,7 +18,7 @@ PATCHABLE = {"tags", "state", "favorite", "progress"}
 
 async def _page_input(request: web.Request, allowed: set[str]) -> tuple[str, str, str | None]:
     c = ctx(request)
-    body = await read_json(request, c.settings.max_body_bytes)
+    body = await read_json(request)
     v.only(body, allowed)
     url = v.string(body, "url", max_chars=c.settings.max_url_chars)
     try:
@@ -98,7 +98,7 @@ async def get_article(request: web.Request) -> web.Response:
 async def patch_article(request: web.Request) -> web.Response:
     """PATCH /api/articles/{id} {tags?, state?, favorite?, progress?}"""
     c = ctx(request)
-    body = await read_json(request, c.settings.max_body_bytes)
+    body = await read_json(request)
     v.only(body, PATCHABLE)
     if not body:
         raise Invalid(f"Nothing to change: send one of {', '.join(sorted(PATCHABLE))}.", code="empty_patch")

@@ -61,7 +61,7 @@ def _color_and_note(body: dict, max_note: int, *, defaults: bool) -> dict:
 async def add_highlight(request: web.Request) -> web.Response:
     """POST /api/articles/{id}/highlights {selectors, color?, note?} -> 201"""
     c = ctx(request)
-    body = await read_json(request, c.settings.max_body_bytes)
+    body = await read_json(request)
     v.only(body, {"selectors", "color", "note"})
     selectors = check_selectors(v.required(body, "selectors"), c.settings.max_quote_chars, c.settings.max_selectors)
     extra = _color_and_note(body, c.settings.max_note_chars, defaults=True)
@@ -94,7 +94,7 @@ async def highlights_for_url(request: web.Request) -> web.Response:
 async def patch_highlight(request: web.Request) -> web.Response:
     """PATCH /api/highlights/{id} {color?, note?}"""
     c = ctx(request)
-    body = await read_json(request, c.settings.max_body_bytes)
+    body = await read_json(request)
     v.only(body, {"color", "note"})
     if not body:
         raise Invalid("Nothing to change: send 'color' or 'note'.", code="empty_patch")

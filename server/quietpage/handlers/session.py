@@ -32,7 +32,7 @@ async def pair(request: web.Request) -> web.Response:
     if request[ORIGIN_KIND] != security.EXTENSION:  # as the guard judged the Origin
         raise Forbidden("Pairing codes are for the QuietPage browser extension. Scripts can read the token "
                         "with `quietpage token`.", code="not_an_extension")
-    body = await read_json(request, c.settings.max_body_bytes)
+    body = await read_json(request)
     v.only(body, {"code"})
     code = v.string(body, "code", max_chars=40)
     await c.db(pairing.redeem_code, c.settings.data_dir, code, c.settings.max_pair_attempts)
@@ -43,7 +43,7 @@ async def pair(request: web.Request) -> web.Response:
 async def create_login_link(request: web.Request) -> web.Response:
     """POST /api/login-links {next?} -> {url}: a fresh one-time login link."""
     c = ctx(request)
-    body = await read_json(request, c.settings.max_body_bytes) if request.can_read_body else {}
+    body = await read_json(request) if request.can_read_body else {}
     v.only(body, {"next"})
     nxt = v.string(body, "next", max_chars=2000, required_=False)
     url = auth.login_url(origin(request), c.token, c.settings.login_link_ttl_s, nxt)

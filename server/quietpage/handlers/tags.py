@@ -34,7 +34,7 @@ async def rename_tag(request: web.Request) -> web.Response:
     c = ctx(request)
     max_chars = c.settings.max_tag_chars
     name = check_tag_name(request.match_info["name"], "name", max_chars)
-    body = await read_json(request, c.settings.max_body_bytes)
+    body = await read_json(request)
     v.only(body, {"to"})
     to = check_tag_name(v.required(body, "to"), "to", max_chars)
     return json_response(await c.db(c.library.rename_tag, name, to))

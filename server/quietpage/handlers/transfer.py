@@ -102,7 +102,7 @@ async def start_fetch(request: web.Request) -> web.Response:
     c = ctx(request)
     ids = None
     if request.can_read_body:
-        body = await read_json(request, c.settings.max_body_bytes)
+        body = await read_json(request)
         v.only(body, {"ids"})
         ids = body.get("ids")
         if ids is not None and (not isinstance(ids, list) or len(ids) > MAX_FETCH_IDS
