@@ -1,26 +1,36 @@
-"""The shared corpora (../shared/corpus), loaded once for the benchmarks. Never copied here."""
+"""The shared corpora (../shared/corpus), for the benchmarks: the one place they are read.
+
+Pages come from the shared eval script's own loader (../shared/eval/score.py `load`), so the
+benchmarks read exactly what the scorer reads. Never copied here.
+"""
 from __future__ import annotations
 
-import gzip
+import importlib.util
 import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
-MOZILLA_URL = "http://fakehost/test/page.html"
+
+
+def _load_score():
+    spec = importlib.util.spec_from_file_location("qp_score", SHARED / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+score = _load_score()
+MOZILLA_URL = score.MOZILLA_URL
 
 
 def pages(corpus: str = "all") -> list[dict]:
-    """[{corpus, id, url, html}] for the zyte and/or mozilla pages."""
-    out = []
-    if corpus in ("zyte", "all"):
-        truth = json.loads((CORPUS / "zyte" / "ground-truth.json").read_text("utf-8"))
-        for key, item in sorted(truth.items()):
-            with gzip.open(CORPUS / "zyte" / "html" / f"{key}.html.gz", "rt", encoding="utf-8") as f:
-                out.append({"corpus": "zyte", "id": key, "url": item.get("url") or "", "html": f.read()})
-    if corpus in ("mozilla", "all"):
-        for d in sorted(p for p in (CORPUS / "mozilla").iterdir() if p.is_dir()):
-            out.append({"corpus": "mozilla", "id": d.name, "url": MOZILLA_URL,
-                        "html": (d / "source.html").read_text("utf-8")})
-    return out
+    """[{corpus, id, url, html, text, meta}] for the zyte and/or mozilla pages (score.load)."""
+    return score.load(corpus)
+
+
+def zyte_bodies() -> list[str]:
+    """The Zyte ground truth's article bodies, in id order (no HTML is read)."""
+    truth = json.loads((score.CORPUS / "zyte" / "ground-truth.json").read_text("utf-8"))
+    return [item.get("articleBody") or "" for _, item in sorted(truth.items())]

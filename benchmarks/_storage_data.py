@@ -12,14 +12,15 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _corpus import ROOT, zyte_bodies  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "server"))
 
 from quietpage.anchoring import describe  # noqa: E402
 from quietpage.store.indexes import search_words  # noqa: E402
 from quietpage.store.table import new_id  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "zyte" / "ground-truth.json"
 TAGS = [f"topic {n}" for n in range(300)]
 COLORS = ("yellow", "green", "blue", "pink", "purple")
 BASE = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -30,8 +31,7 @@ def iso(t: datetime) -> str:
 
 
 def texts() -> list[str]:
-    truth = json.loads(CORPUS.read_text("utf-8"))
-    return [item["articleBody"] for _, item in sorted(truth.items()) if len(item["articleBody"]) > 400]
+    return [body for body in zyte_bodies() if len(body) > 400]
 
 
 def article(i: int, text: str, rng: random.Random) -> dict:

@@ -1,6 +1,6 @@
 """Re-anchoring speed: 200 highlights on a 200 KB article after it changed, Python and JS.
 
-    /work/venv/bin/python benchmarks/anchoring.py [--runs 7] [--no-js]
+    .venv/bin/python benchmarks/anchoring.py [--runs 7] [--no-js]
 
 The article is real text: the Zyte corpus's article bodies (../shared/corpus/zyte), in id order,
 as one text by the reader's rules (one paragraph per line), cut at 200,000 characters. 200
@@ -25,20 +25,20 @@ import tempfile
 import time
 from pathlib import Path
 
-from quietpage.anchoring import _distances, anchor, describe
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _corpus import ROOT, zyte_bodies  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "zyte" / "ground-truth.json"
+from quietpage.anchoring import _distances, anchor, describe  # noqa: E402
+
 TARGET_MS = 100.0
 TEXT_CHARS = 200_000
 HIGHLIGHTS, CORRECTED, REMOVED, MOVED, STRAY_EDITS = 200, 30, 20, 2, 100
 
 
 def article_text() -> str:
-    bodies = json.loads(CORPUS.read_text("utf-8"))
     lines = []
-    for key in sorted(bodies):
-        for line in bodies[key]["articleBody"].split("\n"):
+    for body in zyte_bodies():
+        for line in body.split("\n"):
             line = " ".join(line.split())
             if line:
                 lines.append(line)
@@ -195,8 +195,9 @@ def main() -> int:
     ok = py_ms < TARGET_MS
     if not args.no_js:
         js_ms, js_cpu, js_results = time_js(case, args.runs)
+        assert len(js_results) == len(py_results), (len(js_results), len(py_results))
         same = all((a is None and b is None) or (a and b and a[:2] == b[:2] and abs(a[2] - b[2]) < 1e-9)
-                   for a, b in zip(py_results, js_results))
+                   for a, b in zip(py_results, js_results, strict=True))
         print(f"js      median {js_ms:6.1f} ms (cpu {js_cpu:6.1f} ms)  {check(case, js_results)}"
               f"  same matches as Python: {same}")
         ok = ok and same

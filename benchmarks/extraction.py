@@ -19,19 +19,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _corpus import ROOT, pages as load_pages, score  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "server"))
-
-
-def _load_score():
-    spec = importlib.util.spec_from_file_location("qp_score", SHARED / "eval" / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-score = _load_score()
 
 
 # ------------------------------------------------------------------ the extractors
@@ -140,7 +131,7 @@ def main(argv=None):
     ap.add_argument("--corpus", default="all", choices=["zyte", "mozilla", "all"])
     ap.add_argument("--json", help="write per-page results here")
     args = ap.parse_args(argv)
-    pages = score.load(args.corpus)
+    pages = load_pages(args.corpus)
     rows = run(available(args.only), pages)
     table = summarise(rows)
     print(markdown(table))

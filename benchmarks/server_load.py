@@ -21,17 +21,18 @@ import http.client
 import json
 import multiprocessing
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from _corpus import pages
+from _corpus import ROOT, pages
 
-LISTENING = re.compile(r"listening on http://([\d.]+):(\d+)")
+sys.path.insert(0, str(ROOT / "tests"))
+from server_process import ServerProcess  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
@@ -39,19 +40,12 @@ def pct(values: list[float], q: float) -> float:
     return ms[min(len(ms) - 1, round(q * (len(ms) - 1)))] if ms else float("nan")
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, str, int]:
-    """`quietpage serve` on a free port; its output goes to a file (a pipe nobody reads fills up)."""
-    log = data_dir.parent / "server.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, *os.environ.get("QP_SERVE", "-m quietpage").split(), "serve",
-                                 "--port", "0", "--data-dir", str(data_dir)],
-                                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if m := LISTENING.search(log.read_text()):
-            return proc, m[1], int(m[2])
-        time.sleep(0.05)
-    raise RuntimeError("the server did not start:\n" + log.read_text())
+def start_server(data_dir: Path) -> tuple[ServerProcess, str, int]:
+    """`quietpage serve` on a free port (tests/server_process.py: a thread drains its output)."""
+    server = ServerProcess(command=[sys.executable, *os.environ.get("QP_SERVE", "-m quietpage").split(), "serve",
+                                    "--port", "0", "--data-dir", str(data_dir)]).start(timeout=60)
+    origin = urlsplit(server.origin)
+    return server, origin.hostname, origin.port
 
 
 def probe(host: str, port: int, stop, out, every_s: float = 0.02) -> None:
@@ -123,7 +117,7 @@ def tree_rss_mb(pid: int) -> float:
 
 def run(clients: int, bodies: list[bytes]) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        proc, host, port = start_server(Path(tmp) / "library")
+        server, host, port = start_server(Path(tmp) / "library")
         try:
             token = subprocess.run([sys.executable, "-m", "quietpage", "token", "--data-dir", str(Path(tmp) / "library")],
                                    capture_output=True, text=True, check=True).stdout.strip()
@@ -133,15 +127,14 @@ def run(clients: int, bodies: list[bytes]) -> dict:
             finish = health_during(host, port)
             result = asyncio.run(load(f"http://{host}:{port}", token, bodies, clients))
             health = finish()
-            result.update(clients=clients, rss_mb=tree_rss_mb(proc.pid),
+            result.update(clients=clients, rss_mb=tree_rss_mb(server.proc.pid),
                           health={"n": len(health), "p50": statistics.median(health), "p99": pct(health, 0.99),
                                   "max": max(health)},
                           health_idle={"n": len(idle_times), "p50": statistics.median(idle_times),
                                        "p99": pct(idle_times, 0.99)})
             return result
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            server.stop()
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ SHARED = ROOT.parent / "shared"
 EXTENSION = ROOT / "extension"
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from browser import launch_with_extension  # noqa: E402
 
 from quietpage.app import create_app  # noqa: E402
 from quietpage.auth import load_or_create_token  # noqa: E402
@@ -53,11 +53,9 @@ async def main() -> None:
         site, site_origin = await serve(pages)
         url = f"{site_origin}/security/android-bug"
         async with async_playwright() as pw:
-            context = await pw.chromium.launch_persistent_context(
-                str(Path(tmp) / "profile"), executable_path=chromium_path(), headless=True,
-                viewport={"width": 1000, "height": 640}, device_scale_factor=1,
-                args=[f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}", *CHROMIUM_ARGS])
-            worker = context.service_workers[0] if context.service_workers else await context.wait_for_event("serviceworker")
+            context, worker = await launch_with_extension(pw, Path(tmp) / "profile", EXTENSION,
+                                                          viewport={"width": 1000, "height": 640},
+                                                          device_scale_factor=1)
             ext_id = worker.url.split("/")[2]
             await worker.evaluate("s => chrome.storage.local.set(s)", {"serverUrl": origin, "token": token})
             page = await context.new_page()

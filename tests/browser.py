@@ -18,17 +18,19 @@ def chromium_path() -> str:
     pytest.fail("Chromium is not installed: run the README's test command (scripts/test), which installs it.")
 
 
-async def launch(playwright, **kwargs):
+async def launch(playwright, extra_args=(), **kwargs):
+    """Headless Chromium with our quiet flags, plus `extra_args`; other keywords go to Playwright."""
     return await playwright.chromium.launch(executable_path=chromium_path(), headless=True,
-                                            args=CHROMIUM_ARGS, **kwargs)
+                                            args=[*CHROMIUM_ARGS, *extra_args], **kwargs)
 
 
-async def launch_with_extension(playwright, profile, extension):
+async def launch_with_extension(playwright, profile, extension, extra_args=(), **kwargs):
     """Chromium with an unpacked extension loaded (recipe: ../shared/BROWSER.md):
-    (context, its service worker)."""
+    (context, its service worker). Other keywords (viewport, ...) go to the persistent context."""
     context = await playwright.chromium.launch_persistent_context(
         str(profile), executable_path=chromium_path(), headless=True,
-        args=[f"--disable-extensions-except={extension}", f"--load-extension={extension}", *CHROMIUM_ARGS])
+        args=[f"--disable-extensions-except={extension}", f"--load-extension={extension}", *CHROMIUM_ARGS,
+              *extra_args], **kwargs)
     workers = [w for w in context.service_workers if w.url.startswith("chrome-extension://")]
     worker = workers[0] if workers else await context.wait_for_event(
         "serviceworker", predicate=lambda w: w.url.startswith("chrome-extension://"))

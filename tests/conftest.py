@@ -12,8 +12,12 @@ from quietpage.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+EXTENSION = ROOT / "extension"
 SEED_DIR = SHARED / "fixtures" / "seed-page"
 SEED_URL = "https://primemoneypath.example/finance/iran-russia-drones.html"
+# A sentence of the seed page's article, whole.
+SENTENCE = ("It released satellite imagery showing the suspected facilities being constructed in the Alabuga "
+            "Special Economic Zone, about 600 miles east of Moscow.")
 
 
 @pytest.fixture

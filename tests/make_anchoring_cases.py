@@ -1,7 +1,7 @@
 """Writes tests/anchoring_cases.json, the cases that the Python core (tests/test_anchoring.py) and
 its JavaScript twin (tests/js/anchoring.test.mjs, tests/test_anchoring_browser.py) must both pass.
 
-    /work/venv/bin/python tests/make_anchoring_cases.py
+    .venv/bin/python tests/make_anchoring_cases.py
 
 Each anchor case states by hand where the highlight must land (or that it is an orphan); the
 score is taken from Python when the file is written, so that JavaScript must reproduce it to the

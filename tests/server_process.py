@@ -6,7 +6,7 @@ import re
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 LISTENING = re.compile(r"listening on (http://\S+)")
@@ -14,44 +14,70 @@ LOGIN = re.compile(r"(http://\S+/login\?code=\S+)")
 
 
 class ServerProcess:
-    def __init__(self, data_dir: Path, *extra: str, env: dict | None = None):
+    """`quietpage serve --port 0` on `data_dir` (extra arguments appended), or any `command` that
+    prints the same two lines (e.g. scripts/start). A thread reads the output for as long as the
+    process runs, so start()'s timeout holds and a chatty server never blocks on a full pipe.
+    `group=True` starts it in its own process group and signals the whole group (a script that
+    runs other programs before it execs the server)."""
+
+    def __init__(self, data_dir: Path | None = None, *extra: str, env: dict | None = None,
+                 command: list[str] | None = None, cwd: Path | None = None, group: bool = False):
         self.data_dir = data_dir
-        self.args = [sys.executable, "-m", "quietpage", "serve", "--port", "0", "--data-dir", str(data_dir), *extra]
+        if command is None:
+            command = [sys.executable, "-m", "quietpage", "serve", "--port", "0", "--data-dir", str(data_dir)]
+        self.args = [*map(str, command), *extra]
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.cwd, self.group = cwd, group
         self.proc: subprocess.Popen | None = None
         self.origin = self.login_url = None
         self.output: list[str] = []
+        self._ready = threading.Event()
+        self._reader: threading.Thread | None = None
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.output.append(line)
+            if self.origin is None and (m := LISTENING.search(line)):
+                self.origin = m[1]
+            if self.login_url is None and (m := LOGIN.search(line)):
+                self.login_url = m[1]
+            if self.origin and self.login_url:
+                self._ready.set()
+        self._ready.set()  # end of output: the process is gone
 
     def start(self, timeout: float = 20) -> "ServerProcess":
         self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     env=self.env)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not self.login_url:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            self.output.append(line)
-            if m := LISTENING.search(line):
-                self.origin = m[1]
-            if m := LOGIN.search(line):
-                self.login_url = m[1]
+                                     env=self.env, cwd=self.cwd, start_new_session=self.group)
+        self._reader = threading.Thread(target=self._read, name="server-output", daemon=True)
+        self._reader.start()
+        self._ready.wait(timeout)
         if not (self.origin and self.login_url):
             self.stop()
-            raise RuntimeError("server did not start:\n" + "".join(self.output))
+            raise RuntimeError(f"server did not start within {timeout} s:\n" + "".join(self.output))
         return self
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
+            self._signal(sig)
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                self._signal(signal.SIGKILL)
                 self.proc.wait()
-        if self.proc and self.proc.stdout and not self.proc.stdout.closed:
-            self.output.append(self.proc.stdout.read() or "")
-            self.proc.stdout.close()
+        if self._reader:
+            self._reader.join(timeout=5)  # the rest of the output (a leftover child may hold the pipe)
+            if not self._reader.is_alive() and not self.proc.stdout.closed:
+                self.proc.stdout.close()
         return self.proc.returncode if self.proc else 0
+
+    def _signal(self, sig: int) -> None:
+        if self.group:
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                pass
+        else:
+            self.proc.send_signal(sig)
 
     def __enter__(self):
         return self.start()

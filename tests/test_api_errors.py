@@ -1,24 +1,8 @@
 """Bad input gets a clear 4xx JSON error, and stored data stays exactly as it was."""
-import hashlib
-
 import pytest
 
 from conftest import SEED_URL, save
-
-
-def snapshot(data_dir) -> dict:
-    """Every file of the data dir and a hash of its bytes."""
-    return {str(p.relative_to(data_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(data_dir.rglob("*")) if p.is_file()}
-
-
-def assert_error_shape(body: dict, code: str | None = None) -> None:
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message"}, body
-    assert isinstance(body["error"]["code"], str) and body["error"]["code"]
-    assert isinstance(body["error"]["message"], str) and len(body["error"]["message"]) > 10
-    if code:
-        assert body["error"]["code"] == code, body
+from helpers import assert_error_shape, snapshot
 
 
 @pytest.fixture

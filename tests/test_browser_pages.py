@@ -1,8 +1,7 @@
 """The pages in real Chromium: log in with a login link, see the list, read an article; the
 page's own script never runs in our pages."""
-import aiohttp
-
 from conftest import LOREM, SEED_URL
+from helpers import api, log_in
 
 HOSTILE = [
     *LOREM,
@@ -12,19 +11,10 @@ HOSTILE = [
 ]
 
 
-async def api(live, method, path, body=None):
-    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {live.token}"}) as http:
-        async with http.request(method, f"http://127.0.0.1:{live.port}{path}", json=body) as r:
-            assert r.status < 300, await r.text()
-            return await r.json()
-
-
 async def test_login_link_opens_the_reader_and_the_list(live, browser, seed_html):
     article = await api(live, "POST", "/api/articles", {"url": SEED_URL, "html": seed_html})
-    link = await api(live, "POST", "/api/login-links", {"next": f"/read/{article['id']}"})
     page = await browser.new_page()
-    await page.goto(link["url"])
-    await page.wait_for_url(f"**/read/{article['id']}")
+    await log_in(page, live, f"/read/{article['id']}")
     assert await page.text_content("h1") == article["title"]
     body = await page.text_content("#content")
     assert "Alabuga Special Economic Zone" in body and "Poinbank" not in body
@@ -44,12 +34,10 @@ async def test_hostile_article_html_runs_no_script(live, browser):
     html = ("<html><head><title>Hostile</title></head><body><article><h1>Hostile page</h1>"
             + "".join(f"<p>{p}</p>" for p in HOSTILE) + "</article></body></html>")
     article = await api(live, "POST", "/api/articles", {"url": "https://evil.example/a", "html": html})
-    link = await api(live, "POST", "/api/login-links", {"next": f"/read/{article['id']}"})
     page = await browser.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(e))
-    await page.goto(link["url"])
-    await page.wait_for_url(f"**/read/{article['id']}")
+    await log_in(page, live, f"/read/{article['id']}")
     await page.wait_for_load_state("networkidle")
     for link_el in await page.query_selector_all("#content a"):
         await link_el.click(modifiers=["Control"], no_wait_after=True)

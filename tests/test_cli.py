@@ -5,10 +5,8 @@ import signal
 import aiohttp
 import pytest
 
-from conftest import SEED_DIR, SEED_URL
+from conftest import SEED_DIR, SEED_URL, SENTENCE
 from server_process import ServerProcess, run_cli
-
-SENTENCE = "It released satellite imagery showing the suspected facilities being constructed in the Alabuga Special Economic Zone, about 600 miles east of Moscow."
 
 
 async def test_serve_save_read_highlight_restart(tmp_path, seed_html, seed_expected):

@@ -10,17 +10,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from pathlib import Path
 
-import aiohttp
 import pytest
 from aiohttp import web
 
 from browser import launch_with_extension
-from conftest import LOREM
+from conftest import EXTENSION, LOREM
+from helpers import api
 from server_process import ServerProcess
 
-EXTENSION = Path(__file__).resolve().parent.parent / "extension"
 BUILT_SENTENCE = "This sentence exists only after the page's own script has run, which is the whole point."
 QUOTE = "the catch had doubled, and prices had halved"
 
@@ -106,13 +104,6 @@ async def open_tab(context, worker, url: str):
     return page, tab_id
 
 
-async def api(origin: str, token: str, method: str, path: str, body=None, params=None):
-    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http:
-        async with http.request(method, origin + path, json=body, params=params) as r:
-            assert r.status < 300, await r.text()
-            return await r.json()
-
-
 async def test_capture_keeps_the_text_the_pages_script_built_and_opens_the_reader_logged_in(live, site, chromium):
     context, worker, _ = chromium
     origin = f"http://127.0.0.1:{live.port}"
@@ -123,7 +114,7 @@ async def test_capture_keeps_the_text_the_pages_script_built_and_opens_the_reade
         result = await worker.evaluate("id => captureTab(id)", tab_id)
     assert result["status"] == 201 and result["reader_url"] == f"{origin}/read/{result['id']}"
 
-    article = await api(origin, live.token, "GET", f"/api/articles/{result['id']}")
+    article = await api(live, "GET", f"/api/articles/{result['id']}")
     assert BUILT_SENTENCE in article["text"] and LOREM[2] in article["text"]
     assert "Loading the article" not in article["text"]
     assert article["url"] == f"{site.origin}/article" and article["title"] == "Harbour economics"
@@ -157,10 +148,10 @@ async def test_a_live_page_highlight_is_saved_and_painted_again_after_a_reload(l
     assert result["status"] == "highlighted" and result["saved_page"] is True and result["painted"] == 1
     assert await page.text_content("mark[data-quietpage-highlight]") == QUOTE
 
-    saved = await api(origin, live.token, "GET", "/api/highlights", params={"url": url})
+    saved = await api(live, "GET", "/api/highlights", params={"url": url})
     assert saved["article_id"] == result["article_id"]
     assert [s["exact"] for h in saved["items"] for s in h["selectors"] if s["type"] == "TextQuoteSelector"] == [QUOTE]
-    await api(origin, live.token, "PATCH", f"/api/highlights/{result['id']}", {"note": "Why did prices fall?"})
+    await api(live, "PATCH", f"/api/highlights/{result['id']}", {"note": "Why did prices fall?"})
 
     await page.reload()
     mark = await page.wait_for_selector("mark[data-quietpage-highlight]")  # painted on load, unasked
@@ -171,7 +162,7 @@ async def test_a_live_page_highlight_is_saved_and_painted_again_after_a_reload(l
 
     # saving again leaves our marks and note box out of the page sent
     await worker.evaluate("id => captureTab(id, {openReader: false})", tab_id)
-    article = await api(origin, live.token, "GET", f"/api/articles/{result['article_id']}")
+    article = await api(live, "GET", f"/api/articles/{result['article_id']}")
     assert "Why did prices fall?" not in article["text"] and QUOTE in article["text"]
 
 
@@ -181,8 +172,8 @@ async def test_highlights_of_a_page_whose_text_arrives_late_are_painted_when_it_
     await pair(worker, origin, live.token)
     url = f"{site.origin}/late"
     html = "<html><head><title>Late</title></head><body><article>" + "".join(f"<p>{p}</p>" for p in LOREM) + "</article></body></html>"
-    saved = await api(origin, live.token, "POST", "/api/articles", {"url": url, "html": html})
-    await api(origin, live.token, "POST", f"/api/articles/{saved['id']}/highlights",
+    saved = await api(live, "POST", "/api/articles", {"url": url, "html": html})
+    await api(live, "POST", f"/api/articles/{saved['id']}/highlights",
               {"selectors": [{"type": "TextQuoteSelector", "exact": QUOTE}]})
     page, tab_id = await open_tab(context, worker, url)
 
@@ -226,7 +217,7 @@ async def test_the_popup_saves_on_opening_and_offers_the_suggested_tags(live, si
     await popup.fill("#new-tags", "harbours, economics")
     await popup.click("#save-tags")
     await popup.locator("#tags-state", has_text="Tags saved").wait_for()
-    listing = await api(origin, live.token, "GET", "/api/articles")
+    listing = await api(live, "GET", "/api/articles")
     [article] = listing["items"]
     assert {"harbours", "economics"} <= {t["name"] for t in article["tags"]}
     await (await opened.value).wait_for_url(f"{origin}/read/{article['id']}")
@@ -236,7 +227,7 @@ async def test_the_popup_saves_on_opening_and_offers_the_suggested_tags(live, si
     await popup.reload()
     await popup.locator("#save-state", has_text="Already saved").wait_for()
     assert set(await popup.locator("#tag-list input:checked").evaluate_all("l => l.map(b => b.value)")) >= {"harbours", "economics"}
-    assert len(context.pages) == tabs and len((await api(origin, live.token, "GET", "/api/articles"))["items"]) == 1
+    assert len(context.pages) == tabs and len((await api(live, "GET", "/api/articles"))["items"]) == 1
 
 
 async def test_the_popup_explains_a_wrong_token_and_a_page_it_may_not_read(live, chromium):

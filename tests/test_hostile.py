@@ -21,8 +21,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from browser import CHROMIUM_ARGS, chromium_path
+from browser import launch
 from conftest import LOREM, page_html
+from helpers import api, log_in
 
 SECRET_TITLE = "Harbour ledger 7f3a secret"
 SECRET_NOTE = "my private note 91c2"
@@ -108,29 +109,22 @@ def hostile_page(target: str, article_id: str, highlight_id: str) -> str:
            f"<script type=module>{consts}\n{ATTACKS}</script></body></html>"
 
 
-async def call(live, method: str, path: str, body=None) -> dict:
-    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {live.token}"}) as http:
-        async with http.request(method, f"http://127.0.0.1:{live.port}{path}", json=body) as r:
-            assert r.status < 300, await r.text()
-            return await r.json()
-
-
 async def library_state(live) -> dict:
     """Everything an attack could change, as the API shows it."""
-    listing = await call(live, "GET", "/api/articles?state=all")
+    listing = await api(live, "GET", "/api/articles?state=all")
     return {
-        "articles": [await call(live, "GET", f"/api/articles/{a['id']}") for a in listing["items"]],
-        "highlights": {a["id"]: await call(live, "GET", f"/api/articles/{a['id']}/highlights") for a in listing["items"]},
-        "tags": await call(live, "GET", "/api/tags"),
+        "articles": [await api(live, "GET", f"/api/articles/{a['id']}") for a in listing["items"]],
+        "highlights": {a["id"]: await api(live, "GET", f"/api/articles/{a['id']}/highlights") for a in listing["items"]},
+        "tags": await api(live, "GET", "/api/tags"),
     }
 
 
 @pytest.fixture
 async def library(live):
-    article = await call(live, "POST", "/api/articles", {
+    article = await api(live, "POST", "/api/articles", {
         "url": "https://harbour.example/ledger", "html": page_html(SECRET_TITLE, LOREM)})
-    await call(live, "PATCH", f"/api/articles/{article['id']}", {"tags": ["economics"]})
-    highlight = await call(live, "POST", f"/api/articles/{article['id']}/highlights", {
+    await api(live, "PATCH", f"/api/articles/{article['id']}", {"tags": ["economics"]})
+    highlight = await api(live, "POST", f"/api/articles/{article['id']}/highlights", {
         "selectors": [{"type": "TextQuoteSelector", "exact": LOREM[0][:40]}], "note": SECRET_NOTE})
     return article, highlight
 
@@ -140,10 +134,9 @@ async def chromium():
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=chromium_path(), headless=True,
-            args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP attacker.example 127.0.0.1",
-                  "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests"])
+        browser = await launch(pw, extra_args=[
+            "--host-resolver-rules=MAP attacker.example 127.0.0.1",
+            "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests"])
         yield browser
         await browser.close()
 
@@ -151,10 +144,7 @@ async def chromium():
 async def logged_in(browser, live):
     """A browser context with the user's session cookie, from a real login link."""
     context = await browser.new_context()
-    page = await context.new_page()
-    link = await call(live, "POST", "/api/login-links", {"next": "/"})
-    await page.goto(link["url"])
-    await page.wait_for_url(f"http://127.0.0.1:{live.port}/")
+    await log_in(await context.new_page(), live)
     assert any(c["name"].startswith("qp_session_") for c in await context.cookies())
     return context
 

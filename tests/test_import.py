@@ -13,6 +13,8 @@ from quietpage.transfer.importers import open_source
 from quietpage.transfer.importers.omnivore import parse_highlights_md
 from quietpage.transfer.items import ImportFormatError
 
+from helpers import log_in
+
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 LIMITS = {"max_member_bytes": 1 << 20, "max_backup_whole_bytes": 1 << 20,
           "entry_limits": EntryLimits(max_html_depth=1000, max_highlights=5000)}
@@ -177,6 +179,18 @@ async def test_omnivore_import_extracts_content_and_anchors_highlights(client, t
     assert len(hl_again) == 3
 
 
+async def test_an_imported_page_nested_too_deeply_waits_to_be_fetched(client, tmp_path):
+    folder = shutil.copytree(FIXTURES / "omnivore", tmp_path / "export")
+    deep = "<div>" * 1200 + "<p>The harbour was quiet in the early morning.</p>" + "</div>" * 1200
+    (folder / "content" / "the-harbour-in-the-early-morning-18b2c1f4d7e.html").write_text(
+        f"<html><body><article>{deep}</article></body></html>")
+    summary = await import_bytes(client, zip_folder(folder, tmp_path / "omnivore.zip").read_bytes())
+    assert (summary["created"], summary["needs_fetch"]) == (3, 2)
+    items = {a["title"]: a for a in await all_articles(client)}
+    assert items["The Harbour in the Early Morning"]["needs_fetch"] is True
+    assert items["Notes on Tides"]["needs_fetch"] is False
+
+
 async def test_a_bad_file_imports_nothing_and_says_where(client):
     resp = await client.post("/api/import", data=(FIXTURES / "pocket_bad.csv").read_bytes())
     body = await resp.json()
@@ -211,18 +225,13 @@ def test_cli_import_then_again(tmp_path, capsys):
     assert "line 4" in capsys.readouterr().err
 
 
-async def test_the_import_dialog_in_the_browser(live, browser, tmp_path):
+async def test_the_import_dialog_in_the_browser(live, browser):
     """The reading list's Import / export dialog: upload a file, see what it did, and the list."""
-    import aiohttp
-
-    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {live.token}"}) as http:
-        async with http.post(f"http://127.0.0.1:{live.port}/api/login-links", json={}) as r:
-            link = (await r.json())["url"]
     page = await browser.new_page()
     problems = []
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    await page.goto(link)
+    await log_in(page, live)
     await page.click("#transfer-button")
     await page.wait_for_selector("#transfer[open]")
     await page.wait_for_selector("#fetch-waiting:has-text('Every article has its text.')")
@@ -234,7 +243,6 @@ async def test_the_import_dialog_in_the_browser(live, browser, tmp_path):
     await page.wait_for_selector("#fetch-waiting:has-text('4 articles have only an address')")
     await page.wait_for_selector("#items .item >> text=How to Read More Books")  # the list reloaded
     assert await page.is_visible("#fetch-start")
-    await page.screenshot(path=str(tmp_path / "transfer-dialog.png"))
     assert problems == []
 
 

@@ -1,32 +1,27 @@
 """The reading list and the reader in real Chromium, as a user drives them."""
-import aiohttp
 import pytest
 
-from conftest import LOREM, ROOT, SEED_URL, page_html
+from conftest import LOREM, ROOT, SEED_URL, SENTENCE, page_html
+from helpers import api, log_in
 
 MOUNTAIN = [
     "The railway climbs through seven tunnels before reaching the glacier station at the summit.",
     "Engineers spent eleven winters blasting the rock, and the line opened in the summer of 1912.",
     "Today the trains carry skiers, hikers and the occasional lost cow back down to the valley.",
 ]
-SENTENCE = "It released satellite imagery showing the suspected facilities being constructed in the Alabuga Special Economic Zone, about 600 miles east of Moscow."
 
 
 class Library:
+    """The live server with three saved articles; call its API, log a page in."""
+
     def __init__(self, live):
-        self.origin = f"http://127.0.0.1:{live.port}"
-        self.headers = {"Authorization": f"Bearer {live.token}"}
+        self.live = live
 
     async def call(self, method, path, body=None):
-        async with aiohttp.ClientSession(headers=self.headers) as http:
-            async with http.request(method, self.origin + path, json=body) as r:
-                assert r.status < 300, await r.text()
-                return await r.json()
+        return await api(self.live, method, path, body)
 
     async def login(self, page, next_path="/"):
-        link = await self.call("POST", "/api/login-links", {"next": next_path})
-        await page.goto(link["url"])
-        await page.wait_for_url(self.origin + next_path)
+        await log_in(page, self.live, next_path)
 
 
 @pytest.fixture

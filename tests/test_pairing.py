@@ -9,8 +9,8 @@ import pytest
 from quietpage import auth, pairing
 
 from server_process import run_cli
-from test_api_errors import assert_error_shape
-from test_security import CHROME_EXT, FIREFOX_EXT, HOSTILE, path_of
+from conftest import EXTENSION
+from helpers import CHROME_EXT, FIREFOX_EXT, HOSTILE, assert_error_shape, path_of
 
 EXT = {"Origin": CHROME_EXT, "Sec-Fetch-Site": "none"}  # what the extension's worker and pages send
 
@@ -131,7 +131,6 @@ async def test_the_options_page_pairs_with_a_code_in_real_chromium(live, tmp_pat
     from playwright.async_api import async_playwright
 
     from browser import launch_with_extension
-    from test_extension_e2e import EXTENSION
 
     from quietpage.context import SETTINGS
 

@@ -1,7 +1,6 @@
 """The reader never crashes: whatever arrives gives an article (perhaps flagged not readerable)
 or an ExtractionError with a message - never a traceback."""
 import json
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -40,11 +39,9 @@ def test_deeply_nested_pages_keep_their_text(depth):
     assert LOREM[0] in article.text
 
 
-def test_a_huge_page_is_read_in_reasonable_time():
+def test_a_huge_page_is_read_whole():  # (how fast: benchmarks/extraction.py; a hang: pytest-timeout)
     html = "<html><body><article>" + PARAGRAPH * 4000 + "</article></body></html>"  # ~2.5 MB
-    start = time.perf_counter()
     article = extract(html, "https://example.com/huge")
-    assert time.perf_counter() - start < 30
     assert article.word_count > 4000 * 80
 
 

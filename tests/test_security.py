@@ -12,11 +12,7 @@ from quietpage.app import create_app
 from quietpage.settings import Settings
 
 from conftest import LOREM, SEED_URL, page_html, save
-from test_api_errors import assert_error_shape, snapshot
-
-CHROME_EXT = "chrome-extension://" + "abcdefghijklmnopabcdefghijklmnop"
-FIREFOX_EXT = "moz-extension://0f3c4a52-9d1e-4c2b-8f6a-3b2d1c0e9f8a"
-HOSTILE = "http://127.0.0.2:8000"
+from helpers import CHROME_EXT, FIREFOX_EXT, HOSTILE, assert_error_shape, path_of, snapshot
 
 
 def own(client) -> str:
@@ -27,10 +23,6 @@ async def login(anon, client) -> None:
     link = (await (await client.post("/api/login-links", json={})).json())["url"]
     resp = await anon.get(path_of(link))
     assert resp.status == 200
-
-
-def path_of(url: str) -> str:
-    return "/" + url.split("//", 1)[1].split("/", 1)[1]
 
 
 # ------------------------------------------------------------------ rule 1: Host

@@ -14,12 +14,12 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from quietpage.reader.sanitize import sanitize
 
 from conftest import LOREM
+from helpers import api, log_in
 
 CORPUS = json.loads((Path(__file__).parent / "xss" / "payloads.json").read_text("utf-8"))["payloads"]
 BODY = [p for p in CORPUS if p["category"] != "head"]
@@ -115,13 +115,6 @@ DOM_AUDIT = r"""() => {
 }"""
 
 
-async def call(live, method, path, body=None):
-    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {live.token}"}) as http:
-        async with http.request(method, f"http://127.0.0.1:{live.port}{path}", json=body) as r:
-            assert r.status < 300, await r.text()
-            return await r.json()
-
-
 def dismisser(dialogs: list):
     async def dismiss(dialog):
         dialogs.append(dialog.message)
@@ -142,8 +135,8 @@ async def markers(page) -> list:
 async def test_no_payload_runs_in_the_reader_or_the_list(live, browser):
     saved = []
     for title, group, page_html in pages():
-        article = await call(live, "POST", "/api/articles", {"url": f"https://evil.example/{len(saved)}", "html": page_html})
-        stored = await call(live, "GET", f"/api/articles/{article['id']}")
+        article = await api(live, "POST", "/api/articles", {"url": f"https://evil.example/{len(saved)}", "html": page_html})
+        stored = await api(live, "GET", f"/api/articles/{article['id']}")
         assert audit(stored["content_html"]) == [], (title, [p["id"] for p in group])
         # metadata is plain text (escaped wherever it is shown); a URL field holds a safe URL only
         assert not stored.get("lead_image") or SAFE_URL.match(stored["lead_image"]), stored["lead_image"]
@@ -159,8 +152,7 @@ async def test_no_payload_runs_in_the_reader_or_the_list(live, browser):
     page = await context.new_page()
     dialogs = []
     page.on("dialog", dismisser(dialogs))
-    link = await call(live, "POST", "/api/login-links", {"next": "/"})
-    await page.goto(link["url"])
+    await log_in(page, live)
     await page.wait_for_selector(".item")
     assert [m for m in await markers(page) if m != [None, []]] == [], "the reading list ran a payload"
 
