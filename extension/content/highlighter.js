@@ -5,8 +5,9 @@
  *   paint(highlights)    wraps saved highlights in <mark>s, anchored by quote (prefix/suffix as
  *                        context, no position: the live page's text is not the reader's text)
  *   toast(problem)       a short message on the page (for the shortcut and the context menu)
- * Text and matching come from the shared anchoring module (lib/anchoring.js, the very file the
- * reader page uses), loaded with import(). No network calls here: the worker does those.
+ * Text, selection offsets and matching come from the shared anchoring module (lib/anchoring.js,
+ * the very file the reader page uses), loaded with import(). No network calls here: the worker
+ * does those.
  */
 (() => {
   "use strict";
@@ -35,53 +36,14 @@
       return { ok: false, code: "no_selection", message: "Nothing is selected on the page.",
         hint: "Select a passage of the article, then choose \u201cHighlight\u201d in the right-click menu." };
     }
-    const range = selection.getRangeAt(0);
     const positions = A.textPositions(document.body);
-    let [start, end] = unitRange(positions, range);
-    const text = positions.text;
-    while (start < end && /\s/.test(text[start])) start++;
-    while (end > start && /\s/.test(text[end - 1])) end--;
-    if (start >= end) {
+    const offsets = A.rangeOffsets(positions, selection.getRangeAt(0));
+    if (!offsets) {
       return { ok: false, code: "no_text", message: "The selection holds no text QuietPage can keep (an image or a form?).",
         hint: "Select words of the article, then try again." };
     }
-    const [quote] = A.describe(text, codePoints(text, start), codePoints(text, end));
+    const [quote] = A.describe(positions.text, offsets.start, offsets.end);
     return { ok: true, url: location.href, quote: { exact: quote.exact, prefix: quote.prefix, suffix: quote.suffix } };
-  }
-
-  /** The selection as [start, end) code-unit offsets into positions.text (binary search over
-   * the characters, which are in document order). */
-  function unitRange(positions, range) {
-    const { nodes, node, offset } = positions;
-    const real = [];
-    for (let i = 0; i < node.length; i++) if (node[i] >= 0) real.push(i);
-    // where the character's start (or end) point lies: -1 before the range, 0 in it, 1 after
-    const side = (i, end) => {
-      try {
-        return range.comparePoint(nodes[node[i]], offset[i] + (end ? 1 : 0));
-      } catch {
-        return 1;
-      }
-    };
-    const firstWhere = (test) => {
-      let lo = 0, hi = real.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (test(real[mid])) hi = mid; else lo = mid + 1;
-      }
-      return lo < real.length ? real[lo] : positions.text.length;
-    };
-    // from the first character that starts in the range to the first that ends after it
-    return [firstWhere((i) => side(i, false) >= 0), firstWhere((i) => side(i, true) > 0)];
-  }
-
-  function codePoints(text, units) {
-    let cp = 0;
-    for (let i = 0; i < units; i++, cp++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
-    }
-    return cp;
   }
 
   // ------------------------------------------------------------------ painting

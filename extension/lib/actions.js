@@ -30,12 +30,12 @@
     async function captureTab(tabId, { openReader = "foreground" } = {}) {
       const api = await connect();
       const tab = await tabs.get(tabId);
-      if (tab.url && !/^https?:/i.test(tab.url)) throw E.forbiddenPage(tab.url);
+      if (tab.url && !C.isWebPage(tab.url)) throw E.forbiddenPage(tab.url);
       const snapshot = await tabs.run(tabId, C.pageSnapshot, [C.MAX_SELECTION_CHARS]);
       const { json } = C.buildPayload(snapshot);
       const { status, article } = await api.saveArticle(json);
       if (openReader) {
-        await tabs.openServerPage(api, `/read/${encodeURIComponent(article.id)}`,
+        await tabs.openServerPage(api, A.readerPath(article.id),
           { nextTo: tab, background: openReader === "background" });
       }
       await clearProblem(tabId);
@@ -75,7 +75,7 @@
 
     async function pageState(api, tabId) {
       const url = await tabs.urlOf(tabId);
-      if (url && !/^https?:/i.test(url)) return { url, savable: false, error: E.toPlain(E.forbiddenPage(url)) };
+      if (url && !C.isWebPage(url)) return { url, savable: false, error: E.toPlain(E.forbiddenPage(url)) };
       if (!url) return { url, savable: true, saved: null };
       const { article_id, items } = await api.highlightsFor(url);
       if (!article_id) return { url, savable: true, saved: false, articleId: null, highlights: 0 };
@@ -117,14 +117,14 @@
     async function openReadingList(tabId = null) {
       const api = await connect();
       const nextTo = tabId == null ? null : await tabs.get(tabId).catch(() => null);
-      await tabs.openServerPage(api, "/", { nextTo });
+      await tabs.openServerPage(api, A.LIST_PATH, { nextTo });
       return { opened: true };
     }
 
     async function openReader(articleId, tabId = null) {
       const api = await connect();
       const nextTo = tabId == null ? null : await tabs.get(tabId).catch(() => null);
-      await tabs.openServerPage(api, `/read/${encodeURIComponent(articleId)}`, { nextTo });
+      await tabs.openServerPage(api, A.readerPath(articleId), { nextTo });
       return { opened: true };
     }
 

@@ -1,4 +1,5 @@
-/* QuietPage extension - the only file that knows the server's URLs and sends the token.
+/* QuietPage extension - the only file that knows the server's URLs and sends the token: its
+ * API calls, and the pages the extension opens (readerPath, LIST_PATH).
  *
  * createApi({fetch, serverUrl, token}) -> one method per server call. `fetch` is injected
  * (tests pass a fake); only the background worker creates an Api, so only the worker talks
@@ -115,7 +116,11 @@
     return E.fromHttp(status, data, serverUrl);
   }
 
-  const api = { createApi, TIMEOUTS, PAIR_HINT };
+  // The server's own pages the extension opens (logged in, through a login link).
+  const LIST_PATH = "/";
+  const readerPath = (articleId) => `/read/${encodeURIComponent(articleId)}`;
+
+  const api = { createApi, readerPath, LIST_PATH, TIMEOUTS, PAIR_HINT };
   root.QuietPage = Object.assign(root.QuietPage || {}, { api });
   if (typeof module === "object" && module.exports) module.exports = api;
 })(globalThis);

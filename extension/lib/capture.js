@@ -6,6 +6,7 @@
  *   cleanHtml(html)  runs in the worker: strips scripts, styles, comments, stylesheet links and
  *                    big inline data: blobs - none of them is article text.
  *   buildPayload()   the JSON body for POST /api/articles, or a clear error above the size cap.
+ *   isWebPage(url)   whether a tab's URL is an http(s) page (the only kind we save or paint).
  * Classic script; registers globalThis.QuietPage.capture.
  */
 (function (root) {
@@ -72,10 +73,15 @@
     return (bytes / MiB).toFixed(bytes < 10 * MiB ? 1 : 0) + " MB";
   }
 
+  /** An http(s) page: the only kind the extension saves, highlights or paints. */
+  function isWebPage(url) {
+    return /^https?:\/\//i.test(String(url || ""));
+  }
+
   /** snapshot -> {json, bytes}: the request body for POST /api/articles. */
   function buildPayload(snapshot, { maxBytes = MAX_BODY_BYTES } = {}) {
     const E = root.QuietPage.errors;
-    if (!/^https?:\/\//i.test(snapshot.url || "")) throw E.forbiddenPage(snapshot.url);
+    if (!isWebPage(snapshot.url)) throw E.forbiddenPage(snapshot.url);
     if (/^application\/pdf$/i.test(snapshot.contentType || "")) {
       throw new E.QuietPageError("not_html", "This tab shows a PDF, not a web page; QuietPage saves web pages.",
         "Open the article's web page (not its PDF) and save that.");
@@ -97,7 +103,7 @@
     return { json, bytes };
   }
 
-  const api = { pageSnapshot, cleanHtml, buildPayload, MAX_BODY_BYTES, MAX_INLINE_DATA_CHARS, MAX_SELECTION_CHARS };
+  const api = { pageSnapshot, cleanHtml, buildPayload, isWebPage, MAX_BODY_BYTES, MAX_INLINE_DATA_CHARS, MAX_SELECTION_CHARS };
   root.QuietPage = Object.assign(root.QuietPage || {}, { capture: api });
   if (typeof module === "object" && module.exports) module.exports = api;
 })(globalThis);

@@ -12,7 +12,8 @@
   "use strict";
 
   const START_HINT = "Start QuietPage on this computer (`quietpage serve`, or `scripts/start` in its folder), then try again.";
-  const TOKEN_HINT = "Open the extension's Options and paste the token that `quietpage token` prints.";
+  const TOKEN_HINT = "Open the extension's Options and pair it: run `quietpage pair` and type the code it shows " +
+    "(or paste the token that `quietpage token` prints).";
 
   class QuietPageError extends Error {
     constructor(code, message, hint = "") {

@@ -11,7 +11,7 @@
   "use strict";
 
   function createHighlights({ actions }) {
-    const E = root.QuietPage.errors;
+    const { errors: E, capture: C } = root.QuietPage;
     const tabs = actions.tabs;
 
     async function highlightSelection(tabId, { frameId = 0, color, note } = {}) {
@@ -54,7 +54,7 @@
       const pageUrl = url || (await tabs.urlOf(tabId));
       const none = { article_id: null, items: 0, painted: 0, orphaned: 0 };
       // our own pages paint their highlights themselves
-      if (!/^https?:\/\//i.test(pageUrl) || pageUrl.startsWith(api.serverUrl + "/")) return none;
+      if (!C.isWebPage(pageUrl) || pageUrl.startsWith(api.serverUrl + "/")) return none;
       const { article_id: articleId, items } = await api.highlightsFor(pageUrl);
       if (!items.length) return { ...none, article_id: articleId };
       const result = (await tabs.highlighter(tabId, "paint", items)) || {};

@@ -15,7 +15,7 @@
   const COMMAND_HIGHLIGHT = "highlight-selection";
 
   function createWorker({ ext, fetch }) {
-    const { actions: A, highlights: H, errors: E } = root.QuietPage;
+    const { actions: A, highlights: H, errors: E, capture: C } = root.QuietPage;
     const actions = A.createActions({ ext, fetch });
     const highlights = H.createHighlights({ actions });
 
@@ -105,7 +105,7 @@
       // Revisiting a saved page shows its highlights - on pages the extension may read
       // (the browser gives us the URL only then).
       ext.tabs.onUpdated.addListener((tabId, change, tab) => {
-        const page = change.status === "complete" && tab && /^https?:\/\//i.test(tab.url || "");
+        const page = change.status === "complete" && tab && C.isWebPage(tab.url);
         return page ? paintQuietly(tabId, tab.url) : null;
       });
       ext.runtime.onMessage.addListener((message, sender, sendResponse) => {

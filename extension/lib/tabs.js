@@ -81,7 +81,7 @@
     async function openServerPage(api, path, { nextTo = null, background = false } = {}) {
       const link = await api.loginLink(path);
       let existing = [];
-      if (path !== "/") {
+      if (path !== root.QuietPage.api.LIST_PATH) {
         try {
           const target = api.serverUrl + path;
           existing = (await ext.tabs.query({ url: hostPattern(api.serverUrl) }))

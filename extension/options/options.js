@@ -8,6 +8,7 @@
 
 const ext = globalThis.browser || globalThis.chrome;
 const S = QuietPage.settings;
+const send = (message) => QuietPage.messages.send(ext, message);
 const $ = (id) => document.getElementById(id);
 
 function show(tone, message, hint = "", code = "") {
@@ -47,10 +48,7 @@ async function test() {
   show("busy", "Testing the connection\u2026");
   try {
     S.normalizeServerUrl(formValues().serverUrl); // a bad address is said here, before asking
-    const answer = await ext.runtime.sendMessage({ type: "testConnection", ...formValues() });
-    if (!answer) throw { message: "The extension's background worker did not answer.", hint: "Reload the extension." };
-    if (!answer.ok) throw answer.error;
-    const r = answer.result;
+    const r = await send({ type: "testConnection", ...formValues() });
     show("ok", `Connected to QuietPage${r.version ? " " + r.version : ""} at ${r.serverUrl}: the token works.`,
       "You can save pages now: the toolbar button, Alt+Shift+S or the right-click menu.");
   } catch (error) {
@@ -62,10 +60,7 @@ async function pair() {
   show("busy", "Pairing\u2026");
   try {
     S.normalizeServerUrl($("server-url").value); // a bad address is said here, before asking
-    const answer = await ext.runtime.sendMessage({ type: "pair", serverUrl: $("server-url").value, code: $("pair-code").value });
-    if (!answer) throw { message: "The extension's background worker did not answer.", hint: "Reload the extension." };
-    if (!answer.ok) throw answer.error;
-    const r = answer.result;
+    const r = await send({ type: "pair", serverUrl: $("server-url").value, code: $("pair-code").value });
     $("pair-code").value = "";
     const { token } = await S.load(ext.storage);
     $("token").value = token;

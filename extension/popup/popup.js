@@ -11,12 +11,7 @@ const V = QuietPage.view;
 const $ = (id) => document.getElementById(id);
 const state = { tabId: null, saved: null };
 
-async function send(message) {
-  const answer = await ext.runtime.sendMessage(message);
-  if (!answer) throw { code: "no_worker", message: "The extension's background worker did not answer.", hint: "Reload the extension, then try again." };
-  if (!answer.ok) throw answer.error;
-  return answer.result;
-}
+const send = (message) => QuietPage.messages.send(ext, message);
 
 async function targetTabId() {
   const asked = new URLSearchParams(location.search).get("tabId");

@@ -11,7 +11,8 @@
 // a line; elsewhere a run of whitespace (text.py's WHITESPACE) is one space; lines are trimmed,
 // empty ones dropped, joined by "\n"; script/style/noscript/template are skipped. It remembers the
 // text node and offset of each character. paint() anchors highlights in that text and wraps them
-// in <mark>s; removeHighlights()/clearHighlights() put the DOM back.
+// in <mark>s; removeHighlights()/clearHighlights() put the DOM back. rangeOffsets() turns a
+// selection (a DOM Range) into offsets in that text.
 // Offsets count Unicode code points, as Python does: astral characters are swapped for
 // private-use ones while matching, so edit counts and scores match Python's too.
 // tests/anchoring_cases.json pins both languages to the same offsets and scores.
@@ -50,7 +51,8 @@ function narrower(text) {
 
 // ------------------------------------------------------------------ selectors
 export function describe(text, start, end) {
-  const { length, at } = unitOffsets(text, [Math.max(0, start - CONTEXT_CHARS), start, end, end + CONTEXT_CHARS]);
+  const { length, units } = codeUnits(text);
+  const at = [Math.max(0, start - CONTEXT_CHARS), start, end, end + CONTEXT_CHARS].map((o) => units(Math.min(o, length)));
   if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start < end && end <= length)) {
     throw new RangeError(`range ${start}..${end} is outside the text (length ${length})`);
   }
@@ -58,20 +60,6 @@ export function describe(text, start, end) {
     { type: QUOTE, exact: text.slice(at[1], at[2]), prefix: text.slice(at[0], at[1]), suffix: text.slice(at[2], at[3]) },
     { type: POSITION, start, end },
   ];
-}
-
-/** Code unit offsets of code point offsets (clamped to the text), and its length in code points. */
-function unitOffsets(text, offsets) {
-  if (!SURROGATE.test(text)) return { length: text.length, at: offsets.map((o) => Math.min(o, text.length)) };
-  const pairs = [...text.matchAll(ASTRAL)].map((match, k) => match.index - k); // code point offsets
-  const length = text.length - pairs.length;
-  const at = offsets.map((o) => {
-    const cp = Math.min(o, length);
-    let k = 0;
-    while (k < pairs.length && pairs[k] < cp) k++;
-    return cp + k;
-  });
-  return { length, at };
 }
 
 export function selector(selectors, kind) {
@@ -385,18 +373,57 @@ export function textPositions(root) {
   };
   walk(root, root.localName === "pre");
   const text = chars.join("");
-  return { root, text, nodes, node: node.subarray(0, length), offset: offset.subarray(0, length), units: codeUnits(text) };
+  return { root, text, nodes, node: node.subarray(0, length), offset: offset.subarray(0, length), units: codeUnits(text).units };
 }
 
-/** Code point offset -> code unit offset in text (the identity without astral characters). */
+/** {length, units}: text's length in code points, and code point offset -> code unit offset
+ * (the identity without astral characters). */
 function codeUnits(text) {
-  if (!SURROGATE.test(text)) return (cp) => cp;
-  const pairs = [...text.matchAll(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)].map((match, k) => match.index - k);
-  return (cp) => {
+  if (!SURROGATE.test(text)) return { length: text.length, units: (cp) => cp };
+  const pairs = [...text.matchAll(ASTRAL)].map((match, k) => match.index - k); // code point offsets
+  const units = (cp) => {
     let lo = 0, hi = pairs.length; // how many astral characters start before cp
     while (lo < hi) { const mid = (lo + hi) >> 1; if (pairs[mid] < cp) lo = mid + 1; else hi = mid; }
     return cp + lo;
   };
+  return { length: text.length - pairs.length, units };
+}
+
+/** Code unit offset -> code point offset in text (a high surrogate at the very end counts one). */
+export function codePoints(text, units) {
+  let cp = 0;
+  for (let i = 0; i < units; i++, cp++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < units && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return cp;
+}
+
+/**
+ * A DOM Range -> {start, end} in code points of positions.text (textPositions() of the same DOM),
+ * trimmed of edge whitespace; null if no text is left. The characters are in document order, so
+ * binary search with Range.comparePoint (-1 before, 0 inside, 1 after) finds the first character
+ * that starts in the range and the first that ends after it. Used by the reader and by the
+ * extension's highlighter.
+ */
+export function rangeOffsets(positions, range) {
+  const { nodes, node, offset, text } = positions;
+  const real = []; // the characters with a source node (a line break has none)
+  for (let i = 0; i < node.length; i++) if (node[i] >= 0) real.push(i);
+  const side = (i, end) => { // where the character's start (or end) point lies
+    try { return range.comparePoint(nodes[node[i]], offset[i] + (end ? 1 : 0)); } catch { return 1; }
+  };
+  const firstWhere = (test) => {
+    let lo = 0, hi = real.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (test(real[mid])) hi = mid; else lo = mid + 1; }
+    return lo < real.length ? real[lo] : text.length;
+  };
+  let start = firstWhere((i) => side(i, false) >= 0);
+  let end = firstWhere((i) => side(i, true) > 0);
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  if (start >= end) return null;
+  return { start: codePoints(text, start), end: codePoints(text, end) };
 }
 
 /**
@@ -475,13 +502,15 @@ function wrap(group, { id, color }) {
 
 /** Unwraps marks made by markRanges()/highlightRange()/paint(), merging the text back. */
 export function removeHighlights(marks) {
+  const parents = new Set();
   for (const mark of marks) {
     const parent = mark.parentNode;
     if (!parent) continue;
     while (mark.firstChild) parent.insertBefore(mark.firstChild, mark);
     parent.removeChild(mark);
-    parent.normalize();
+    parents.add(parent);
   }
+  for (const parent of parents) parent.normalize(); // once each, after every mark is gone
 }
 
 /** Removes every highlight mark under root (the article's own <mark>s stay). */

@@ -1,4 +1,5 @@
-// The pages' only door to the server: same-origin JSON calls with the session cookie.
+// The pages' only door to the server: same-origin calls with the session cookie. A body is sent
+// as JSON, or as it is when it is a Blob/File (an import: the file itself, with its type).
 // Errors come back as {error: {code, message}}; callers get an ApiError with both.
 
 export class ApiError extends Error {
@@ -11,7 +12,10 @@ export class ApiError extends Error {
 
 export async function api(method, path, body, { keepalive = false } = {}) {
   const init = { method, credentials: "same-origin", keepalive, headers: { Accept: "application/json" } };
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    init.headers["Content-Type"] = body.type || "application/octet-stream";
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }

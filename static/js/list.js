@@ -95,7 +95,8 @@ function item(a, index) {
       h("button.action", { type: "button", onclick: () => toggleArchive(a) }, a.state === "archived" ? "Unarchive" : "Archive"),
       h("button.action", { type: "button", "aria-pressed": String(!!a.favorite), onclick: () => toggleFavorite(a) },
         a.favorite ? "★ Favourite" : "☆ Favourite"),
-      h("button.action", { type: "button", "aria-expanded": "false", onclick: (e) => editTags(a, li, e.currentTarget) }, "Tags"),
+      h("button.action", { type: "button", "aria-expanded": "false", dataset: { tagsButton: "" },
+        onclick: (e) => editTags(a, li, e.currentTarget) }, "Tags"),
       h("button.action.danger", { type: "button", onclick: () => remove(a) }, "Delete")));
   li.addEventListener("click", (e) => { if (!e.target.closest("button, a, input")) select(index); });
   return li;
@@ -171,7 +172,7 @@ const KEYS = {
   e: () => view.items[view.selected] && toggleArchive(view.items[view.selected]),
   f: () => view.items[view.selected] && toggleFavorite(view.items[view.selected]),
   "#": () => view.items[view.selected] && remove(view.items[view.selected]),
-  t: () => { const li = $$(".item")[view.selected]; if (li) li.querySelector(".actions button:nth-child(3)").click(); },
+  t: () => { const li = $$(".item")[view.selected]; if (li) editTags(view.items[view.selected], li, li.querySelector("[data-tags-button]")); },
   "/": () => { $("#q").focus(); $("#q").select(); },
   "?": () => $("#help").showModal(),
 };
@@ -192,14 +193,24 @@ function change(patchState) {
   load();
 }
 
+/** fn, called once calls stop for ms; .cancel() drops a call still waiting. */
 function debounce(fn, ms) {
   let t;
-  return (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
+  const debounced = (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
+  debounced.cancel = () => clearTimeout(t);
+  return debounced;
 }
 
 function init() {
-  $("#q").addEventListener("input", debounce(() => { writeState({ ...readState(), q: $("#q").value.trim() }, { replace: true }); load(); }, 200));
-  $("#search-form").addEventListener("submit", (e) => { e.preventDefault(); change({ q: $("#q").value.trim() }); $("#items").focus(); select(0); });
+  const searchAsYouType = debounce(() => { writeState({ ...readState(), q: $("#q").value.trim() }, { replace: true }); load(); }, 200);
+  $("#q").addEventListener("input", searchAsYouType);
+  $("#search-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    searchAsYouType.cancel(); // this search replaces the one typing had scheduled
+    change({ q: $("#q").value.trim() });
+    $("#items").focus();
+    select(0);
+  });
   for (const b of $$("[data-state]")) b.addEventListener("click", () => change({ state: b.dataset.state }));
   $("#only-favorites").addEventListener("click", () => change({ fav: !readState().fav }));
   $("#only-highlighted").addEventListener("click", () => change({ hl: !readState().hl }));

@@ -1,21 +1,15 @@
 // Reading settings: text size, line width, font, theme - remembered in localStorage and applied
-// as attributes on <html> that the stylesheet reads (reader-prefs.js applies them at load).
+// as attributes on <html> that the stylesheet reads. The key, defaults and how they apply come
+// from reader-prefs.js (window.QuietPagePrefs), which applied them before the page painted.
 import { $, $$ } from "./dom.js";
 
-const KEY = "qp-reader-prefs";
-const DEFAULTS = { size: 0, width: "medium", font: "serif", theme: "auto" };
+const { KEY, load, apply: applyToPage } = window.QuietPagePrefs;
 const SIZE_RANGE = [-3, 6];
 
-export function loadPrefs() {
-  try { return { ...DEFAULTS, ...JSON.parse(localStorage.getItem(KEY) || "{}") }; } catch { return { ...DEFAULTS }; }
-}
+export const loadPrefs = load;
 
 function apply(prefs) {
-  const root = document.documentElement;
-  root.dataset.theme = prefs.theme;
-  root.dataset.font = prefs.font;
-  root.dataset.width = prefs.width;
-  root.style.setProperty("--reader-step", String(prefs.size));
+  applyToPage(prefs);
   for (const b of $$("[data-pref][data-value]")) b.setAttribute("aria-checked", String(prefs[b.dataset.pref] === b.dataset.value));
 }
 

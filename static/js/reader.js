@@ -1,9 +1,8 @@
 // The reader: highlights (made from a selection, painted with the shared anchoring module,
 // listed beside the text with the orphans), reading settings, progress, tags, archive.
 import { del, get, patch, post } from "./api.js";
-import { describe, paint, textPositions, clearHighlights, MARK_CLASS } from "./anchoring.js";
+import { describe, paint, rangeOffsets, textPositions, clearHighlights, MARK_CLASS } from "./anchoring.js";
 import { $, $$, announce, h } from "./dom.js";
-import { selectionOffsets } from "./selection.js";
 import { initPrefs } from "./prefs.js";
 import { initProgress } from "./progress.js";
 import { tagsEditor } from "./tags-editor.js";
@@ -61,7 +60,7 @@ async function createHighlight(color, note = "") {
   hideSelectionBar();
   if (!range) return;
   const positions = textPositions(content);
-  const offsets = selectionOffsets(positions, range);
+  const offsets = rangeOffsets(positions, range);
   if (!offsets) return announce("Select some text inside the article to highlight it.");
   try {
     const created = await post(`${base}/highlights`, { selectors: describe(positions.text, offsets.start, offsets.end), color, note });

@@ -1,28 +1,11 @@
 // The reading list's Import / export dialog: download a backup or Markdown, upload a file to
 // import, and fetch the articles that came without their text, with a live count.
 // After anything that changes the library, the list reloads on "library-changed".
-import { ApiError, get, post } from "./api.js";
+import { get, post } from "./api.js";
 import { $, announce } from "./dom.js";
 
 const POLL_MS = 1000;
 let following = false; // one poll loop at a time
-
-// api.js sends JSON; an import sends the file itself as the body, with the same error handling.
-async function upload(path, file) {
-  let response;
-  try {
-    response = await fetch(path, { method: "POST", credentials: "same-origin", body: file,
-      headers: { Accept: "application/json", "Content-Type": file.type || "application/octet-stream" } });
-  } catch {
-    throw new ApiError(0, "offline", "QuietPage's server is not answering. Is `quietpage serve` still running?");
-  }
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    const err = (data && data.error) || {};
-    throw new ApiError(response.status, err.code || "error", err.message || `The server answered ${response.status}.`);
-  }
-  return data;
-}
 
 function libraryChanged() {
   window.dispatchEvent(new CustomEvent("library-changed"));
@@ -51,7 +34,7 @@ async function startImport() {
   button.disabled = true;
   status.textContent = `Importing ${file.name}…`;
   try {
-    const result = await upload("/api/import", file);
+    const result = await post("/api/import", file); // the file itself, sent as it is
     status.textContent = importSummary(result);
     input.value = "";
     libraryChanged();

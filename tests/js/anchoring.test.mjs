@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { anchor, anchorAll, clearHighlights, describe, distances, paint, textPositions } from "../../static/js/anchoring.js";
+import { anchor, anchorAll, clearHighlights, codePoints, describe, distances, paint, rangeOffsets, textPositions }
+  from "../../static/js/anchoring.js";
 
 const CASES = JSON.parse(readFileSync(new URL("../anchoring_cases.json", import.meta.url), "utf-8"));
 
@@ -190,4 +191,52 @@ test("offsets are code points: marks land right after astral characters", () => 
   assert.equal(quote.exact, "after the");
   const { painted } = paint(root, [{ id: "e", color: "yellow", selectors: describe(text, 10, 19) }]);
   assert.equal(painted[0].marks.map((m) => m.childNodes[0].data).join(""), "after the");
+});
+
+// ------------------------------------------------------------------ a selection -> offsets
+/** A Range over the tiny DOM: comparePoint on text nodes, by document order. */
+function fakeRange(root, [startNode, startOffset], [endNode, endOffset]) {
+  const texts = [];
+  const walk = (n) => { for (const c of n.childNodes) (c.nodeType === 3 ? texts.push(c) : walk(c)); };
+  walk(root);
+  const key = (n, o) => texts.indexOf(n) * 1e6 + o;
+  const lo = key(startNode, startOffset), hi = key(endNode, endOffset);
+  return { comparePoint: (n, o) => (key(n, o) < lo ? -1 : key(n, o) > hi ? 1 : 0) };
+}
+
+test("rangeOffsets: the characters the range holds, in code points, trimmed of edge whitespace", () => {
+  const root = parse("<p>hello brave world</p><p>\u{1F600} next line</p>");
+  const positions = textPositions(root);
+  const [p1, p2] = root.childNodes.map((p) => p.firstChild);
+  const cut = (start, end) => {
+    const o = rangeOffsets(positions, fakeRange(root, start, end));
+    return o && [...positions.text].slice(o.start, o.end).join("");
+  };
+  assert.equal(cut([p1, 6], [p1, 9]), "bra", "a range ending inside a word stops where it ends");
+  assert.equal(cut([p1, 5], [p1, 12]), "brave", "edge spaces are trimmed");
+  assert.equal(cut([p1, 12], [p2, 2]), "world\n\u{1F600}", "across a line break");
+  assert.equal(cut([p2, 3], [p2, 7]), "next", "code points after an astral character");
+  assert.deepEqual(rangeOffsets(positions, fakeRange(root, [p2, 3], [p2, 7])), { start: 20, end: 24 });
+  assert.equal(cut([p1, 5], [p1, 6]), null, "only whitespace: nothing");
+  assert.equal(cut([p1, 7], [p1, 7]), null, "collapsed: nothing");
+});
+
+test("codePoints counts an astral character once, and half of one cut at the end as one", () => {
+  const text = "a\u{1F600}b";
+  assert.deepEqual([0, 1, 3, 4].map((u) => codePoints(text, u)), [0, 1, 2, 3]);
+  assert.equal(codePoints(text, 2), 2); // the high surrogate alone
+});
+
+test("removeHighlights normalizes each parent once", () => {
+  const root = parse("<p>one two three four five</p>");
+  const { text } = textPositions(root);
+  const sel = (s) => describe(text, text.indexOf(s), text.indexOf(s) + s.length);
+  paint(root, [{ id: "x", color: "blue", selectors: sel("one") }, { id: "y", color: "pink", selectors: sel("three") },
+    { id: "z", color: "pink", selectors: sel("five") }]);
+  const p = root.childNodes[0], normalize = p.normalize;
+  let calls = 0;
+  p.normalize = function () { calls++; return normalize.call(this); };
+  clearHighlights(root);
+  assert.equal(calls, 1);
+  assert.equal(serialize(root), "<div><p>one two three four five</p></div>");
 });

@@ -129,3 +129,8 @@ test("browser refusals are told apart", () => {
   assert.deepEqual(E.toPlain(new Error("boom")).code, "unexpected");
   assert.deepEqual(E.toPlain(E.notPaired()), { code: "not_paired", message: E.notPaired().message, hint: E.TOKEN_HINT });
 });
+
+test("the server's pages the extension opens: the reading list and an article's reader", () => {
+  assert.equal(A.LIST_PATH, "/");
+  assert.equal(A.readerPath("a b/c"), "/read/a%20b%2Fc");
+});

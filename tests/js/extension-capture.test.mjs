@@ -82,3 +82,10 @@ test("pageSnapshot reads the rendered DOM, URL, title and selection (a fake docu
     }
   }
 });
+
+test("isWebPage: http(s) pages only, whatever the case", () => {
+  for (const url of ["https://example.org/a", "http://127.0.0.1:8000/", "HTTPS://EXAMPLE.ORG"]) assert.equal(C.isWebPage(url), true, url);
+  for (const url of ["chrome://extensions", "about:blank", "file:///tmp/a.html", "https:example.org", "ftp://x", "", null, undefined]) {
+    assert.equal(C.isWebPage(url), false, String(url));
+  }
+});
