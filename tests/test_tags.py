@@ -75,6 +75,16 @@ def test_a_suggestion_that_matches_your_tag_is_shown_as_yours(seed_html):
     assert "White House" not in [t.name for t in tags]
 
 
+def test_a_tag_of_yours_is_not_found_across_a_paragraph_break():
+    make = dataclasses.make_dataclass("A", ["title", "text", "keywords", "site_name", "lang"])
+    split = make(title="A trip", text="We flew to New\nYork was cold.\nNew\nYork again.", keywords=(),
+                 site_name=None, lang="en")
+    assert "new york" not in [normalize(t.name) for t in suggest(split, user_tags=["New York"])]
+    joined = make(title="A trip", text="We flew to New York.\nNew York was cold.", keywords=(),
+                  site_name=None, lang="en")
+    assert ("New York", "yours") in [(t.name, t.source) for t in suggest(joined, user_tags=["New York"])]
+
+
 def test_declared_duplicates_and_site_names_are_dropped():
     article = dataclasses.make_dataclass("A", ["title", "text", "keywords", "site_name", "lang"])(
         title="Cats and their owners", text="Cats. Cats. Cats are great pets for owners.",

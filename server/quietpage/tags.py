@@ -87,7 +87,8 @@ GENERIC = frozenset(normalize(x) for x in _GENERIC.replace("\n", "").split("|"))
 # ------------------------------------------------------------------------------ suggesting
 def _key_text(article) -> tuple[str, str]:
     title = normalize(getattr(article, "title", "") or "")
-    body = normalize((getattr(article, "text", "") or "").replace("\n", " . "))
+    # each paragraph on its own line: a tag's words never match across a paragraph break
+    body = " \n ".join(normalize(line) for line in (getattr(article, "text", "") or "").split("\n"))
     return f" {title} ", f" {body} "
 
 
