@@ -37,7 +37,7 @@ def strip_declarations(html: str) -> str:
         keys = {(meta.get(a) or "").lower() for a in ("name", "property", "itemprop")}
         if keys & DECLARING_META:
             meta.drop_tree()
-    for a in doc.xpath('//a[@rel="tag"]'):
+    for a in doc.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]'):  # rel="tag ..."
         a.drop_tree()
     for script in doc.xpath('//script[contains(@type, "ld+json")]'):
         try:

@@ -3,7 +3,8 @@
 Two kinds of candidates, counted over the title (weighted) and the body:
   - named things: runs of capitalised words ("White House", "Xi Jinping"), not counted when the
     only evidence is a capital at the start of a sentence or in a Title-Cased headline;
-  - key phrases: 1-3 word runs between stop words and punctuation ("diet pills"), as RAKE does.
+  - key phrases: single words and pairs between stop words and punctuation ("diet pills"), as
+    RAKE does (longer lower-case runs are rarely tags).
 Scores favour repetition, presence in the title and multi-word phrases; a phrase contained in a
 better one is dropped unless it stands much more often on its own.
 """
@@ -17,12 +18,11 @@ from .stopwords import for_language
 
 TITLE_WEIGHT = 3.0  # an occurrence in the headline counts as three in the body
 MAX_WORDS = 3  # names ("Red Dead Redemption")
-MAX_PHRASE_WORDS = 2  # lower-case key phrases ("diet pills"); longer ones are rarely tags
 MAX_CHARS = 30_000  # the topics of a long article are all in its first few thousand words
 MIN_PHRASE_COUNT = 2  # a lower-case phrase must recur to be a topic
 MIN_WORD_COUNT = 3  # ... a single lower-case word even more
 NAME_BONUS = 1.5  # named things beat common nouns at equal counts
-# Words that are credits, boilerplate or reporting verbs, never topics, in any case.
+# Words of credits and boilerplate, never topics, in any case.
 CHROME = frozenset("getty reuters afp ap associated press photo image images credit video".split())
 _TOKEN = re.compile(r"[^\W\d_][\w'’.&-]*[^\W_]|[^\W\d_]|\d[\w.,]*|[.!?;:,()\"“”«»\[\]|/]|\n", re.U)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -113,7 +113,7 @@ def _rank(counts, shown, named, limit) -> list[Phrase]:
     scored = []
     for key, count in counts.items():
         words = key.split()
-        if len(key) < 3 or len(words) > MAX_WORDS + 1:
+        if len(key) < 3:
             continue
         is_name = key in named
         if not is_name:
@@ -127,7 +127,7 @@ def _rank(counts, shown, named, limit) -> list[Phrase]:
     scored.sort(key=lambda s: (-s[0], s[1]))
     chosen: list[tuple[float, str]] = []
     for score, key in scored:
-        if any(_overlaps(key, other) and score < 1.5 * other_score * _len_ratio(key, other)
+        if any(overlaps(key, other) and score < 1.5 * other_score * _len_ratio(key, other)
                for other_score, other in chosen):
             continue
         chosen.append((score, key))
@@ -138,7 +138,7 @@ def _rank(counts, shown, named, limit) -> list[Phrase]:
             for s, k in chosen]
 
 
-def _overlaps(a: str, b: str) -> bool:
+def overlaps(a: str, b: str) -> bool:
     """One phrase inside the other, as whole words."""
     return f" {a} " in f" {b} " or f" {b} " in f" {a} "
 

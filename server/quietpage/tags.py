@@ -14,7 +14,7 @@ import html
 import re
 from dataclasses import asdict, dataclass
 
-from .keyphrases import key_phrases
+from .keyphrases import key_phrases, overlaps
 
 MAX_SUGGESTIONS = 8
 MAX_TAG_CHARS = 40  # a longer "tag" is a sentence or an id
@@ -134,11 +134,7 @@ def suggest(article, user_tags=(), site_name: str | None = None) -> list[Tag]:
         name = clean(_POSSESSIVE.sub("", phrase.text))
         key = normalize(name) if name else ""
         # a phrase inside a tag already chosen (or around one) is the same topic twice
-        if key and not any(_overlaps(key, other) for other in chosen):
+        if key and not any(overlaps(key, other) for other in chosen):
             add(name, "text", 0.8 * phrase.score)
             chosen.append(key)
     return out
-
-
-def _overlaps(a: str, b: str) -> bool:
-    return f" {a} " in f" {b} " or f" {b} " in f" {a} "

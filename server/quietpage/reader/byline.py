@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from .dom import class_and_id, text_of
+from .dom import class_and_id, has_rel, text_of
 from .prune import is_hidden
 
-BYLINE_HINT = re.compile(r"byline|author|dateline|writtenby|p-author", re.I)
+BYLINE_HINT = re.compile(r"byline|author|dateline|writtenby", re.I)
 # Containers that are page chrome, by class/id (Readability.js's "unlikely candidates").
 UNLIKELY = re.compile(
     r"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|"
@@ -27,7 +27,7 @@ MAX_BYLINE_CHARS = 100  # longer than this is a paragraph about the author, not 
 
 
 def _is_byline(el, match: str) -> bool:
-    if not (el.get("rel") == "author" or "author" in (el.get("itemprop") or "")
+    if not (has_rel(el, "author") or "author" in (el.get("itemprop") or "")
             or BYLINE_HINT.search(match)):
         return False
     length = len(el.text_content().strip())

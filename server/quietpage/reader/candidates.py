@@ -19,15 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .core import ReaderDocument
-from .dom import link_density as _link_density, text_of as _squashed
-from .titles import similarity
+from .dom import link_density as _link_density, text_length as _text_len, text_of as _squashed
+from .titles import SIMILAR, similarity
 
 TOO_LITTLE = 0.2  # readability's prose under this share of the container's: it missed most of it
 MAX_CONTAINER_LINK_DENSITY = 0.3  # a container denser in links than this is a list of links
 MIN_CONTAINER_CHARS = 250  # smaller containers are teasers, not the article
 SPANS_MANY = 1.5  # readability's text over this multiple of the headline article: it took others too
 MIN_READERABLE_CHARS = 140  # Readability.js's isProbablyReaderable minimum content length
-HEADLINE_SIMILARITY = 0.75
 PROSE_BLOCKS = ("p", "pre", "li", "blockquote", "td", "dd", "figcaption")
 MIN_PROSE_CHARS = 25  # readability-lxml's own minimum for a paragraph worth scoring
 
@@ -37,10 +36,6 @@ class Choice:
     element: object  # an lxml element holding the article
     source: str  # "readability", "container" or "headline-article"
     readerable: bool
-
-
-def _text_len(el) -> int:
-    return len(_squashed(el))
 
 
 def _prose_len(el) -> int:
@@ -63,7 +58,7 @@ def _opening(el) -> str:
 def _holds_headline(el, title: str) -> bool:
     for h in el.iter("h1", "h2", "h3"):
         text = _squashed(h)
-        if text and title and similarity(title, text) > HEADLINE_SIMILARITY:
+        if text and title and similarity(title, text) > SIMILAR:
             return True
     return False
 
@@ -73,23 +68,36 @@ def headline_article(doc, title: str):
     articles = list(doc.iter("article"))
     if len(articles) < 2:
         return None
-    holding = [a for a in articles if _holds_headline(a, title) and not any(
-        b is not a and b in set(a.iterdescendants("article")) for b in articles)]
+    holding = [a for a in articles if a.find(".//article") is None and _holds_headline(a, title)]
     return holding[0] if len(holding) == 1 else None
 
 
-def container(doc, title: str):
-    """The page's own article container, most specific marking first."""
-    marked = [el for el in doc.iter() if isinstance(el.tag, str)
-              and "articleBody" in (el.get("itemprop") or "").split()]
-    articles = [a for a in doc.iter("article") if _text_len(a) >= MIN_CONTAINER_CHARS]
-    mains = [el for el in doc.iter() if el.tag == "main" or el.get("role") == "main"]
-    lead = headline_article(doc, title)
+def container(doc, lead):
+    """The page's own article container, most specific marking first (`lead`: the headline
+    article, from headline_article)."""
+    marked, articles, mains = [], [], []
+    for el in doc.iter():  # one walk for the three markings
+        if not isinstance(el.tag, str):
+            continue
+        if "articleBody" in (el.get("itemprop") or "").split():
+            marked.append(el)
+        if el.tag == "article":
+            articles.append(el)
+        if el.tag == "main" or el.get("role") == "main":
+            mains.append(el)
+    lengths: dict = {}
+
+    def length(el) -> int:
+        if el not in lengths:
+            lengths[el] = _text_len(el)
+        return lengths[el]
+
+    articles = [a for a in articles if length(a) >= MIN_CONTAINER_CHARS]
     for group in (marked, [lead] if lead is not None else [], articles if len(articles) == 1 else [],
                   mains[:1]):
-        group = [el for el in group if _text_len(el) >= MIN_CONTAINER_CHARS]
+        group = [el for el in group if length(el) >= MIN_CONTAINER_CHARS]
         if group:
-            return max(group, key=_text_len)
+            return max(group, key=length)
     return None
 
 
@@ -97,17 +105,17 @@ def choose(doc, url: str | None, title: str) -> Choice:
     reader = ReaderDocument(doc, url=url)
     picked = reader.main_content()
     picked_len = _text_len(picked) if picked is not None else 0
-    box = container(doc, title)
+    lead = headline_article(doc, title)
+    box = container(doc, lead)
     if box is not None and _link_density(box) <= MAX_CONTAINER_LINK_DENSITY:
         picked_prose = _prose_len(picked) if picked is not None else 0
         if picked is None or picked_prose < TOO_LITTLE * _prose_len(box):
             cleaned = reader.clean_container(box)
             if cleaned is not None and _prose_len(cleaned) > picked_prose:
                 return Choice(cleaned, "container", True)
-    lead = headline_article(doc, title)
     if picked is not None and lead is not None and picked_len > SPANS_MANY * _text_len(lead) \
             and _text_len(lead) >= MIN_CONTAINER_CHARS and _opening(lead) in _squashed(picked):
-        cleaned = ReaderDocument(doc, url=url).clean_container(lead)
+        cleaned = reader.clean_container(lead)
         if cleaned is not None:
             return Choice(cleaned, "headline-article", True)
     if picked is None:

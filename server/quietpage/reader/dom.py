@@ -32,6 +32,11 @@ def class_and_id(el) -> str:
     return f"{el.get('class', '')} {el.get('id', '')}"
 
 
+def has_rel(el, value: str) -> bool:
+    """Whether a link's rel (a list of tokens: rel="tag noopener") includes `value`."""
+    return value in (el.get("rel") or "").lower().split()
+
+
 def link_density(el) -> float:
     """Share of an element's text that sits inside links."""
     text = len(el.text_content().strip())

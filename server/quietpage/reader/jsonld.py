@@ -16,7 +16,7 @@ SITE_TYPES = frozenset({"WebSite", "Organization", "NewsMediaOrganization"})
 MAX_DEPTH = 6  # @graph inside lists inside @graph...: deeper than this is not metadata
 _CDATA = re.compile(r"^\s*<!\[CDATA\[|\]\]>\s*$")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
-_URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|org|net)/", re.I)
+URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|org|net)/", re.I)
 def _squash(value) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
@@ -76,7 +76,7 @@ def names(value) -> list[str]:
         if isinstance(name, list):
             name = name[0] if name else None
         name = _squash(name)
-        if name and not _URLISH.search(name):
+        if name and not URLISH.search(name):
             out.append(name)
     return out
 

@@ -16,9 +16,8 @@ from urllib.parse import urljoin
 from . import jsonld
 from .byline import find_byline
 from .dates import find_visible_date, parse_date
-from .dom import squash
+from .dom import has_rel, squash
 
-_URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|org|net)/", re.I)
 
 # Meta keys in order of trust, per field (names lower-cased, "dc.title" spelled "dc:title").
 TITLE_KEYS = ("dc:title", "dcterm:title", "og:title", "weibo:article:title", "weibo:webpage:title",
@@ -80,7 +79,7 @@ def _first(*values) -> str | None:
 
 
 def _not_url(value: str | None) -> str | None:
-    return None if value and _URLISH.search(value) else value  # article:author is often a profile URL
+    return None if value and jsonld.URLISH.search(value) else value  # article:author is often a profile URL
 
 
 # ------------------------------------------------------------------------------- fields
@@ -140,7 +139,7 @@ def _keywords(doc, meta, ld) -> list[str]:
     for key in KEYWORD_KEYS:
         for value in meta.get(key, []):
             found += [value] if key == "article:tag" else value.split(",")
-    found += [a.text_content() for a in doc.iter("a") if a.get("rel") == "tag"]
+    found += [a.text_content() for a in doc.iter("a") if has_rel(a, "tag")]
     return [squash(k) for k in found if squash(k)]
 
 

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 
-from .dom import link_density
+import lxml.etree
+
+from .dom import class_and_id, link_density
 
 NEVER_CONTENT_TAGS = frozenset(
     "script style noscript template link meta button input select textarea option dialog canvas "
@@ -66,23 +68,15 @@ HIDDEN_CLASSES = frozenset({"hidden", "hide", "is-hidden", "d-none", "u-hidden",
 _SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 
 
-def names_chrome(raw: str) -> bool:
-    """Whether a class/id string names chrome (see CHROME_WORDS)."""
-    if len(raw) < 3:
-        return False
-    if not CHROME_WORDS.isdisjoint(w.lower() for w in _SPLIT.split(raw)):
-        return True
-    lowered = raw.lower()
-    return any(p in lowered for p in CHROME_PHRASES)
-
-
 def _name_kind(raw: str) -> str | None:
-    """"chrome", "popup" or None for a class/id string."""
-    if names_chrome(raw):
+    """What a class/id string names: "chrome" (CHROME_WORDS, CHROME_PHRASES), "popup"
+    (POPUP_WORDS) or None."""
+    if len(raw) < 3:
+        return None
+    words = {w.lower() for w in _SPLIT.split(raw)}
+    if not CHROME_WORDS.isdisjoint(words) or any(p in raw.lower() for p in CHROME_PHRASES):
         return "chrome"
-    if len(raw) >= 3 and not POPUP_WORDS.isdisjoint(w.lower() for w in _SPLIT.split(raw)):
-        return "popup"
-    return None
+    return "popup" if not POPUP_WORDS.isdisjoint(words) else None
 
 
 def _wraps_its_trigger(el) -> bool:
@@ -90,7 +84,7 @@ def _wraps_its_trigger(el) -> bool:
     class="rollover-block">...</span>: the name in the sentence (kept), then its card."""
     children = [c for c in el if isinstance(c.tag, str)]
     return bool(children) and children[0].tag == "a" and not (el.text or "").strip() and any(
-        _name_kind(f"{c.get('class', '')} {c.get('id', '')}") == "popup" for c in children[1:])
+        _name_kind(class_and_id(c)) == "popup" for c in children[1:])
 
 
 def is_hidden(el) -> bool:
@@ -139,7 +133,7 @@ def _doomed(el, total: int, named: dict) -> bool:
         return len(el.text_content()) < MAX_FORM_SHARE * total
     if tag in CONTENT_TAGS or ("class" not in attrib and "id" not in attrib):
         return False
-    raw = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+    raw = class_and_id(el)
     if raw not in named:  # pages repeat the same classes: judge each string once
         named[raw] = _name_kind(raw)
     kind = named[raw]
@@ -149,15 +143,20 @@ def _doomed(el, total: int, named: dict) -> bool:
 
 
 def prune(doc) -> int:
-    """Remove chrome from the lxml document in place; return how many nodes were removed."""
+    """Remove chrome from the lxml document in place; return how many blocks were removed (a
+    doomed block goes whole: nothing inside it is judged)."""
     body = doc.find(".//body")
     root = body if body is not None else doc
     total = max(len(root.text_content()), 1)
-    named: dict[str, bool] = {}
-    doomed = [el for el in root.iter() if isinstance(el.tag, str) and el is not root and _doomed(el, total, named)]
-    for el in doomed:  # an ancestor may be gone already; dropping inside a detached tree is harmless
-        if el.getparent() is not None:
-            el.drop_tree()
+    named: dict[str, str | None] = {}
+    doomed = []
+    walk = lxml.etree.iterwalk(root, events=("start",))
+    for _, el in walk:
+        if el is not root and isinstance(el.tag, str) and _doomed(el, total, named):
+            doomed.append(el)
+            walk.skip_subtree()  # it goes whole: what is inside needs no verdict
+    for el in doomed:
+        el.drop_tree()
     more = [h.getparent() for h in root.iter("h2", "h3", "h4", "h5", "h6") if _is_more_to_read(h)]
     for block in more:
         if block.getparent() is not None:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 
 from .boilerplate import strip_boilerplate
+from .byline import BYLINE_HINT
 from .dom import class_and_id, drop as _drop, ink, squash, text_of as _text
-from .titles import similarity
+from .titles import SIMILAR, similarity
 
 BLOCKS = ("p", "div", "section", "figcaption", "li", "h1", "h2", "h3", "h4", "h5", "h6",
           "blockquote", "span", "time", "address", "header", "dd", "dt")
-TITLE_SIMILARITY = 0.75  # Readability.js's threshold for a heading that repeats the title
-BYLINE_CLASS = re.compile(r"byline|author|dateline|writtenby|p-author|timestamp|publish|posted|signature|"
+BYLINE_CLASS = re.compile(BYLINE_HINT.pattern + r"|timestamp|publish|posted|signature|"
                           r"(?:^|[\s_-])(?:date|time)(?:$|[\s_-])", re.I)
 _BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\b[:\s]*", re.I)
 MAX_META_LINE_WORDS = 14  # a byline / date line is short; longer is prose that mentions a date
@@ -27,27 +27,28 @@ MAX_MARKED_LINE_WORDS = 20  # ...unless its class says byline: "By X | date - Up
 MAX_META_LINE_CHARS = 300
 _PUNCTUATION = " |·•,;:-–—/"
 MAX_RESIDUE_CHARS = 12  # "By |", "Par :"
-DATE_WORDS = re.compile(r"\b(published|updated|posted|modified|last updated|am|pm|a\.m\.|p\.m\.|"
-                        r"gmt|utc|[ecmp][sd]t|mis [àa] jour|publi[ée]|actualizado|publicado|aktualisiert|"
-                        r"ver[öo]ffentlicht|aggiornato|pubblicato)(?!\w)", re.I)
+# Words that say a date is when the piece was published or changed, in the languages we meet
+_STAMP_WORDS = (r"published|updated|posted|modified|mis [àa] jour|publi[ée]|actualizado|publicado|"
+                r"aktualisiert|ver[öo]ffentlicht|aggiornato|pubblicato")
+DATE_WORDS = re.compile(rf"\b({_STAMP_WORDS}|am|pm|a\.m\.|p\.m\.|gmt|utc|[ecmp][sd]t)(?!\w)", re.I)
 DATE_SHAPE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|"
                         r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
                         r"\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 # A line that is only a time stamp says so first: "Updated at 1:23 p.m.", "Mis à jour le 05/05/2015"
-STAMP = re.compile(r"^(?:(?:first |last )?(?:published|updated|posted|modified)|mis [àa] jour|publi[ée] le|"
-                   r"actualizado|publicado|aktualisiert|ver[öo]ffentlicht|aggiornato|pubblicato)\b", re.I)
+STAMP = re.compile(rf"^(?:first |last )?(?:{_STAMP_WORDS})(?!\w)", re.I)
 # "Reviewed by Hansa D. Bhargava, MD": who else signs the piece, a line of metadata too
 SIGNED = re.compile(r"^(?:(?:medically )?reviewed|written|edited|fact[- ]checked|reported|illustrated|"
                     r"photographed|produced|escrito|publicado|revisado|r[ée]dig[ée]|[ée]crit) (?:by|por|par)\b", re.I)
 MAX_SIGNED_LINE_WORDS = 10
 LEAF_BLOCKS = ("p", "figcaption", "li", "blockquote", "h2", "h3", "h4", "div", "span")
 CAPTION_CLASS = re.compile(r"caption|credit|gallery|slide|carousel", re.I)
-MIN_DUPLICATE_CHARS = 30
+MIN_DUPLICATE_CHARS = 30  # shorter repeats ("Photo", "Advertisement") are handled elsewhere
 CREDIT_MARK = re.compile(r"credit|copyright|photographer|courtesy", re.I)
 CREDIT_TEXT = re.compile(r"\b(getty|istock|shutterstock|reuters|associated press|afp|epa|dpa|ap photo|"
                          r"photo|foto|credit|courtesy|images?)\b|©", re.I)
-MAX_CREDIT_WORDS = 8  # shorter repeats ("Photo", "Advertisement") are handled elsewhere
+MAX_CREDIT_WORDS = 8
 _TOGGLE_TAIL = re.compile(r"\s*(?:\.\.\.|…)?\s*(?:more|less|read more)?\s*$")
+TOGGLE_TAIL_CHARS = 16  # the longest toggle, " ... read more", fits (the text is squashed)
 
 
 def drop_repeated_headline(root, title: str) -> None:
@@ -57,7 +58,7 @@ def drop_repeated_headline(root, title: str) -> None:
         return
     for el in root.iter("h1", "h2"):
         text = _text(el)
-        if text and similarity(title, text) > TITLE_SIMILARITY:
+        if text and similarity(title, text) > SIMILAR:
             _drop(el)
         break
     key, limit = title.lower(), 2 * len(title) + 20
@@ -123,8 +124,12 @@ def _is_credit(el, text: str) -> bool:
 
 
 def _caption_key(text: str) -> str:
-    """A caption's text without the "... more" / "less" toggles galleries add to a short copy."""
-    return _TOGGLE_TAIL.sub("", text.lower())
+    """A caption's text without the "... more" / "less" toggles galleries add to a short copy.
+    Only the end is searched: every part of the pattern is optional, so on the whole text the
+    search would start again at each character."""
+    lowered = text.lower()
+    cut = max(0, len(lowered) - TOGGLE_TAIL_CHARS)
+    return lowered[:cut] + _TOGGLE_TAIL.sub("", lowered[cut:])
 
 
 def drop_duplicate_captions(root) -> None:

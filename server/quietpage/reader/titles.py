@@ -32,7 +32,9 @@ _TOKEN = re.compile(r"\w+")
 MIN_HEADLINE_WORDS = 3  # fewer words than this left after cutting: cut the other end instead
 MIN_HEADLINE_CHARS = 8  # ...or this many characters (CJK headlines have no spaces)
 MAX_SHORT_TITLE_WORDS = 4  # a cut title this short is likelier a section name: keep the whole
-SIMILAR = 0.75  # JSON-LD name vs headline: share of words a title must share to "match"
+# Share of words two titles must share to be the same title (Readability.js's threshold): the
+# JSON-LD name vs its headline, a heading that repeats the title, the <article> holding it.
+SIMILAR = 0.75
 
 
 @dataclass(frozen=True)
