@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 from . import __version__
+from .listing import LIST_STATES, SORTS
 
 JSON = "application/json"
 _STR = {"type": "string"}
@@ -24,6 +25,7 @@ def _param(name: str, where: str = "query", schema: dict | None = None, required
 
 
 ID = _param("id", "path", {"type": "string", "minLength": 1, "maxLength": 64})
+FLAG = {"enum": ["true", "false", "1", "0"]}
 
 
 def _op(summary: str, *, params: tuple = (), body: dict | None = None, body_type: str = JSON,
@@ -61,7 +63,10 @@ def _schemas() -> dict:
                              color=_ref("Color"), note={"type": "string", "maxLength": 20_000}),
         "HighlightPatch": _obj((), color=_ref("Color"), note={"type": "string", "maxLength": 20_000}),
         "Color": {"enum": ["yellow", "green", "blue", "pink", "purple"]},
-        "ArticlePatch": _obj((), tags={"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 100}},
+        "ArticlePatch": _obj((), tags={"type": "array", "maxItems": 50, "items": {"oneOf": [
+                                 {"type": "string", "maxLength": 100},
+                                 {"type": "object", "required": ["name"],  # a tag as the API returns it
+                                  "properties": {"name": {"type": "string", "maxLength": 100}}}]}},
                              state={"enum": ["unread", "archived"]}, favorite={"type": "boolean"},
                              progress={"type": "number", "minimum": 0, "maximum": 1}),
     }
@@ -80,9 +85,11 @@ def _api_paths() -> dict:
                                      body=_ref("Page"))},
         "/api/articles": {
             "post": _op("Save a page (201 new, 200 the same URL again)", body=_ref("Page"), ok=201),
-            "get": _op("List articles, newest first", params=(
+            "get": _op("List articles (newest saved first unless sort/order say otherwise)", params=(
                 q("q", schema={"type": "string", "maxLength": 500}), q("tag"),
-                q("state", schema={"enum": ["unread", "archived", "all"]}),
+                q("state", schema={"enum": list(LIST_STATES)}),
+                q("favorite", schema=FLAG), q("highlighted", schema=FLAG),
+                q("sort", schema={"enum": list(SORTS)}), q("order", schema={"enum": ["asc", "desc"]}),
                 q("limit", schema={"type": "integer", "minimum": 1, "maximum": 200}), q("cursor"))),
         },
         "/api/articles/{id}": {

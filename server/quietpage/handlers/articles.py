@@ -33,7 +33,7 @@ async def _page_input(request: web.Request, allowed: set[str]) -> tuple[str, str
 async def extract_page(request: web.Request) -> web.Response:
     """POST /api/extract {url, html} -> the article and its suggested tags; nothing stored."""
     c = ctx(request)
-    url, html, _ = await _page_input(request, {"url", "html", "title"})
+    url, html, _ = await _page_input(request, {"url", "html", "title", "selection"})
     article = await c.extract(html, url)
     tags = await c.db(c.library.suggest_tags, article)
     return json_response({**article.to_dict(), "tags": tags, "suggested_tags": tags})
