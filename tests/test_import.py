@@ -191,6 +191,15 @@ async def test_an_imported_page_nested_too_deeply_waits_to_be_fetched(client, tm
     assert items["Notes on Tides"]["needs_fetch"] is False
 
 
+async def test_a_second_import_counts_only_the_highlights_it_adds(client, tmp_path):
+    folder = shutil.copytree(FIXTURES / "omnivore", tmp_path / "export")
+    await import_bytes(client, zip_folder(folder, tmp_path / "first.zip").read_bytes())
+    notes = folder / "highlights" / "the-harbour-in-the-early-morning-18b2c1f4d7e.md"
+    notes.write_text(notes.read_text() + "\n> A line added to the export later. \n")
+    again = await import_bytes(client, zip_folder(folder, tmp_path / "second.zip").read_bytes())
+    assert (again["created"], again["updated"], again["skipped"], again["highlights"]) == (0, 1, 2, 1)
+
+
 async def test_a_bad_file_imports_nothing_and_says_where(client):
     resp = await client.post("/api/import", data=(FIXTURES / "pocket_bad.csv").read_bytes())
     body = await resp.json()

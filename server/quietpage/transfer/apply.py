@@ -31,19 +31,19 @@ def placeholder_html(source: str) -> str:
 
 
 # ---------------------------------------------------------------------- import: other tools
-def apply_item(library: Library, item: ImportItem, article: Article | None) -> str:
-    """Add one imported item: 'created', 'updated' (content or highlights added to an article
-    already here) or 'skipped' (already here, nothing new)."""
+def apply_item(library: Library, item: ImportItem, article: Article | None) -> tuple[str, int]:
+    """Add one imported item: ('created' | 'updated' (content or highlights added to an article
+    already here) | 'skipped' (already here, nothing new), how many highlights were added)."""
     store = library.store
     existing = store.article_id_for_url(url_key(item.url))
     if existing is None:
         record, body, raw = _new_record(library, item, article)
         article_id = store.insert_article(record, body, raw)["id"]
         _add_highlights(library, article_id, item.highlights, body["text"])
-        return "created"
+        return "created", len(item.highlights)
     record = store.get_article(existing, include_deleted=True)
     if record.get("deleted_at"):
-        return "skipped"  # the user deleted it here: an import does not bring it back
+        return "skipped", 0  # the user deleted it here: an import does not bring it back
     changed = False
     if record.get("needs_fetch") and article is not None:
         fill_content(library, existing, _with_item_metadata(article, item), item.html or "")
@@ -53,7 +53,7 @@ def apply_item(library: Library, item: ImportItem, article: Article | None) -> s
     if fresh:
         _add_highlights(library, existing, fresh, store.read_body(existing)["text"])
         changed = True
-    return "updated" if changed else "skipped"
+    return ("updated" if changed else "skipped"), len(fresh)
 
 
 def _new_record(library: Library, item: ImportItem, article: Article | None) -> tuple[dict, dict, str]:
@@ -96,8 +96,9 @@ def _add_highlights(library: Library, article_id: str, highlights, text: str) ->
 
 
 # ---------------------------------------------------------------------- import: our backup
-def restore_entry(library: Library, entry: BackupEntry) -> str:
-    """Bring back one article of a backup, as it was: 'created', 'updated' or 'skipped'."""
+def restore_entry(library: Library, entry: BackupEntry) -> tuple[str, int]:
+    """Bring back one article of a backup, as it was: ('created' | 'updated' | 'skipped', how
+    many highlights were added)."""
     store = library.store
     key = url_key(entry.url)
     existing = store.article_id_for_url(key)
@@ -106,7 +107,7 @@ def restore_entry(library: Library, entry: BackupEntry) -> str:
                                           article_id=entry.record.get("id"))["id"]
         for h in entry.highlights:
             store.insert_highlight({**h, "article_id": article_id}, highlight_id=h.get("id"))
-        return "created"
+        return "created", len(entry.highlights)
     record = store.get_article(existing, include_deleted=True)
     changed = False
     if record.get("needs_fetch") and not entry.record.get("needs_fetch"):
@@ -114,11 +115,12 @@ def restore_entry(library: Library, entry: BackupEntry) -> str:
         store.replace_article(existing, {**record, "url_key": key}, entry.body, entry.raw_html)
         changed = True
     known = {(anchoring.quote_of(h["selectors"]), h.get("created_at")) for h in store.highlights_of(existing)}
+    added = 0
     for h in entry.highlights:
         if (anchoring.quote_of(h["selectors"]), h.get("created_at")) not in known:
             store.insert_highlight({**h, "article_id": existing}, highlight_id=h.get("id"))
-            changed = True
-    return "updated" if changed else "skipped"
+            added += 1
+    return ("updated" if changed or added else "skipped"), added
 
 
 # ---------------------------------------------------------------------- export

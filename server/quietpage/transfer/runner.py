@@ -58,26 +58,27 @@ async def run_import(worker: Worker, path: Path, progress: Progress = _noop) -> 
     progress(0, total)
     while batch := await _off_loop(lambda: list(itertools.islice(items, BATCH))):
         for item in batch:
-            outcome, waiting = await _import_one(worker, source.format, item)
+            outcome, added, waiting = await _import_one(worker, source.format, item)
             counts[outcome] += 1
             counts["needs_fetch"] += waiting and outcome == "created"
-            counts["highlights"] += len(item.highlights) if outcome != "skipped" else 0
+            counts["highlights"] += added
             done += 1
             progress(done, total)
     return counts
 
 
-async def _import_one(worker: Worker, fmt: str, item) -> tuple[str, bool]:
+async def _import_one(worker: Worker, fmt: str, item) -> tuple[str, int, bool]:
+    """(outcome, highlights added, whether the article waits to be fetched)"""
     lib = worker.library
     if fmt == "quietpage":
-        return await worker.db(apply.restore_entry, lib, item), bool(item.record.get("needs_fetch"))
+        return *await worker.db(apply.restore_entry, lib, item), bool(item.record.get("needs_fetch"))
     article = None
     if item.html:
         try:
             article = await _extract_retrying(worker, item.html, item.url)
         except ExtractionError:
             article = None  # kept as an address to fetch; its highlights wait as orphans
-    return await worker.db(apply.apply_item, lib, item, article), article is None
+    return *await worker.db(apply.apply_item, lib, item, article), article is None
 
 
 # ---------------------------------------------------------------------- export
