@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import signal
 import sys
 from pathlib import Path
@@ -13,10 +12,9 @@ from pathlib import Path
 import orjson
 
 from . import __version__, auth
+from .running import announce, running_origin
 from .settings import DEFAULT_HOST, DEFAULT_PORT, Settings, default_data_dir, is_loopback
-from .store.files import atomic_write
 
-SERVER_FILE = "server.json"  # where a running server listens, for `login-url`
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -239,8 +237,7 @@ async def _serve(settings: Settings) -> int:
         return 1
     port = runner.addresses[0][1]
     live = settings.with_(port=port)
-    server_file = settings.data_dir / SERVER_FILE
-    atomic_write(server_file, orjson.dumps({"origin": live.origin, "pid": os.getpid()}))
+    server_file = announce(settings, live.origin)
     token = auth.load_or_create_token(settings.data_dir)
     print(f"QuietPage {__version__} is listening on {live.origin}  (data: {settings.data_dir})", flush=True)
     print(f"Open your reading list (one-time link): {auth.login_url(live.origin, token, settings.login_link_ttl_s)}",
@@ -259,14 +256,3 @@ async def _serve(settings: Settings) -> int:
         server_file.unlink(missing_ok=True)
         await runner.cleanup()
     return 0
-
-
-def running_origin(settings: Settings) -> str:
-    """The origin of the server running on this data dir, else the configured default."""
-    try:
-        info = orjson.loads((settings.data_dir / SERVER_FILE).read_bytes())
-        pid = int(info["pid"])
-        os.kill(pid, 0)  # still alive?
-        return str(info["origin"])
-    except (OSError, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-        return Settings(data_dir=settings.data_dir, host=DEFAULT_HOST, port=DEFAULT_PORT).origin

@@ -186,7 +186,7 @@ async def guard(request: web.Request, handler):
         if not paired:
             raise Forbidden("Cross-origin requests are answered for the paired extension only.", code="cors_refused")
         return web.Response(status=204, headers=security.cors_headers(origin, preflight=True))
-    security.check_content_type(request.method, request.path, request.body_exists,
+    security.check_content_type(request.path, request.body_exists,
                                 request.headers.get("Content-Type"))
     return await handler(request)
 

@@ -103,7 +103,7 @@ def check_fetch_dest(dest: str | None, *, page: bool) -> None:
         raise Forbidden("QuietPage's pages cannot be shown inside another page.", code="framed")
 
 
-def check_content_type(method: str, path: str, has_body: bool, content_type: str | None) -> None:
+def check_content_type(path: str, has_body: bool, content_type: str | None) -> None:
     """Rule 4: a body sent to the API is JSON. A hostile form can only send text/plain,
     urlencoded or multipart bodies without a preflight; none of them gets past this."""
     if not has_body or path in RAW_UPLOAD_PATHS or not path.startswith("/api/"):

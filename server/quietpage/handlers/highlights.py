@@ -12,10 +12,9 @@ from ..urls import BadURL, check_url
 from .common import highlight_json, json_response, read_json
 
 SELECTOR_TYPES = (anchoring.QUOTE, anchoring.POSITION)
-MAX_SELECTORS = 8
 
 
-def check_selectors(value, max_quote: int, max_selectors: int = MAX_SELECTORS) -> list[dict]:
+def check_selectors(value, max_quote: int, max_selectors: int) -> list[dict]:
     if not isinstance(value, list) or not value:
         raise Invalid("The field 'selectors' must be a non-empty array of W3C selectors "
                       "(a TextQuoteSelector with 'exact' is enough).")

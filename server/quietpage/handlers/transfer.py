@@ -38,8 +38,7 @@ async def export_library(request: web.Request) -> web.StreamResponse:
     ctype, ext = EXPORTS[fmt]
     name = f"quietpage-{now_iso()[:10]}{'-markdown' if fmt == 'markdown' else ''}.{ext}"
     resp = web.StreamResponse(headers={
-        "Content-Type": ctype, "Content-Disposition": f'attachment; filename="{name}"',
-        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+        "Content-Type": ctype, "Content-Disposition": f'attachment; filename="{name}"'})  # + prepare_headers
     await resp.prepare(request)
     if fmt == "json":
         await runner.export_json(c, resp.write)

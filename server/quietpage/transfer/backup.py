@@ -8,8 +8,9 @@ laid out one article per line, so that it is written and read as a stream:
     {"article":{...},...}
     ]}
 
-Records keep every field but the store's own (id, rev, url_key); highlights keep every field
-but their ids. Keys are sorted and articles ordered by (saved time, URL), so the same library
+Records keep every field but the store's own bookkeeping (rev, url_key); highlights every field
+but their article_id (they sit under their article). Ids are kept, so a restored library keeps
+its /read/{id} links. Keys are sorted and articles ordered by (saved time, URL), so the same library
 gives the same bytes. A backup reformatted by another tool (e.g. `jq .`) is still read, whole.
 """
 from __future__ import annotations

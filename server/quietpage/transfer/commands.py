@@ -26,6 +26,7 @@ from ..clock import now_iso
 from ..errors import QuietPageError
 from ..library import Library
 from ..limits import extract_checked
+from ..running import running_origin
 from ..settings import Settings
 from ..store import SHARED, Store
 from ..store.lock import DataDirLocked
@@ -201,8 +202,6 @@ class _output:
 
 def _export_remote(settings: Settings, fmt: str, dest: Path) -> int:
     """Ask the server running on this data dir for the export."""
-    from ..cli import running_origin
-
     origin = running_origin(settings)
     request = urllib.request.Request(f"{origin}/api/export?format={fmt}", headers={
         "Authorization": f"Bearer {auth.load_or_create_token(settings.data_dir)}"})

@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ..errors import Invalid
+from ..settings import Settings
 from ..urls import BadURL, check_url
 
 MAX_TITLE_CHARS = 2000
-MAX_TAGS = 50
-MAX_TAG_CHARS = 100
+MAX_TAGS = Settings.max_tags  # an import brings at most what a save may hold (the defaults)
+MAX_TAG_CHARS = Settings.max_tag_chars
 
 
 class ImportFormatError(Invalid):

@@ -103,7 +103,7 @@ async def export_json(worker: Worker, write: Write, progress: Progress = _noop) 
 
 
 async def markdown_documents(worker: Worker, progress: Progress = _noop):
-    """(file name, saved time, Markdown) of every article not in the trash."""
+    """(record, Markdown) of every article not in the trash, in the library's order."""
     ids = await worker.db(apply.export_ids, worker.library)
     for i, article_id in enumerate(ids, 1):
         progress(i, len(ids))
