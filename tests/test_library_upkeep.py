@@ -62,3 +62,16 @@ def test_maintenance_forgets_expired_sessions(library):
     assert store.session_expiry("expired") is None
     assert store.session_expiry("live") is not None
     assert len(store.sessions) == 1
+
+
+def test_a_search_looks_at_the_words_never_at_how_they_are_stored(tmp_path):
+    """search_text is {"w": text's words, "n": highlights' words}: "w" and "n" are keys, not words."""
+    store = Store(tmp_path)
+    record = store.insert_article({"url_key": "k", "title": "T", "created_at": "2026-01-01T00:00:00.000Z"},
+                                  {"content_html": "", "text": "a quiet harbour"}, "<p></p>")
+    store.insert_highlight({"article_id": record["id"], "selectors": [{"type": "TextQuoteSelector", "exact": "quiet"}],
+                            "note": "boats", "color": "yellow", "status": "anchored",
+                            "created_at": "2026-01-01T00:00:00.000Z", "updated_at": "2026-01-01T00:00:00.000Z"})
+    assert store.article_matches(record["id"], ["harbour"]) and store.article_matches(record["id"], ["boats"])
+    assert not store.article_matches(record["id"], ["w"]) and not store.article_matches(record["id"], ["n"])
+    store.close()

@@ -72,7 +72,8 @@ def _searched(store: Store, base: ArticleQuery, terms: list[str], query: ListQue
 
 
 def _rank(store: Store, article_id: str, terms: list[str]) -> int:
-    """2: every word in the title; 1: in the title, byline, site, tags or notes; 0: the text."""
+    """2: every word in the title; 1: in the title, byline, site or tags; 0: only in the text or
+    in highlights and their notes."""
     if all(t in store.index.title(article_id) for t in terms):
         return 2
     return 1 if all(t in store.index.hay(article_id) for t in terms) else 0

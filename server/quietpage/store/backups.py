@@ -6,8 +6,10 @@
     backups/before-schema-<n>-<time>/          the files as they were before a migration
     backups/replaced-<time>/                   the files a `quietpage restore` replaced
 
-A backup holds the records (articles, highlights, sessions); the article files under articles/
-are written once and never changed, so copying the whole data folder backs up everything.
+A backup holds the records (articles, highlights, sessions); each article file under articles/
+is written once, under its revision, and removed once a newer revision is durable (a restored
+backup may point at a removed one: repair_bodies answers that), so copying the whole data
+folder backs up everything.
 """
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 Layout of the data dir:
     quietpage.json               the snapshot: articles, highlights, sessions, used login links,
                                  search_text (each article's words) - see snapshot.py
-    quietpage.journal.<n>        changes since that snapshot, fsynced one by one - see journal.py
+    quietpage.journal.<n>        changes since that snapshot, fsynced before anyone is told (the
+                                 server groups concurrent writes into one fsync) - see journal.py
     quietpage.lock               held (flock) while a store is open: one writer per folder
     backups/                     daily snapshots (the last 7) and the others - see backups.py
     articles/<id>/<rev>.reader.json.gz   the reader view (content_html, text) of one revision
@@ -140,8 +141,12 @@ class Store(SessionRecords):
         if raw is None:  # saved before search_text existed or a crash in between: read the text
             words = search_words(self.read_body(article_id).get("text") or "").encode()
             return all(t.encode() in words for t in missing)
-        # raw is b'{"w":"..."}': look inside the string only, for the term as JSON escapes it.
-        return all(raw.find(orjson.dumps(t)[1:-1], 6, len(raw) - 2) >= 0 for t in missing)
+        # raw is b'{"w":"..."}' (the text's words), with "n" (its highlights' words) beside it
+        # once it has some: look inside the two strings only - never at the keys - for the term
+        # as JSON escapes it (a quote inside a string is escaped: '","' is the boundary).
+        cut = raw.find(b'","', 6)
+        spans = ((6, len(raw) - 2),) if cut < 0 else ((6, cut), (cut + 7, len(raw) - 2))
+        return all(any(raw.find(orjson.dumps(t)[1:-1], lo, hi) >= 0 for lo, hi in spans) for t in missing)
 
     def _index_article(self, article_id: str) -> None:
         self.index.add(article_id, self.articles._read_table()[article_id])
