@@ -167,6 +167,8 @@ async def test_omnivore_import_extracts_content_and_anchors_highlights(client, t
     body = await (await client.get(f"/api/articles/{harbour['id']}")).json()
     pos = next(s for s in hl[0]["selectors"] if s["type"] == "TextPositionSelector")
     assert body["text"][pos["start"]:pos["end"]] == "the catch had doubled, and prices had halved."
+    found = await (await client.get("/api/articles", params={"q": "checking against"})).json()
+    assert [a["id"] for a in found["items"]] == [harbour["id"]]  # a note imported is searchable
     paywalled = items["A Paywalled Piece"]
     assert paywalled["needs_fetch"] is True
     orphan = (await (await client.get(f"/api/articles/{paywalled['id']}/highlights")).json())["items"]

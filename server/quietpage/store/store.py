@@ -262,26 +262,29 @@ class Store(SessionRecords):
             raise NotFound(f"No highlight with id {highlight_id!r}.")
         return {**doc, "id": doc.doc_id}
 
-    def insert_highlight(self, record: dict, *, highlight_id: str | None = None) -> dict:
+    def insert_highlight(self, record: dict, *, highlight_id: str | None = None, refresh: bool = True) -> dict:
+        """A new highlight. `refresh=False` (an import adding many to one article) leaves the
+        article's filter and search words to one highlights_changed() call after the last."""
         highlight_id = self._free_id(self.highlights, highlight_id)
         self.highlights.insert(document(highlight_id, record))
         self._highlights_of.setdefault(record["article_id"], set()).add(highlight_id)
-        self._highlights_changed(record["article_id"])
+        if refresh:
+            self.highlights_changed(record["article_id"])
         return {**record, "id": highlight_id}
 
     def update_highlight(self, highlight_id: str, fields: dict) -> dict:
         article_id = self.get_highlight(highlight_id)["article_id"]
         self.highlights.update(fields, doc_ids=[highlight_id])
         if "note" in fields:
-            self._highlights_changed(article_id)
+            self.highlights_changed(article_id)
         return self.get_highlight(highlight_id)
 
-    def _highlights_changed(self, article_id: str) -> None:
+    def highlights_changed(self, article_id: str) -> None:
         """Keep the article's highlight filter and the searchable words of its highlights'
         quotes and notes (beside its text's words in search_text) up to date."""
         docs = self.highlights_of(article_id)
         self.index.set_highlighted(article_id, bool(docs))
-        if self.search_text.get(doc_id=article_id) is None:
+        if self.storage.raw_bytes(SEARCH_TEXT, article_id) is None:
             return  # the article is being purged, or predates search_text (its text is read)
         words = search_words(" ".join(f"{quote_of(h.get('selectors', []))} {h.get('note') or ''}" for h in docs))
         self.search_text.update({"n": words}, doc_ids=[article_id])
@@ -301,13 +304,13 @@ class Store(SessionRecords):
 
         self.highlights._update_table(apply)
         for article_id in articles:
-            self._highlights_changed(article_id)
+            self.highlights_changed(article_id)
 
     def delete_highlight(self, highlight_id: str) -> dict:
         doc = self.get_highlight(highlight_id)
         self.highlights.remove(doc_ids=[highlight_id])
         self._highlights_of.get(doc["article_id"], set()).discard(highlight_id)
-        self._highlights_changed(doc["article_id"])
+        self.highlights_changed(doc["article_id"])
         return doc
 
 

@@ -92,7 +92,10 @@ def _add_highlights(library: Library, article_id: str, highlights, text: str) ->
             "article_id": article_id, "selectors": selectors, "color": h.color, "note": h.note,
             "status": "anchored" if match is not None else "orphan",
             # without their own times, highlights keep the file's order (1 ms apart)
-            "created_at": h.created_at or iso(start + timedelta(milliseconds=i)), "updated_at": now})
+            "created_at": h.created_at or iso(start + timedelta(milliseconds=i)), "updated_at": now},
+            refresh=False)
+    if highlights:
+        library.store.highlights_changed(article_id)
 
 
 # ---------------------------------------------------------------------- import: our backup
@@ -106,7 +109,9 @@ def restore_entry(library: Library, entry: BackupEntry) -> tuple[str, int]:
         article_id = store.insert_article({**entry.record, "url_key": key}, entry.body, entry.raw_html,
                                           article_id=entry.record.get("id"))["id"]
         for h in entry.highlights:
-            store.insert_highlight({**h, "article_id": article_id}, highlight_id=h.get("id"))
+            store.insert_highlight({**h, "article_id": article_id}, highlight_id=h.get("id"), refresh=False)
+        if entry.highlights:
+            store.highlights_changed(article_id)
         return "created", len(entry.highlights)
     record = store.get_article(existing, include_deleted=True)
     changed = False
@@ -118,8 +123,10 @@ def restore_entry(library: Library, entry: BackupEntry) -> tuple[str, int]:
     added = 0
     for h in entry.highlights:
         if (anchoring.quote_of(h["selectors"]), h.get("created_at")) not in known:
-            store.insert_highlight({**h, "article_id": existing}, highlight_id=h.get("id"))
+            store.insert_highlight({**h, "article_id": existing}, highlight_id=h.get("id"), refresh=False)
             added += 1
+    if added:
+        store.highlights_changed(existing)
     return ("updated" if changed or added else "skipped"), added
 
 
