@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 
 from .errors import Invalid
+from .tags import normalize
+from .urls import BadURL, check_url
 
 _MISSING = object()
 
@@ -66,6 +68,39 @@ def choice(body: dict, name: str, options: tuple[str, ...]) -> str:
     if value not in options:
         raise Invalid(f"The field '{name}' must be one of: {', '.join(options)}.")
     return value
+
+
+def choice_param(raw: str | None, name: str, options, *, default: str | None) -> str | None:
+    """A query parameter that takes one of `options` (`default` when absent)."""
+    if raw is None:
+        return default
+    if raw not in options:
+        raise Invalid(f"The parameter '{name}' must be one of: {', '.join(options)}.")
+    return raw
+
+
+def page_url(value: str, what: str, *, max_chars: int) -> str:
+    """A web page's address (`what`: "The field 'url'", "The parameter 'url'"), normalised."""
+    if len(value) > max_chars:
+        raise Invalid(f"{what} is too long (at most {max_chars} characters).", code="too_long")
+    try:
+        return check_url(value)
+    except BadURL as exc:
+        raise Invalid(f"{what} is not usable: {exc}.", code="invalid_url") from None
+
+
+def tag_name(value, what: str, *, max_chars: int) -> str:
+    """A tag name as clients send it (`what`: "The field 'to'", "A tag"): whitespace collapsed."""
+    if not isinstance(value, str):
+        raise Invalid(f"{what} must be a string, not {type_name(value)}.")
+    name = " ".join(value.split())
+    if not name:
+        raise Invalid(f"{what} must not be empty.", code="empty_field")
+    if len(name) > max_chars:
+        raise Invalid(f"{what} is too long ({len(name)} characters; at most {max_chars}).", code="too_long")
+    if not normalize(name):
+        raise Invalid(f"The tag {name!r} has no letters or digits in it.", code="invalid_tag")
+    return name
 
 
 def int_param(raw: str | None, name: str, *, default: int, lo: int, hi: int) -> int:

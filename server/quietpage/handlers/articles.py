@@ -10,7 +10,6 @@ from ..context import ctx
 from ..errors import Invalid
 from ..library import STATES
 from ..listing import LIST_STATES, SORTS, ListQuery
-from ..urls import BadURL, check_url
 from .common import article_json, json_response, read_json
 
 PATCHABLE = {"tags", "state", "favorite", "progress"}
@@ -20,11 +19,8 @@ async def _page_input(request: web.Request, allowed: set[str]) -> tuple[str, str
     c = ctx(request)
     body = await read_json(request)
     v.only(body, allowed)
-    url = v.string(body, "url", max_chars=c.settings.max_url_chars)
-    try:
-        url = check_url(url)
-    except BadURL as exc:
-        raise Invalid(f"The field 'url' is not usable: {exc}.", code="invalid_url") from None
+    url = v.page_url(v.string(body, "url", max_chars=c.settings.max_url_chars), "The field 'url'",
+                     max_chars=c.settings.max_url_chars)
     html = v.string(body, "html", max_chars=c.settings.max_html_chars)
     title = v.string(body, "title", max_chars=2000, required_=False, allow_empty=True)
     return url, html, title
@@ -61,19 +57,13 @@ async def list_articles(request: web.Request) -> web.Response:
     q = query.get("q", "").strip() or None
     if q and len(q) > s.max_query_chars:
         raise Invalid(f"The search is too long (at most {s.max_query_chars} characters).", code="too_long")
-    state = query.get("state", "all")
-    if state not in LIST_STATES:
-        raise Invalid(f"The parameter 'state' must be one of: {', '.join(LIST_STATES)}.")
+    state = v.choice_param(query.get("state"), "state", LIST_STATES, default="all")
     tag = query.get("tag", "").strip() or None
     if tag and len(tag) > s.max_tag_chars:
         raise Invalid(f"The tag is too long (at most {s.max_tag_chars} characters).", code="too_long")
     limit = v.int_param(query.get("limit"), "limit", default=s.default_page_size, lo=1, hi=s.max_page_size)
-    sort = query.get("sort", "saved")
-    if sort not in SORTS:
-        raise Invalid(f"The parameter 'sort' must be one of: {', '.join(SORTS)}.")
-    order = query.get("order")
-    if order not in (None, "asc", "desc"):
-        raise Invalid("The parameter 'order' must be asc or desc.")
+    sort = v.choice_param(query.get("sort"), "sort", SORTS, default="saved")
+    order = v.choice_param(query.get("order"), "order", ("asc", "desc"), default=None)
     page = await c.db(c.library.page, ListQuery(
         q=q, tag=tag, state=state, favorite=_flag(query, "favorite"), highlighted=_flag(query, "highlighted"),
         sort=sort, descending=None if order is None else order == "desc", limit=limit,
@@ -121,18 +111,8 @@ def tag_names(value, max_tags: int, max_chars: int) -> list[str]:
         raise Invalid(f"The field 'tags' must be an array of names, not {v.type_name(value)}.")
     if len(value) > max_tags:
         raise Invalid(f"Too many tags ({len(value)}; at most {max_tags}).", code="too_many")
-    names = []
-    for item in value:
-        name = item.get("name") if isinstance(item, dict) else item
-        if not isinstance(name, str):
-            raise Invalid(f"Each tag must be a string, not {v.type_name(name)}.")
-        name = " ".join(name.split())
-        if not name:
-            raise Invalid("A tag must not be empty.", code="empty_field")
-        if len(name) > max_chars:
-            raise Invalid(f"A tag is too long ({len(name)} characters; at most {max_chars}).", code="too_long")
-        names.append(name)
-    return names
+    return [v.tag_name(item.get("name") if isinstance(item, dict) else item, "A tag", max_chars=max_chars)
+            for item in value]
 
 
 async def delete_article(request: web.Request) -> web.Response:

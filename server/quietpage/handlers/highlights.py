@@ -8,7 +8,6 @@ from .. import validate as v
 from ..context import ctx
 from ..errors import Invalid
 from ..library import COLORS
-from ..urls import BadURL, check_url
 from .common import highlight_json, json_response, read_json
 
 SELECTOR_TYPES = (anchoring.QUOTE, anchoring.POSITION)
@@ -78,14 +77,7 @@ async def highlights_for_url(request: web.Request) -> web.Response:
     """GET /api/highlights?url=<page url> -> {article_id, items}: what the extension paints on
     the live page. article_id is null (and items empty) when that page was never saved."""
     c = ctx(request)
-    url = request.query.get("url", "")
-    if len(url) > c.settings.max_url_chars:
-        raise Invalid(f"The parameter 'url' is too long (at most {c.settings.max_url_chars} characters).",
-                      code="too_long")
-    try:
-        url = check_url(url)
-    except BadURL as exc:
-        raise Invalid(f"The parameter 'url' is not usable: {exc}.", code="invalid_url") from None
+    url = v.page_url(request.query.get("url", ""), "The parameter 'url'", max_chars=c.settings.max_url_chars)
     article_id, items = await c.db(c.library.highlights_for_url, url)
     return json_response({"article_id": article_id, "items": [highlight_json(h) for h in items]})
 

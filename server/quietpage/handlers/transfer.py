@@ -32,9 +32,7 @@ async def fetch_jobs_ctx(app: web.Application):
 async def export_library(request: web.Request) -> web.StreamResponse:
     """GET /api/export?format=json|markdown -> a JSON backup, or a zip of Markdown files, streamed."""
     c = ctx(request)
-    fmt = request.query.get("format", "json")
-    if fmt not in EXPORTS:
-        raise Invalid(f"The parameter 'format' must be one of: {', '.join(EXPORTS)}.")
+    fmt = v.choice_param(request.query.get("format"), "format", EXPORTS, default="json")
     ctype, ext = EXPORTS[fmt]
     name = f"quietpage-{now_iso()[:10]}{'-markdown' if fmt == 'markdown' else ''}.{ext}"
     resp = web.StreamResponse(headers={
