@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..errors import CorruptData
 from .files import fsync_dir
+from .snapshot import read_generation
 
 BACKUP_DIR = "backups"
 DAILY = "quietpage-daily-"
@@ -135,23 +136,11 @@ def restore_file(source: Path, snapshot: Path) -> tuple[Path, dict[str, int]]:
     journals = journal_files(snapshot)
     aside = backup_files(snapshot, [p for _, p in journals], snapshot.parent / BACKUP_DIR, "replaced")
     # A generation above every journal's, so the old journals are never replayed onto it.
-    generation = max([snap.generation, _generation_of(snapshot), *(g for g, _ in journals)]) + 1
+    generation = max([snap.generation, read_generation(snapshot), *(g for g, _ in journals)]) + 1
     write_snapshot(snapshot, snap.tables, schema=snap.schema, generation=generation)
     for _, path in journals:
         path.unlink(missing_ok=True)
     return aside, {name: len(t) for name, t in snap.tables.items()}
-
-
-def _generation_of(snapshot: Path) -> int:
-    """The generation in a snapshot's first line, or 0 (no file, an old file, damage)."""
-    import orjson
-
-    try:
-        with open(snapshot, "rb") as f:
-            head = f.readline(4096)
-        return int(orjson.loads(head.rstrip(b",\n") + b"}")["__quietpage__"]["generation"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0
 
 
 def repair_bodies(store) -> tuple[int, int]:

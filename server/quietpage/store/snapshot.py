@@ -168,6 +168,19 @@ def read_snapshot(path: Path, *, refs: bool = False) -> Snapshot:
         raise SnapshotError(f"it cannot be read ({exc.strerror or exc})") from exc
 
 
+def read_generation(path: Path) -> int:
+    """The generation in a snapshot's first line, or 0 (no file, an old layout, damage): read
+    without loading the rest."""
+    try:
+        with open(path, "rb") as f:
+            head = f.readline(4096)
+        if not head.startswith(_HEAD_START):
+            return 0
+        return int(orjson.loads(head[len(_HEAD_START):].rstrip(b",\n"))["generation"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
 def _read(data, refs: bool) -> Snapshot:
     if data[:len(_HEAD_START)] == _HEAD_START:
         end = data.find(b"\n")
