@@ -320,7 +320,7 @@ async def test_highlights_per_article_are_limited(aiohttp_client, data_dir, toke
 
 
 def test_the_depth_estimate_follows_the_parser_on_real_pages():
-    from quietpage.limits import html_depth
+    from quietpage.reader.limits import html_depth
 
     assert html_depth("<div><div><p>a<p>b</div></div>") == 2
     assert html_depth("<ul><li>a<li>b<li>c</ul>") == 1  # li closes itself

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from .extract_pool import ExtractPool
 from .library import Library
-from .limits import extract_checked
+from .reader.limits import extract_checked
 from .reader import Article
 from .settings import Settings
 from .store import OneThread

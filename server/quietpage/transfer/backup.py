@@ -23,7 +23,7 @@ import orjson
 
 from .. import __version__
 from ..library import COLORS, STATES
-from ..limits import html_depth
+from ..reader.limits import html_depth
 from ..reader.parse import parse_fragment
 from ..reader.sanitize import sanitize
 from ..reader.text import block_text

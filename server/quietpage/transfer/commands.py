@@ -25,7 +25,7 @@ from .. import auth
 from ..clock import now_iso
 from ..errors import QuietPageError
 from ..library import Library
-from ..limits import extract_checked
+from ..reader.limits import extract_checked
 from ..running import running_origin
 from ..settings import Settings
 from ..store import SHARED, Store

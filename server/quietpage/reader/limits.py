@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import ExtractionError
+from ..errors import ExtractionError
 
 # Elements that never have content.
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -75,7 +75,7 @@ def check_html_depth(html: str, max_depth: int) -> None:
 def extract_checked(html: str, url: str | None, max_depth: int):
     """The depth check, then the reader: both in an extraction worker (the scan of a 15 MiB
     page takes up to ~2 s, which must not happen on the event loop)."""
-    from .reader import extract
+    from . import extract
 
     check_html_depth(html, max_depth)
     return extract(html, url)
