@@ -116,3 +116,22 @@ async def test_pages_carry_a_strict_content_security_policy(anon, client):
     assert f'nonce="{nonce}"' in await resp.text()
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert resp.headers["Referrer-Policy"] == "no-referrer"
+
+
+async def test_hello_proves_the_server_knows_the_token_without_revealing_it(anon, token):
+    """GET /api/hello: public, an HMAC of the caller's nonce keyed with the token (what the
+    extension checks before it sends the token or a page to whatever listens on its port)."""
+    import hashlib
+    import hmac
+
+    nonce = "n0nce-" + "x" * 20
+    resp = await anon.get("/api/hello", params={"nonce": nonce})
+    assert resp.status == 200
+    body = await resp.json()
+    expected = hmac.new(token.encode(), b"quietpage-hello|" + nonce.encode(), hashlib.sha256).hexdigest()
+    assert body["proof"] == expected and token not in str(body)
+    other = await (await anon.get("/api/hello", params={"nonce": nonce + "y"})).json()
+    assert other["proof"] != expected
+    for bad in ("", "short", "x" * 200, "bad nonce with spaces and more"):
+        resp = await anon.get("/api/hello", params={"nonce": bad})
+        assert resp.status == 422 and (await resp.json())["error"]["code"] == "invalid_nonce"

@@ -25,6 +25,7 @@ def routes() -> list[web.AbstractRouteDef]:
     return [
         web.get("/api/health", session.health),
         web.get("/api/openapi.json", session.openapi_description),
+        web.get("/api/hello", session.hello),
         web.post("/api/pair", session.pair),
         web.post("/api/login-links", session.create_login_link),
         web.post("/api/extract", articles.extract_page),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import time
 from pathlib import Path
@@ -72,6 +73,16 @@ def same_secret(given: str | None, expected: str) -> bool:
 def session_key(token: str, secret: str) -> str:
     """How a session cookie is stored: keyed with the token, so a new token ends all sessions."""
     return hmac.new(token.encode(), b"session|" + secret.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+
+HELLO_NONCE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+
+
+def server_proof(token: str, nonce: str) -> str:
+    """What the server answers to GET /api/hello?nonce=N: proof that it knows the token, without
+    revealing it (HMAC-SHA256 keyed with the token, hex). The extension checks it before it sends
+    the token or a page to whatever listens on its configured port."""
+    return hmac.new(token.encode(), b"quietpage-hello|" + nonce.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def token_id(token: str) -> str:

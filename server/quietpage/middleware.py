@@ -34,7 +34,7 @@ ORIGIN_KIND = web.RequestKey("origin_kind", str)
 CORS = web.RequestKey("cors", dict)
 PAIR_PATH = "/api/pair"
 OPENAPI_PATH = "/api/openapi.json"
-PUBLIC_PATHS = frozenset({"/api/health", OPENAPI_PATH, PAIR_PATH, auth.LOGIN_PATH, "/favicon.ico"})
+PUBLIC_PATHS = frozenset({"/api/health", "/api/hello", OPENAPI_PATH, PAIR_PATH, auth.LOGIN_PATH, "/favicon.ico"})
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
 

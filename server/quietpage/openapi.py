@@ -77,6 +77,9 @@ def _api_paths() -> dict:
     return {
         "/api/health": {"get": _op("Is the server up? (no token needed)", public=True)},
         "/api/openapi.json": {"get": _op("This description", public=True)},
+        "/api/hello": {"get": _op("Proof that this server holds the token: an HMAC of the caller's nonce (no token needed)",
+                                  public=True, params=(_param("nonce", required=True, schema={
+                                      "type": "string", "pattern": "^[A-Za-z0-9_-]{16,128}$"}),))},
         "/api/pair": {"post": _op("Trade a `quietpage pair` code for the token (browser extensions only)",
                                   body=_obj(("code",), code={"type": "string", "maxLength": 40}), public=True)},
         "/api/login-links": {"post": _op("A one-time login link for the pages", ok=201, optional_body=True,

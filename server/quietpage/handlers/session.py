@@ -8,7 +8,7 @@ from aiohttp import web
 from .. import __version__, auth, openapi, pairing, security
 from .. import validate as v
 from ..context import ctx
-from ..errors import Forbidden, Unauthorized
+from ..errors import Forbidden, Invalid, Unauthorized
 from ..middleware import ORIGIN_KIND, TOKEN, remember_extension
 from .common import json_response, origin, read_json
 from .render import page
@@ -16,6 +16,16 @@ from .render import page
 
 async def health(request: web.Request) -> web.Response:
     return json_response({"status": "ok", "version": __version__})
+
+
+async def hello(request: web.Request) -> web.Response:
+    """GET /api/hello?nonce=N -> {proof, version}: the server proves it holds the token (an HMAC of
+    the caller's fresh nonce), so the extension never sends secrets to an impostor on its port."""
+    nonce = request.query.get("nonce", "")
+    if not auth.HELLO_NONCE.match(nonce):
+        raise Invalid("The parameter 'nonce' must be 16 to 128 characters of A-Z, a-z, 0-9, '-' or '_'.",
+                      code="invalid_nonce")
+    return json_response({"proof": auth.server_proof(request[TOKEN], nonce), "version": __version__})
 
 
 async def openapi_description(request: web.Request) -> web.Response:
