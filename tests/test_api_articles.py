@@ -177,3 +177,11 @@ async def test_bad_list_parameters_are_422(client, query):
     resp = await client.get(f"/api/articles?{query}")
     assert resp.status == 422
     assert (await resp.json())["error"]["code"] == "invalid_field"
+
+
+async def test_a_save_takes_url_html_and_title_only(client, seed_html):
+    """`selection` was accepted and read by nobody; it is refused now like any unknown field."""
+    resp = await client.post("/api/articles", json={"url": SEED_URL, "html": seed_html, "selection": "Iran"})
+    assert resp.status == 422
+    error = (await resp.json())["error"]
+    assert error["code"] == "unknown_field" and "selection" in error["message"]

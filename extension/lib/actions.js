@@ -31,7 +31,7 @@
       const api = await connect();
       const tab = await tabs.get(tabId);
       if (tab.url && !C.isWebPage(tab.url)) throw E.forbiddenPage(tab.url);
-      const snapshot = await tabs.run(tabId, C.pageSnapshot, [C.MAX_SELECTION_CHARS]);
+      const snapshot = await tabs.run(tabId, C.pageSnapshot, []);
       const { json } = C.buildPayload(snapshot);
       const { status, article } = await api.saveArticle(json);
       if (openReader) {

@@ -69,7 +69,7 @@
         await request("GET", "/api/articles?limit=1", { timeout: TIMEOUTS.quick });
         return true;
       },
-      /** payload: {url, html, title, selection} or its JSON text. -> {status: 201|200, article} */
+      /** payload: {url, html, title} or its JSON text. -> {status: 201|200, article} */
       async saveArticle(payload) {
         const { status, data } = await request("POST", "/api/articles", { body: payload, timeout: TIMEOUTS.save });
         return { status, article: data };

@@ -2,7 +2,7 @@
  *
  *   pageSnapshot()   runs *in the page* (scripting.executeScript func): the rendered DOM
  *                    (document.documentElement.outerHTML after the page's own scripts ran),
- *                    its URL, title and the current selection. Must stay self-contained.
+ *                    its URL and title. Must stay self-contained.
  *   cleanHtml(html)  runs in the worker: strips scripts, styles, comments, stylesheet links and
  *                    big inline data: blobs - none of them is article text.
  *   buildPayload()   the JSON body for POST /api/articles, or a clear error above the size cap.
@@ -18,16 +18,13 @@
   // Inline data: URLs longer than this (base64 images, fonts) are dropped: they are not text and
   // one photo can weigh megabytes. Small ones (icons, 1px spacers) are left alone.
   const MAX_INLINE_DATA_CHARS = 2048;
-  // The selection travels with the page (the server may use it later); a whole page selected
-  // (Ctrl+A) is not worth sending twice.
-  const MAX_SELECTION_CHARS = 20000;
   // <link rel=...> kinds that only load styles or warm caches; canonical, alternate, author... stay.
   const DROPPED_LINK_RELS = new Set(["stylesheet", "preload", "modulepreload", "prefetch", "preconnect",
     "dns-prefetch", "prerender", "manifest", "icon", "apple-touch-icon", "mask-icon"]);
 
   /** Runs in the page. Keep it self-contained: executeScript sends its source, not its closure.
    * Our own additions to the page (painted highlights, toasts) are left out of the copy. */
-  function pageSnapshot(maxSelection) {
+  function pageSnapshot() {
     const dt = document.doctype;
     const doctype = dt ? "<!DOCTYPE " + dt.name + (dt.publicId ? ' PUBLIC "' + dt.publicId + '"' : "") +
       (dt.systemId ? ' "' + dt.systemId + '"' : "") + ">\n" : "";
@@ -38,13 +35,11 @@
       root.querySelectorAll("[data-quietpage-ui]").forEach((el) => el.remove());
       root.querySelectorAll("[data-quietpage-highlight]").forEach((el) => el.replaceWith(...el.childNodes));
     }
-    const selection = typeof getSelection === "function" && getSelection() ? String(getSelection()) : "";
     return {
       url: location.href,
       title: document.title || "",
       contentType: document.contentType || "text/html",
       html: doctype + root.outerHTML,
-      selection: selection.slice(0, maxSelection),
     };
   }
 
@@ -91,7 +86,6 @@
       html: cleanHtml(snapshot.html || ""),
       title: String(snapshot.title || "").slice(0, 2000),
     };
-    if (snapshot.selection && snapshot.selection.trim()) payload.selection = snapshot.selection.slice(0, MAX_SELECTION_CHARS);
     const json = JSON.stringify(payload);
     const bytes = new TextEncoder().encode(json).length;
     if (bytes > maxBytes) {
@@ -103,7 +97,7 @@
     return { json, bytes };
   }
 
-  const api = { pageSnapshot, cleanHtml, buildPayload, isWebPage, MAX_BODY_BYTES, MAX_INLINE_DATA_CHARS, MAX_SELECTION_CHARS };
+  const api = { pageSnapshot, cleanHtml, buildPayload, isWebPage, MAX_BODY_BYTES, MAX_INLINE_DATA_CHARS };
   root.QuietPage = Object.assign(root.QuietPage || {}, { capture: api });
   if (typeof module === "object" && module.exports) module.exports = api;
 })(globalThis);

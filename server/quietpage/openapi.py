@@ -55,8 +55,7 @@ def _schemas() -> dict:
     return {
         "Error": _obj(("error",), error=_obj(("code", "message"), code=_STR, message=_STR)),
         "Page": _obj(("url", "html"), url={"type": "string", "format": "uri", "maxLength": 8192},
-                     html={"type": "string", "minLength": 1}, title={"type": "string", "maxLength": 2000},
-                     selection={"type": "string"}),
+                     html={"type": "string", "minLength": 1}, title={"type": "string", "maxLength": 2000}),
         "Selector": {"oneOf": [quote, position]},
         "NewHighlight": _obj(("selectors",), selectors={"type": "array", "minItems": 1, "maxItems": 8,
                                                         "items": _ref("Selector")},

@@ -41,13 +41,12 @@ test("big inline data: blobs are dropped, small ones stay", () => {
   assert.ok(out.length < 200, out);
 });
 
-test("the payload carries url, html, title and the selection", () => {
+test("the payload carries url, html and title (nothing else: the server refuses unknown fields)", () => {
   const { json, bytes } = C.buildPayload({ url: "https://example.org/a", title: "A", contentType: "text/html",
     html: "<html><body><p>x</p><script>y</script></body></html>", selection: "  chosen words " });
   assert.deepEqual(JSON.parse(json), { url: "https://example.org/a", title: "A",
-    html: "<html><body><p>x</p></body></html>", selection: "  chosen words " });
+    html: "<html><body><p>x</p></body></html>" });
   assert.equal(bytes, Buffer.byteLength(json));
-  assert.equal(JSON.parse(C.buildPayload({ url: "http://x.org/", html: "", selection: " " }).json).selection, undefined);
 });
 
 test("above the size cap (counted in UTF-8 bytes) is a clear error, not a failed upload", () => {
@@ -65,7 +64,7 @@ test("pages that are not web pages are refused in words", () => {
     (e) => e.code === "not_html" && e.message.includes("PDF"));
 });
 
-test("pageSnapshot reads the rendered DOM, URL, title and selection (a fake document)", () => {
+test("pageSnapshot reads the rendered DOM, URL and title (a fake document)", () => {
   const saved = { ...globalThis };
   Object.assign(globalThis, {
     document: { doctype: { name: "html", publicId: "", systemId: "" }, title: "Rendered", contentType: "text/html",
@@ -74,8 +73,8 @@ test("pageSnapshot reads the rendered DOM, URL, title and selection (a fake docu
     getSelection: () => ({ toString: () => "built" }),
   });
   try {
-    assert.deepEqual(C.pageSnapshot(3), { url: "https://example.org/app#/article", title: "Rendered", contentType: "text/html",
-      html: "<!DOCTYPE html>\n<html><body><p>built by script</p></body></html>", selection: "bui" });
+    assert.deepEqual(C.pageSnapshot(), { url: "https://example.org/app#/article", title: "Rendered", contentType: "text/html",
+      html: "<!DOCTYPE html>\n<html><body><p>built by script</p></body></html>" });
   } finally {
     for (const key of ["document", "location", "getSelection"]) {
       if (key in saved) globalThis[key] = saved[key]; else delete globalThis[key];

@@ -124,7 +124,7 @@ export function fakeChrome({ storage = {}, tabs = {}, hostAccess = true } = {}) 
  * with `highlighter` (an object of functions). */
 export function fakePage({ snapshot = null, highlighter = {} } = {}) {
   return async (func, args, tab) => {
-    if (func.name === "pageSnapshot") return { contentType: "text/html", selection: "", ...snapshot };
+    if (func.name === "pageSnapshot") return { contentType: "text/html", ...snapshot };
     if (func.name === "hasHighlighter") return Boolean(tab.highlighterInstalled);
     if (func.name === "callHighlighter") {
       const [name, callArgs] = args;

@@ -29,7 +29,7 @@ async def _page_input(request: web.Request, allowed: set[str]) -> tuple[str, str
 async def extract_page(request: web.Request) -> web.Response:
     """POST /api/extract {url, html} -> the article and its suggested tags; nothing stored."""
     c = ctx(request)
-    url, html, _ = await _page_input(request, {"url", "html", "title", "selection"})
+    url, html, _ = await _page_input(request, {"url", "html", "title"})
     article = await c.extract(html, url)
     tags = await c.db(c.library.suggest_tags, article)
     return json_response({**article.to_dict(), "tags": tags, "suggested_tags": tags})
@@ -38,7 +38,7 @@ async def extract_page(request: web.Request) -> web.Response:
 async def save_article(request: web.Request) -> web.Response:
     """POST /api/articles {url, html, title?} -> 201 new / 200 updated (same normalised URL)."""
     c = ctx(request)
-    url, html, title = await _page_input(request, {"url", "html", "title", "selection"})
+    url, html, title = await _page_input(request, {"url", "html", "title"})
     article = await c.extract(html, url)
     if title and title.strip() and not article.title:  # the tab's title, if the page had none
         article = replace(article, title=title.strip())
