@@ -10,7 +10,8 @@ from aiohttp import web
 from conftest import LOREM, page_html
 from quietpage.handlers.transfer import FETCH_JOBS
 from quietpage.settings import Settings
-from quietpage.transfer.fetcher import Fetcher, FetchError, is_public
+from quietpage.hosts import is_public
+from quietpage.transfer.fetcher import Fetcher, FetchError
 
 MAX = 64 * 1024
 ARTICLE = page_html("Tides and Harbours", LOREM)
