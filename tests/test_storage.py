@@ -1,6 +1,7 @@
 """The journal + snapshot storage on real files: torn writes, damage, old files, schemas,
 compaction, group commit and backups."""
 import os
+import re
 import shutil
 import time
 
@@ -83,12 +84,17 @@ def test_damage_inside_the_journal_is_refused_and_left_untouched(tmp_path):
     db.close()
 
 
-def test_a_snapshot_with_a_bad_checksum_but_valid_json_still_opens(tmp_path):
+def test_a_snapshot_edited_by_hand_is_refused_unless_its_checksum_is_removed(tmp_path):
     db = Database(tmp_path / "db.json")
     db.table("t").insert({"n": 1, "s": "before"})
     db.close()
     path = tmp_path / "db.json"
     path.write_bytes(path.read_bytes().replace(b'"before"', b'"edited"'))  # edited by hand
+    with pytest.raises(CorruptData) as err:
+        Database(path)
+    assert "checksum" in err.value.message and '"crc32"' in err.value.message
+    head, rest = path.read_bytes().split(b"\n", 1)
+    path.write_bytes(re.sub(rb',"crc32":"[0-9a-f]{8}"', b"", head) + b"\n" + rest)  # as the message says
     again = Database(path)
     assert [d["s"] for d in docs(again).values()] == ["edited"]
     again.close()

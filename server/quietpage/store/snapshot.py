@@ -3,7 +3,7 @@
 It stays plain JSON (stock TinyDB, jq or a text editor can open it), laid out one document per
 line so that it loads without decoding every document:
 
-    {"__quietpage__":{"format":1,"schema":2,"generation":7,"crc32":"0123abcd"},
+    {"__quietpage__":{"format":2,"schema":2,"generation":7,"crc32":"0123abcd"},
     "articles":{
     "id1":{...},
     "id2":{...}
@@ -12,8 +12,12 @@ line so that it loads without decoding every document:
     }
     }
 
-`crc32` covers every byte after the first line. A file without that first line (written by
-QuietPage before the journal, by stock TinyDB, or edited by hand) is parsed as ordinary JSON.
+`crc32` covers every byte of the file, the first line included (with its own eight digits read
+as zeros): a changed byte anywhere - the generation, the schema, a document - makes the file
+damaged, and it is refused (SnapshotError), never served or written over. (Format 1, written
+before the header was covered, checked the bytes after the first line only; it is still read.)
+A file without that first line (written by QuietPage before the journal, by stock TinyDB), or
+whose header has no `crc32` (edited by hand on purpose), is parsed as ordinary JSON.
 
 Documents of our own layout are not even copied into memory: a table holds a `ref`, an int
 (offset << 24 | length) into the file, read with pread when the document is needed (`Refs`).
@@ -33,9 +37,12 @@ import orjson
 from .files import fsync_dir
 
 META_KEY = "__quietpage__"
-FORMAT = 1
+FORMAT = 2
+BODY_ONLY_FORMAT = 1  # its checksum covers the bytes after the first line only
 LEGACY_SCHEMA = 1  # the version of a file that carries no header: the first one
 _HEAD_START = b'{"' + META_KEY.encode() + b'":'
+_CRC_FIELD = b'"crc32":"'
+_ZERO_CRC = b"0" * 8
 _BATCH = 4096  # documents per write
 
 
@@ -128,8 +135,9 @@ def write_snapshot(path: Path, tables: dict[str, dict], *, schema: int, generati
     try:
         os.fchmod(fd, 0o600)
         more = bool(tables)
-        head_len = len(_meta_line(schema, generation, 0, more))
-        size, crc = head_len, 0
+        head = _meta_line(schema, generation, 0, more)  # its digits as zeros: as the check reads it
+        head_len = len(head)
+        size, crc = head_len, zlib.crc32(head)
         os.lseek(fd, head_len, os.SEEK_SET)
         for chunk in _body_chunks(tables, to_bytes, positions, head_len):
             os.write(fd, chunk)
@@ -184,18 +192,41 @@ def read_generation(path: Path) -> int:
 def _read(data, refs: bool) -> Snapshot:
     if data[:len(_HEAD_START)] == _HEAD_START:
         end = data.find(b"\n")
+        head = data[:end + 1] if end >= 0 else data[:]
         try:
-            meta = orjson.loads(data[len(_HEAD_START):end].rstrip(b","))
-            with memoryview(data) as view, view[end + 1:] as body:
-                crc = zlib.crc32(body)
-            if crc == int(meta["crc32"], 16):
-                tables = _parse_lines(data, end + 1, refs)
-                return Snapshot(tables, int(meta["schema"]), int(meta["generation"]), Refs(-1) if refs else None)
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-            pass  # not our layout after all (edited by hand?): read it as plain JSON below
+            meta = orjson.loads(head[len(_HEAD_START):].rstrip(b",\n"))
+        except orjson.JSONDecodeError:
+            meta = None  # not our layout after all (edited by hand?): read it as plain JSON below
+        if isinstance(meta, dict) and "crc32" in meta:
+            return _read_checked(data, head, meta, refs)
     if not data[:].strip():
         return Snapshot()
     return _read_plain(data)
+
+
+def _read_checked(data, head: bytes, meta: dict, refs: bool) -> Snapshot:
+    """Our own layout: trusted only if its checksum matches, else damaged (SnapshotError)."""
+    try:
+        fmt, schema, generation = meta["format"], int(meta["schema"]), int(meta["generation"])
+        stored = int(meta["crc32"], 16)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SnapshotError("its QuietPage header is damaged") from exc
+    if fmt not in (FORMAT, BODY_ONLY_FORMAT):
+        raise SnapshotError(f"its header names format {fmt!r}, which this QuietPage does not know "
+                            "(a damaged file, or one from a newer QuietPage)")
+    if fmt == FORMAT:
+        at = head.find(_CRC_FIELD) + len(_CRC_FIELD)
+        crc = zlib.crc32(head[:at] + _ZERO_CRC + head[at + 8:])
+    else:
+        crc = 0
+    with memoryview(data) as view, view[len(head):] as body:
+        crc = zlib.crc32(body, crc)
+    if crc != stored:
+        raise SnapshotError("its checksum does not match its contents: some of its bytes changed after "
+                            "QuietPage wrote it (a damaged disk; or an edit by hand: to keep one, delete "
+                            'the "crc32" field from its first line)')
+    tables = _parse_lines(data, len(head), refs)
+    return Snapshot(tables, schema, generation, Refs(-1) if refs else None)
 
 
 def _parse_lines(data, pos: int, refs: bool) -> dict[str, dict]:
