@@ -95,3 +95,16 @@ class CorruptData(QuietPageError):
     """Stored data cannot be read; never overwrite it, tell the user what to do."""
 
     status, code = 500, "corrupt_data"
+
+
+class StorageError(QuietPageError):
+    """The data folder could not be written (or read): the disk's trouble, not the request's.
+    store/files.py `storage_error` turns an OSError into the right one, with a sentence."""
+
+    status, code = 500, "storage_error"
+
+
+class DiskFull(StorageError):
+    """No space (or no room for a new file) left on the disk of the data folder."""
+
+    status, code = 507, "disk_full"

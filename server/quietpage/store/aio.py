@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Protocol, TypeVar
 
+from ..errors import StorageError
+
 T = TypeVar("T")
 
 
 class Durability(Protocol):
+    def heal(self) -> None: ...
     def mark(self) -> int: ...
     def is_durable(self, mark: int) -> bool: ...
     def sync_to(self, mark: int) -> None: ...
@@ -37,6 +40,8 @@ class OneThread:
 
     def _call(self, fn: Callable, args: tuple, kwargs: dict) -> tuple[bool, Any, int]:
         try:
+            if self.durability is not None:
+                self.durability.heal()  # raises while the disk cannot take what memory holds
             ok, value = True, fn(*args, **kwargs)
         except BaseException as exc:  # handed back to the caller after the barrier
             ok, value = False, exc
@@ -46,7 +51,12 @@ class OneThread:
         loop = asyncio.get_running_loop()
         ok, value, mark = await loop.run_in_executor(self._pool, self._call, fn, args, kwargs)
         if self.durability is not None and not self.durability.is_durable(mark):
-            await loop.run_in_executor(self._syncer, self.durability.sync_to, mark)
+            try:
+                await loop.run_in_executor(self._syncer, self.durability.sync_to, mark)
+            except StorageError:
+                if ok or not isinstance(value, StorageError):
+                    raise
+                # else the call's own storage error says it better (it is the newer news)
         if not ok:
             raise value
         return value

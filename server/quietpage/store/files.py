@@ -1,10 +1,50 @@
 """Files written so that a crash leaves the old version or the new one, never half of either."""
 from __future__ import annotations
 
+import errno
 import gzip
 import os
 import tempfile
 from pathlib import Path
+
+from ..errors import DiskFull, StorageError
+
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def is_full(exc: BaseException) -> bool:
+    return isinstance(exc, DiskFull) or (isinstance(exc, OSError) and exc.errno in FULL)
+
+
+def storage_error(exc: BaseException, where: Path, *, kept: bool = False,
+                  doing: str | None = None) -> StorageError:
+    """What to tell the user about an OSError on the data folder `where`, as a sentence.
+    `kept`: changes are made (in memory, and written) but the disk did not confirm them.
+    `doing`: what could not be done (e.g. "open the library in ..."), instead of a change."""
+    if isinstance(exc, StorageError):
+        return exc
+    reason = getattr(exc, "strerror", None) or str(exc)
+    full, read_only = is_full(exc), getattr(exc, "errno", None) in READ_ONLY
+    if doing is not None:
+        cause = ("the disk is full" if full else f"it cannot write to {where} ({reason})")
+        advice = ("Free some space and try again." if full else
+                  "Is the folder read-only, or owned by another user?" if read_only else "The disk may be failing.")
+        return (DiskFull if full else StorageError)(f"QuietPage could not {doing}: {cause}. {advice}")
+    if kept:
+        cause = ("The disk is full" if full else f"Writing to {where} failed ({reason})")
+        return (DiskFull if full else StorageError)(
+            f"{cause}, so recent changes could not be confirmed on disk. QuietPage keeps them and writes them "
+            f"as soon as it can{' (free some space)' if full else ''}; until then it answers nothing, so as never "
+            "to show a change that a crash could still undo.", **({} if full else {"code": "not_confirmed"}))
+    if full:
+        return DiskFull(f"The disk is full (where QuietPage keeps {where}): this could not be saved. Free some "
+                        "space: saving resumes by itself, and the library can be read meanwhile.")
+    if read_only:
+        return StorageError(f"QuietPage cannot write to {where} ({reason}): is the folder read-only, or owned "
+                            "by another user? This could not be saved.", code="read_only")
+    return StorageError(f"QuietPage could not write to {where} ({reason}): the disk may be failing. This could "
+                        "not be saved.")
 
 
 def fsync_dir(path: Path) -> None:
@@ -40,8 +80,12 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
 
 
 def write_gzip(path: Path, data: bytes) -> None:
+    """An article's body file (raises StorageError, with a sentence, if the disk refuses it)."""
     # Level 6: ~3x smaller than raw HTML at a few ms a page; bodies are read rarely.
-    atomic_write(path, gzip.compress(data, compresslevel=6, mtime=0))
+    try:
+        atomic_write(path, gzip.compress(data, compresslevel=6, mtime=0))
+    except OSError as exc:
+        raise storage_error(exc, Path(path).parent) from exc
 
 
 def read_gzip(path: Path) -> bytes:

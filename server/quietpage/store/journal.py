@@ -11,6 +11,12 @@ record at the end of the file, and refuses a damaged one that more records follo
 `JournalWriter` appends to the current file and makes records durable: at once (one fsync per
 record), or, with group commit, when someone waits for them (`sync_to`), so one fsync covers
 every record written while the previous fsync ran.
+
+A record the disk refuses (a full disk) is cut off again at once, so the file ends with whole
+records and the next append starts clean: nothing is poisoned, and appends resume as soon as
+there is room. Only when the disk cannot be trusted any more - an fsync failed, or a refused
+record could not be cut off - does the writer refuse (`failed`) until the storage has written
+everything it holds somewhere else (JournalStorage.heal) and restarts it on a new file.
 """
 from __future__ import annotations
 
@@ -22,7 +28,8 @@ from pathlib import Path
 
 import orjson
 
-from .files import atomic_write
+from ..errors import StorageError
+from .files import atomic_write, storage_error
 
 MAGIC = b"QJ"
 HEAD = struct.Struct("<2sII")
@@ -84,7 +91,9 @@ class JournalFile:
     def __init__(self, path: Path, size: int):
         self.path = path
         self.size = size
+        self.intact = True  # False once a refused record could not be cut off again
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+        self.inode = os.fstat(self._fd).st_ino
 
     @classmethod
     def create(cls, path: Path, generation: int, schema: int) -> "JournalFile":
@@ -99,12 +108,19 @@ class JournalFile:
             while written < len(record):  # a short write (rare: a signal, a full disk)
                 written += os.write(self._fd, record[written:])
         except BaseException:
-            os.ftruncate(self._fd, self.size)  # leave no half record behind us
+            try:
+                os.ftruncate(self._fd, self.size)  # leave no half record behind us
+            except OSError:
+                self.intact = False
             raise
         self.size += len(record)
 
     def fsync(self) -> None:
         os.fsync(self._fd)
+
+    def linked(self) -> bool:
+        """Whether the file is still in its folder (not deleted while we write to it)."""
+        return os.fstat(self._fd).st_nlink > 0
 
     def close(self) -> None:
         if self._fd >= 0:
@@ -117,8 +133,9 @@ class JournalWriter:
 
     Marks count records: `append` returns the record's mark, `sync_to(mark)` returns once that
     record (and every one before it) is on disk. Only the store thread appends; `sync_to` may
-    run on another thread. After an I/O error the writer refuses everything (`failed`): memory
-    and disk may disagree, and only a restart (which replays the journal) can tell.
+    run on another thread. A record the disk refuses raises, and is not in the file. A record
+    that is whole in the file counts as made: if its fsync fails, the writer is `failed` (memory
+    holds changes the disk has not confirmed) and refuses everything until `restart`.
     """
 
     def __init__(self, file: JournalFile, *, group_commit: bool):
@@ -134,18 +151,29 @@ class JournalWriter:
     def size(self) -> int:
         return self._file.size
 
+    @property
+    def file(self) -> JournalFile:
+        return self._file
+
     def append(self, payload: bytes) -> int:
+        """Write one record; raises (OSError) if the disk refused it, which is then not in the
+        file. Without group commit, fsyncs it too: a failed fsync does not raise here (the change
+        is made), it leaves the writer `failed`, which the durability barrier reports."""
         self.check()
         with self._lock:
             try:
                 self._file.write(frame(payload))
             except BaseException as exc:
-                self.failed = exc
+                if not self._file.intact:
+                    self.failed = exc
                 raise
             self.written += 1
             mark = self.written
         if not self.group_commit:
-            self.sync_to(mark)
+            try:
+                self.sync_to(mark)
+            except StorageError:
+                pass  # self.failed says so
         return mark
 
     def is_durable(self, mark: int) -> bool:
@@ -165,7 +193,7 @@ class JournalWriter:
                 file.fsync()
             except BaseException as exc:
                 self.failed = exc
-                raise
+                raise storage_error(exc, file.path.parent, kept=True) from exc
             self.synced = max(self.synced, target)
 
     def switch(self, new: JournalFile) -> JournalFile:
@@ -173,16 +201,29 @@ class JournalWriter:
         file is fsynced and closed first, so everything written to it is durable."""
         with self._sync_lock, self._lock:
             old = self._file
-            old.fsync()
+            try:
+                old.fsync()
+            except OSError as exc:
+                self.failed = exc
+                raise
             self._file = new
             self.synced = self.written
         old.close()
         return old
 
+    def restart(self, new: JournalFile) -> None:
+        """Go on in `new`, once everything written so far is durable elsewhere (a snapshot the
+        storage just wrote): the old file is closed unsynced and the failure forgotten."""
+        with self._sync_lock, self._lock:
+            old, self._file = self._file, new
+            self.synced = self.written
+            self.failed = None
+        old.close()
+
     def check(self) -> None:
+        """Raise (StorageError, a sentence) if the writer has failed."""
         if self.failed is not None:
-            raise OSError(f"the journal {self._file.path} could not be written ({self.failed}); "
-                          "restart QuietPage to recover from it")
+            raise storage_error(self.failed, self._file.path.parent, kept=True)
 
     def close(self) -> None:
         with self._sync_lock, self._lock:

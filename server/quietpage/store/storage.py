@@ -7,10 +7,20 @@
 - When the journal passes `compact_bytes`, the store thread swaps in a new journal and takes a
   shallow copy of the tables (consistent, as nothing is mutated in place); a background thread
   writes it as the next snapshot and deletes the journals it replaces; the store thread then
-  points the unchanged documents at the new file, so memory holds only recent changes.
+  points the unchanged documents at the new file, so memory holds only recent changes. See
+  compaction.py.
 - Start-up reads the snapshot and replays the journals (recovery.py), and migrates an older
   schema (migrations.py) after backing the files up. Daily, the snapshot just written is also
   kept in the backups folder (backups.py).
+- A journal is deleted only once a snapshot proves it folded in: one this storage replayed or
+  wrote (same file: same inode) below the generation of a snapshot it wrote, or one below the
+  generation of the (checksummed) snapshot it started from.
+- Faults (health.py says which): a change the disk refuses is undone and raises StorageError (DiskFull,
+  507) - nothing else is touched, reads go on, and the next write simply tries again. Work that
+  follows a made change (starting a new journal, a snapshot, a backup) never raises into it: it
+  is retried later, and `health()` says what is wrong. If the journal cannot be trusted (an
+  fsync failed) or was deleted, `heal()` writes everything as a new snapshot and goes on in a new
+  journal; until that works every call is refused, so nobody sees what a crash could undo.
 """
 from __future__ import annotations
 
@@ -23,10 +33,13 @@ from pathlib import Path
 import orjson
 from tinydb.storages import Storage
 
-from ..errors import CorruptData
+from ..errors import CorruptData, StorageError
 from .backups import BackupPolicy, backup_files
+from .compaction import Compaction
+from .files import storage_error
+from .health import Health, disk_health
 from .journal import JournalFile, JournalWriter
-from .recovery import State, journal_files, journal_path, load_state
+from .recovery import State, journal_path, load_state
 from .snapshot import Refs, encode_doc, ref_bytes, write_snapshot
 from .table import ChangeSet, LazyView, encode_change
 
@@ -34,7 +47,7 @@ log = logging.getLogger(__name__)
 MiB = 1024 * 1024
 
 
-class JournalStorage(Storage):
+class JournalStorage(Compaction, Storage):
     def __init__(self, path, *, schema: int = 1, migrate: Callable | None = None,
                  group_commit: bool = False, compact_bytes: int = 32 * MiB,
                  memoize: Container[str] | None = None, backups: BackupPolicy | None = None,
@@ -45,12 +58,21 @@ class JournalStorage(Storage):
         self._backups = backups
         self._compactor = ThreadPoolExecutor(1, thread_name_prefix="quietpage-compact")
         self._compacting: tuple[Future, dict] | None = None
+        self.heal_retry_s = 5.0  # after a failed heal whose snapshot could not be written
+        self._heal_after = 0.0
+        self._compact_error: str | None = None  # why the last compaction (or backup) failed
         state = load_state(self.path, refs=True)
         self._refs: Refs | None = state.refs
+        self._proven_below = state.generation  # journals below it are folded into that snapshot
         try:
             self._open(state, schema, migrate)
-        except BaseException:
+            # The journals this storage read: each may be deleted once a snapshot we write holds it.
+            self._known = {g: p.stat().st_ino for g, p, _ in state.journals}
+            self._known[self.generation] = self._journal.inode
+        except BaseException as exc:
             self._close_refs()
+            if isinstance(exc, OSError):
+                raise storage_error(exc, self.path.parent, doing=f"open the library in {self.path.parent}") from exc
             raise
         self._writer = JournalWriter(self._journal, group_commit=group_commit)
         self._changes_since_snapshot = state.records
@@ -88,15 +110,24 @@ class JournalStorage(Storage):
         self._collect_compaction()
         self._tables = {name: {k: self.as_bytes(v) for k, v in (t._raw if isinstance(t, LazyView) else t).items()}
                         for name, t in data.items()}
-        self._compact(background=False)
+        self._heal(force=True)
 
     def close(self) -> None:
         try:
             first_backup = (self._backups is not None and any(self._tables.values())
                             and not self._backups.daily())
-            if self._writer.failed is None and (self._changes_since_snapshot or first_backup):
+            if self._needs_heal():
+                self._heal()
+            elif self._changes_since_snapshot or first_backup:
                 # The next start reads one file and replays nothing.
                 self._compact(background=False, backup=first_backup or None)
+        except (OSError, StorageError) as exc:
+            if self._writer.failed is not None:
+                log.error("%s Stopping now LOSES the changes made since then.",
+                          storage_error(exc, self.path.parent, kept=True).message)
+            else:
+                log.warning("could not write a snapshot while closing (%s): the journal keeps every change, "
+                            "nothing is lost", getattr(exc, "strerror", None) or exc)
         finally:
             self._collect_compaction()
             self._compactor.shutdown(wait=True)
@@ -113,7 +144,11 @@ class JournalStorage(Storage):
         return LazyView(self._tables.get(name, {}), self.load, memoize)
 
     def update_table(self, name: str, updater: Callable[[dict], None]) -> None:
-        self._writer.check()
+        """Apply `updater` to the table and journal what changed. Raises only when nothing was
+        changed (a StorageError if the disk refused the record); once the record is in the
+        journal the change stands, whatever happens after."""
+        if self._needs_heal():
+            self._heal()
         created = name not in self._tables
         change = ChangeSet(self._tables.setdefault(name, {}), self.as_bytes)
         try:
@@ -122,10 +157,12 @@ class JournalStorage(Storage):
             if ops or created:
                 self._writer.append(encode_change(name, ops, docs))
                 self._changes_since_snapshot += 1
-        except BaseException:
+        except BaseException as exc:
             change.undo()
             if created:
                 self._tables.pop(name, None)
+            if isinstance(exc, OSError):
+                raise storage_error(exc, self.path.parent) from exc
             raise
         self._maybe_compact()
 
@@ -160,87 +197,57 @@ class JournalStorage(Storage):
         """Make everything written so far durable now."""
         self._writer.sync_to(self._writer.written)
 
-    # ------------------------------------------------------------------ compaction and backups
-    def maintenance(self) -> None:
-        """Compact (and back up) if it is time to; the app calls this now and then."""
-        self._maybe_compact()
+    # ------------------------------------------------------------------ faults
+    def health(self) -> Health:
+        """Whether the storage can do its work now ("ok"), or what is wrong ("degraded"); cheap,
+        safe from any thread (for /api/health)."""
+        if self._writer.failed is not None:
+            return Health("degraded", storage_error(self._writer.failed, self.path.parent, kept=True).message)
+        if self._compact_error is not None:
+            return Health("degraded", self._compact_error)
+        return disk_health(self.path.parent)
 
-    def compact(self, *, background: bool = True) -> None:
-        """Compact now, whatever the journal's size."""
-        self._compact(background=background)
+    def heal(self) -> None:
+        """Before each call on the store thread: if the journal cannot be trusted any more, write
+        everything as a snapshot and go on in a new journal; raises StorageError if it cannot."""
+        if self._writer.failed is not None:
+            self._heal()
 
-    @property
-    def compacting(self) -> bool:
-        return self._compacting is not None and not self._compacting[0].done()
+    def _needs_heal(self) -> bool:
+        return self._writer.failed is not None or not self._writer.file.linked()
 
-    def _maybe_compact(self) -> None:
-        if self._compacting is not None:
-            if not self._compacting[0].done():
-                return
-            self._collect_compaction()
-        if self._writer.size >= self.compact_bytes or time.time() >= self._next_backup:
-            self._compact(background=True)
-
-    def _compact(self, *, background: bool, backup: bool | None = None) -> None:
-        """Swap in a new journal and write the tables as of now as the matching snapshot (and
-        keep it as a backup if one is due)."""
+    def _heal(self, *, force: bool = False) -> None:
+        """Write the tables as a new snapshot, then go on in a new journal: what memory holds is
+        then durable, whatever happened to the journal it was written to."""
+        failed = self._writer.failed
+        if failed is not None and time.monotonic() < self._heal_after:
+            self._writer.check()
+        if not force:
+            log.warning("%s: writing everything QuietPage holds as a new snapshot",
+                        f"the journal {self._writer.file.path} was deleted while QuietPage ran"
+                        if failed is None else f"the journal could not be written ({failed})")
         self._collect_compaction()
-        frozen = {name: dict(raw) for name, raw in self._tables.items()}
         generation = self.generation + 1
-        self._writer.switch(JournalFile.create(journal_path(self.path, generation), generation, self.schema))
-        self.generation = generation
-        self._changes_since_snapshot = 0
-        if backup is None:
-            backup = self._backups is not None and time.time() >= self._next_backup
-        if backup:
-            self._next_backup = time.time() + self._backups.interval_s
-        job = (frozen, generation, backup, self._refs)
-        if background:
-            self._compacting = (self._compactor.submit(self._write_snapshot, *job), frozen)
-        else:
-            self._adopt(frozen, *self._write_snapshot(*job))
-
-    def _write_snapshot(self, frozen: dict, generation: int, backup: bool, source: Refs | None):
-        """On the compaction thread: the snapshot file, then cleanup. Touches no live state."""
-        started = time.perf_counter()
-        refs, positions = write_snapshot(self.path, frozen, schema=self.schema, generation=generation,
-                                         source=source, keep_open=True)
-        for older, path in journal_files(self.path):
-            if older < generation:
-                path.unlink(missing_ok=True)
-        log.info("compacted %s to generation %d in %.2f s", self.path.name, generation,
-                 time.perf_counter() - started)
-        if backup:
-            self._backups.take(self.path)
-        return refs, positions
-
-    def _adopt(self, frozen: dict, refs: Refs, positions: dict) -> None:
-        """Point every document unchanged since the copy at the new snapshot file."""
-        for name, copy in frozen.items():
-            live, where = self._tables.get(name), positions.get(name, {})
-            if live is None:
-                continue
-            for key, value in copy.items():
-                if not isinstance(value, dict) and live.get(key) is value and where.get(key) is not None:
-                    live[key] = where[key]
-        old, self._refs = self._refs, refs
-        if old is not None:
-            old.close()
-
-    def wait_for_compaction(self) -> None:
-        """Block until a background compaction (if any) is finished and adopted."""
-        self._collect_compaction()
-
-    def _collect_compaction(self) -> None:
-        pending, self._compacting = self._compacting, None
-        if pending is None:
-            return
         try:
-            refs, positions = pending[0].result()
-        except Exception:  # the journals it would have replaced are all still there
-            log.exception("writing the snapshot %s failed; will try again", self.path)
-            return
-        self._adopt(pending[1], refs, positions)
+            new = JournalFile.create(journal_path(self.path, generation), generation, self.schema)
+        except OSError as exc:
+            raise storage_error(exc, self.path.parent, kept=failed is not None) from exc
+        frozen = {name: dict(raw) for name, raw in self._tables.items()}
+        try:
+            refs, positions = write_snapshot(self.path, frozen, schema=self.schema, generation=generation,
+                                             source=self._refs, keep_open=True)
+        except OSError as exc:
+            new.close()
+            new.path.unlink(missing_ok=True)
+            self._heal_after = time.monotonic() + self.heal_retry_s
+            raise storage_error(exc, self.path.parent, kept=failed is not None) from exc
+        self._writer.restart(new)
+        self._known[generation] = new.inode
+        self.generation, self._changes_since_snapshot = generation, 0
+        self._drop_journals(generation, dict(self._known))
+        self._adopt(frozen, refs, positions)
+        if failed is not None:
+            log.warning("everything is on disk again (snapshot generation %d)", generation)
 
     # ------------------------------------------------------------------ schema
     def _migrate(self, state: State, schema: int, migrate: Callable | None) -> None:
