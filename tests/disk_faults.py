@@ -5,6 +5,7 @@ byte, `fill_files(leave=n)` leaves room for n more files (inodes) and plenty of 
 (or with QP_SIMULATE_DISK=1) the same faults are simulated at the file layer, for paths under the
 folder only: os.write and creating files (os.open with O_CREAT, hence mkstemp; os.mkdir) raise
 ENOSPC, and os.statvfs reports what is left. Either way `free()` gives the room back.
+`read_only()` makes the folder read-only (a remount; simulated: EROFS on opening for writing).
 
 tmpfs allocates whole pages: a write that fits in the slack of a file's last page succeeds even
 on a full disk (ext4 blocks behave alike). Tests that expect a refusal write more than a page.
@@ -32,6 +33,7 @@ class SmallDisk:
         self._fillers: list[Path] = []
         self._files_left: int | None = None  # simulated: new files allowed (None: no limit)
         self._no_bytes = False                # simulated: every write refused
+        self._read_only = False               # simulated: EROFS
         if self.real:
             subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},nr_inodes={files},mode=0700", "tmpfs", str(self.path)], check=True)
         else:
@@ -68,8 +70,15 @@ class SmallDisk:
         for _ in range(leave):
             self._fillers.pop().unlink()
 
+    def read_only(self) -> None:
+        if self.real:
+            subprocess.run(["mount", "-o", "remount,ro", str(self.path)], check=True)
+        self._read_only = True
+
     def free(self) -> None:
-        self._no_bytes, self._files_left = False, None
+        if self.real and self._read_only:
+            subprocess.run(["mount", "-o", "remount,rw", str(self.path)], check=True)
+        self._no_bytes, self._files_left, self._read_only = False, None, False
         for path in self._fillers:
             path.unlink(missing_ok=True)
         self._fillers.clear()
@@ -113,11 +122,15 @@ class SmallDisk:
             return real_write(fd, data)
 
         def open_(path, flags, mode=0o777, *, dir_fd=None):
+            if self._read_only and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and self._mine(path):
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
             if flags & os.O_CREAT and not os.path.exists(path):
                 self._new_file(path)
             return real_open(path, flags, mode, dir_fd=dir_fd)
 
         def mkdir(path, mode=0o777, *, dir_fd=None):
+            if self._read_only and self._mine(path):
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
             if not os.path.exists(path):
                 self._new_file(path)
             return real_mkdir(path, mode, dir_fd=dir_fd)

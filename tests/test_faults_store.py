@@ -31,7 +31,8 @@ def disk(tmp_path, monkeypatch):
 
 
 def files_of(folder) -> dict:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """The files in `folder` and their bytes (the lock file aside: it holds the pid of its user)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != "quietpage.lock"}
 
 
 def numbers(db) -> list:
@@ -262,3 +263,170 @@ def test_a_failed_journal_rollover_keeps_the_change_and_its_indexes(disk):
     again = Store(data)
     assert sorted(a["url_key"] for a in again.all_articles()) == ["first", record["url_key"]]
     again.close()
+
+
+# ---------------------------------------------------------------------------- start-up and commands
+def test_a_full_disk_or_a_read_only_folder_at_start_is_a_sentence(disk, capsys):
+    from quietpage.cli import main
+
+    disk.fill()
+    assert main(["serve", "--port", "0", "--data-dir", str(disk.path / "new")]) == 1
+    err = capsys.readouterr().err
+    assert "the disk is full" in err and "Traceback" not in err
+    disk.free()
+    store = Store(disk.path / "lib")
+    store.insert_article({"url_key": "k", "title": "T", "created_at": "1"}, {"content_html": "", "text": "t"}, "")
+    store.close()
+    disk.fill()
+    again = Store(disk.path / "lib")  # an existing library opens on a full disk: reading needs no room
+    assert [a["title"] for a in again.all_articles()] == ["T"]
+    again.close()
+    assert main(["backup", "--data-dir", str(disk.path / "lib")]) == 1
+    err = capsys.readouterr().err
+    assert "could not write a backup" in err and "the disk is full" in err and "untouched" in err
+    disk.free()
+    disk.read_only()
+    assert main(["serve", "--port", "0", "--data-dir", str(disk.path / "lib")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write to" in err and "read-only" in err and "Traceback" not in err
+
+
+def test_restoring_a_backup_from_a_newer_schema_changes_nothing(tmp_path):
+    from quietpage.store.migrations import SCHEMA_VERSION
+    from quietpage.store.snapshot import write_snapshot
+
+    from server_process import run_cli
+
+    store = Store(tmp_path)
+    store.insert_article({"url_key": "k", "title": "Mine", "created_at": "1"}, {"content_html": "", "text": "t"}, "")
+    store.close()
+    newer = tmp_path / "newer.json"
+    write_snapshot(newer, {"articles": {}}, schema=SCHEMA_VERSION + 1, generation=3)
+    before = files_of(tmp_path)
+    done = run_cli("restore", str(newer), data_dir=tmp_path)
+    assert done.returncode == 1
+    message = done.stderr.decode()
+    assert "newer QuietPage" in message and "Nothing was changed" in message and "Traceback" not in message
+    assert files_of(tmp_path) == before
+    assert not list((tmp_path / "backups").glob("replaced-*"))
+    again = Store(tmp_path)
+    assert [a["title"] for a in again.all_articles()] == ["Mine"]
+    again.close()
+
+
+# ---------------------------------------------------------------------------- files taken away
+def test_a_journal_deleted_while_running_is_noticed_and_its_changes_kept(tmp_path, caplog):
+    path = tmp_path / "db.json"
+    db = Database(path)
+    db.table("t").insert({"n": 1})
+    journal_files(path)[-1][1].unlink()
+    db.table("t").insert({"n": 2})  # notices, writes everything as a snapshot, goes on in a new journal
+    assert "was deleted while QuietPage ran" in caplog.text
+    shutil.copytree(tmp_path, tmp_path.parent / "crash")  # as a crash would leave it
+    assert numbers(Database(tmp_path.parent / "crash" / "db.json")) == [1, 2]
+    db.close()
+
+
+def test_the_data_dir_stays_locked_when_its_lock_file_is_deleted(tmp_path):
+    from quietpage.store.lock import LOCK_FILE, DataDirLock, DataDirLocked
+
+    first = Store(tmp_path)
+    (tmp_path / LOCK_FILE).unlink()
+    with pytest.raises(DataDirLocked):
+        DataDirLock(tmp_path).acquire()
+    first.close()
+    DataDirLock(tmp_path).acquire().release()  # and it is free once the store is closed
+
+
+# ---------------------------------------------------------------------------- leftovers
+def test_leftovers_of_killed_or_failed_work_are_swept_at_start(tmp_path):
+    from quietpage.store.backups import backup_now
+
+    store = Store(tmp_path)
+    kept = store.insert_article({"url_key": "a", "title": "A", "created_at": "1"}, {"content_html": "", "text": "a"}, "")
+    in_backup = store.insert_article({"url_key": "b", "title": "B", "created_at": "2"},
+                                     {"content_html": "", "text": "b"}, "")
+    store.close()
+    backup_now(tmp_path / "quietpage.json")  # names both articles
+    store = Store(tmp_path)
+    store.purge_article(in_backup["id"])  # gone from the records, its files too...
+    store.close()
+    (tmp_path / "articles" / in_backup["id"]).mkdir()  # ...but say they came back: a backup names it
+    (tmp_path / "articles" / in_backup["id"] / "r.reader.json.gz").write_bytes(b"x")
+    orphan = tmp_path / "articles" / "FailedSave01"  # a save whose record never made it
+    orphan.mkdir()
+    (orphan / "r.raw.html.gz").write_bytes(b"x" * 1000)
+    (tmp_path / "tmp").mkdir()
+    spool = tmp_path / "tmp" / "import-x1y2z3ab.upload"
+    spool.write_bytes(b"{" * 5000)  # a killed import's upload
+    snapshot_temp = tmp_path / ".quietpage.json.k2j4h5g6.tmp"  # a killed compaction's
+    snapshot_temp.write_bytes(b"{")
+    Store(tmp_path).close()
+    assert not orphan.exists() and not spool.exists() and not snapshot_temp.exists()
+    assert (tmp_path / "articles" / kept["id"]).is_dir()
+    assert (tmp_path / "articles" / in_backup["id"]).is_dir()  # a backup may need it
+
+
+def test_with_no_records_at_all_no_article_folder_is_touched(tmp_path):
+    store = Store(tmp_path)
+    store.insert_article({"url_key": "a", "title": "A", "created_at": "1"}, {"content_html": "", "text": "a"}, "")
+    store.close()
+    shutil.rmtree(tmp_path / "backups")
+    for path in tmp_path.glob("quietpage.j*"):  # the database moved away, as the restore message allows
+        path.rename(tmp_path.parent / path.name)
+    Store(tmp_path).close()
+    assert len(list((tmp_path / "articles").iterdir())) == 1
+
+
+# ---------------------------------------------------------------------------- honest logs, a wrong clock
+def test_a_torn_last_record_is_logged_as_what_the_file_can_tell(tmp_path, caplog):
+    db = Database(tmp_path / "db.json")
+    db.table("t").insert({"n": 1})
+    db.table("t").insert({"n": 2})
+    journal = journal_files(tmp_path / "db.json")[-1][1]
+    shutil.copytree(tmp_path, tmp_path.parent / "cut")
+    db.close()
+    cut = journal_files(tmp_path.parent / "cut" / "db.json")[-1][1]
+    cut.write_bytes(cut.read_bytes()[:-3])
+    with caplog.at_level(logging.WARNING):
+        assert numbers(Database(tmp_path.parent / "cut" / "db.json")) == [1]
+    assert "cut short" in caplog.text and "never acknowledged" not in caplog.text
+    assert str(cut) in caplog.text and journal.name == cut.name
+
+
+def test_daily_backups_are_scheduled_from_stored_times_and_ignore_the_future(tmp_path):
+    import os
+    import time
+
+    from quietpage.store.backups import DAILY, BackupPolicy
+
+    policy = BackupPolicy(tmp_path / "backups", keep=2, interval_s=24 * 3600)
+    policy.folder.mkdir()
+    ahead = time.time() + 30 * 24 * 3600  # taken once while the clock was a month ahead
+    future = policy.folder / f"{DAILY}{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(ahead))}.json"
+    future.write_bytes(b"{}")
+    os.utime(future, (ahead, ahead))
+    assert policy.next_due() <= time.time() + 1  # due now, not in a month and a day
+    yesterday = time.time() - 25 * 3600
+    older = policy.folder / f"{DAILY}{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(yesterday))}.json"
+    older.write_bytes(b"{}")
+    os.utime(older, (ahead, ahead))  # an mtime in the future changes nothing either
+    assert policy.next_due() == pytest.approx(yesterday + 24 * 3600, abs=1)
+    snapshot = tmp_path / "quietpage.json"
+    snapshot.write_bytes(b"{}")
+    policy.take(snapshot)
+    assert not future.exists() and older.exists()  # the future-dated one goes first
+
+
+def test_a_clock_that_went_back_does_not_put_off_the_daily_backup(tmp_path):
+    import time
+
+    store = Store(tmp_path)
+    store.insert_article({"url_key": "a", "title": "A", "created_at": "1"}, {"content_html": "", "text": "a"}, "")
+    store.storage.wait_for_compaction()
+    daily = len(store.storage._backups.daily())
+    store.storage._next_backup = time.time() + 10 * 24 * 3600  # scheduled while the clock was ahead
+    store.update_article(store.article_id_for_url("a"), {"title": "B"})
+    store.storage.wait_for_compaction()
+    assert len(store.storage._backups.daily()) == daily + 1
+    store.close()

@@ -182,6 +182,7 @@ def cmd_restore(settings: Settings, args) -> int:
         print("\n".join(str(p) for p in found) or f"There are no backups in {settings.data_dir / BACKUP_DIR}.")
         print("Name the one to restore: quietpage restore FILE", file=sys.stderr)
         return 2
+    aside = None
     try:
         with DataDirLock(ensure_private_dir(settings.data_dir)):  # no server may be running
             aside, counts = restore_file(args.backup, settings.data_dir / DB_FILE)
@@ -192,6 +193,9 @@ def cmd_restore(settings: Settings, args) -> int:
             store.close()
     except QuietPageError as exc:
         print(f"quietpage: {exc.message}", file=sys.stderr)
+        if aside is not None:
+            print(f"The backup is in place; the database it replaced is in {aside} (move its files back into "
+                  f"{settings.data_dir} to undo).", file=sys.stderr)
         return 1
     print(f"Restored {counts.get('articles', 0)} articles and {counts.get('highlights', 0)} highlights "
           f"from {args.backup}. The database it replaced was kept in {aside}.")
@@ -237,7 +241,12 @@ async def _serve(settings: Settings) -> int:
         return 1
     port = runner.addresses[0][1]
     live = settings.with_(port=port)
-    server_file = announce(settings, live.origin)
+    try:
+        server_file = announce(settings, live.origin)
+    except OSError as exc:  # e.g. a full disk: serve anyway (reading works), and say what is missing
+        server_file = None
+        print(f"quietpage: could not note this server's address in {settings.data_dir} ({exc.strerror}): "
+              "`quietpage login-url` and `pair` will not find it by themselves.", file=sys.stderr)
     token = auth.load_or_create_token(settings.data_dir)
     print(f"QuietPage {__version__} is listening on {live.origin}  (data: {settings.data_dir})", flush=True)
     print(f"Open your reading list (one-time link): {auth.login_url(live.origin, token, settings.login_link_ttl_s)}",
@@ -253,6 +262,7 @@ async def _serve(settings: Settings) -> int:
         await stop.wait()
     finally:
         print("QuietPage is shutting down.", flush=True)
-        server_file.unlink(missing_ok=True)
+        if server_file is not None:
+            server_file.unlink(missing_ok=True)
         await runner.cleanup()
     return 0

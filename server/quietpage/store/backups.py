@@ -13,22 +13,52 @@ folder backs up everything.
 """
 from __future__ import annotations
 
+import calendar
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CorruptData
-from .files import fsync_dir
+from .files import fsync_dir, storage_error
 from .snapshot import read_generation
 
 BACKUP_DIR = "backups"
 DAILY = "quietpage-daily-"
 
 
+STAMP = "%Y%m%dT%H%M%SZ"
+
+
 def stamp() -> str:
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    return time.strftime(STAMP, time.gmtime())
+
+
+def taken_at(path: Path) -> float:
+    """When a backup was taken, from the UTC time in its name (its mtime if the name has none)."""
+    m = _STAMPED.search(path.name)
+    if m:
+        return calendar.timegm(time.strptime(m[1], STAMP))
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _order(path: Path, soon: float) -> tuple:
+    """Oldest first: by the time in the name, then (taken within one second) by mtime; one
+    dated in the future (the clock was wrong then) first of all."""
+    taken = taken_at(path)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        mtime = 0
+    return taken <= soon, taken, mtime, path.name
+
+
+_STAMPED = re.compile(r"(\d{8}T\d{6}Z)")
 
 
 def _free_name(folder: Path, stem: str, suffix: str = "") -> Path:
@@ -51,20 +81,24 @@ class BackupPolicy:
     interval_s: float
 
     def daily(self) -> list[Path]:
-        """The daily backups, oldest first."""
-        found = []
-        for path in self.folder.glob(f"{DAILY}*.json"):
-            try:
-                found.append((path.stat().st_mtime_ns, path.name, path))
-            except FileNotFoundError:  # rotated away meanwhile
-                pass
-        return [p for _, _, p in sorted(found)]
+        """The daily backups, oldest first: by the time in their names (when they were taken, as
+        the clock said then), not their mtime, which anyone can change. One dated in the future
+        (the clock was wrong) counts as the oldest, the first to go."""
+        if not self.folder.is_dir():
+            return []
+        soon = time.time() + 60
+        return sorted(self.folder.glob(f"{DAILY}*.json"), key=lambda p: _order(p, soon))
 
     def next_due(self) -> float:
-        """When the next daily backup is due: a day after the newest one, or after now if there
-        is none yet (the first one is also taken at the first clean shutdown)."""
-        daily = self.daily()
-        return (daily[-1].stat().st_mtime if daily else time.time()) + self.interval_s
+        """When the next daily backup is due: a day after the newest one, or a day from now if
+        there is none yet (the first one is also taken at the first clean shutdown). A backup
+        dated in the future does not count: it would put off the next one for as long as the
+        clock was ahead - if there are only such ones, one is due now."""
+        now, daily = time.time(), self.daily()
+        taken = [t for t in map(taken_at, daily) if t <= now + 60]
+        if daily and not taken:
+            return now
+        return (max(taken) if taken else now) + self.interval_s
 
     def take(self, snapshot: Path) -> Path:
         """Keep the snapshot just written as today's backup, and drop the oldest beyond `keep`."""
@@ -107,9 +141,14 @@ def backup_now(snapshot: Path, target: Path | None = None) -> tuple[Path, dict[s
         except CorruptData:
             if attempt == 4 or _identity(snapshot) == before:
                 raise  # not a compaction racing us: real damage
-    target = target or _free_name(_private_dir(snapshot.parent / BACKUP_DIR), f"quietpage-{stamp()}", ".json")
-    write_snapshot(Path(target), state.tables, schema=state.schema or SCHEMA_VERSION,
-                   generation=state.generation)
+    try:
+        target = target or _free_name(_private_dir(snapshot.parent / BACKUP_DIR), f"quietpage-{stamp()}", ".json")
+        write_snapshot(Path(target), state.tables, schema=state.schema or SCHEMA_VERSION,
+                       generation=state.generation)
+    except OSError as exc:
+        where = Path(target).parent if target else snapshot.parent / BACKUP_DIR
+        raise storage_error(exc, where, doing=f"write a backup in {where}",
+                            note="The library itself is untouched.") from exc
     return Path(target), {name: len(t) for name, t in state.tables.items()}
 
 
@@ -122,8 +161,11 @@ def _identity(path: Path) -> tuple | None:
 
 
 def restore_file(source: Path, snapshot: Path) -> tuple[Path, dict[str, int]]:
-    """Make the backup `source` the database. The current files are first copied aside (the
-    folder is returned); the switch itself is one atomic rename. Hold the data dir lock."""
+    """Make the backup `source` the database. Everything that can refuse it is checked first
+    (readable, whole, a schema this QuietPage can open), so a refusal changes nothing; then the
+    current files are copied aside (the folder is returned), and the switch itself is one atomic
+    rename. Hold the data dir lock."""
+    from .migrations import SCHEMA_VERSION
     from .recovery import journal_files
     from .snapshot import SnapshotError, read_snapshot, write_snapshot
 
@@ -133,11 +175,22 @@ def restore_file(source: Path, snapshot: Path) -> tuple[Path, dict[str, int]]:
         raise CorruptData(f"The backup {source} is unreadable: {exc}. Nothing was changed.") from exc
     if snap.schema is None:
         raise CorruptData(f"The backup {source} is missing or empty. Nothing was changed.")
+    if snap.schema > SCHEMA_VERSION:
+        raise CorruptData(f"The backup {source} was written by a newer QuietPage (schema {snap.schema}; this "
+                          f"one knows {SCHEMA_VERSION}): upgrade QuietPage to restore it. Nothing was changed.")
     journals = journal_files(snapshot)
-    aside = backup_files(snapshot, [p for _, p in journals], snapshot.parent / BACKUP_DIR, "replaced")
+    try:
+        aside = backup_files(snapshot, [p for _, p in journals], snapshot.parent / BACKUP_DIR, "replaced")
+    except OSError as exc:
+        raise storage_error(exc, snapshot.parent, doing=f"restore {source}",
+                            note="Nothing was changed.") from exc
     # A generation above every journal's, so the old journals are never replayed onto it.
     generation = max([snap.generation, read_generation(snapshot), *(g for g, _ in journals)]) + 1
-    write_snapshot(snapshot, snap.tables, schema=snap.schema, generation=generation)
+    try:
+        write_snapshot(snapshot, snap.tables, schema=snap.schema, generation=generation)
+    except OSError as exc:
+        raise storage_error(exc, snapshot.parent, doing=f"restore {source}",
+                            note=f"The database was not changed (a copy of it is in {aside}).") from exc
     for _, path in journals:
         path.unlink(missing_ok=True)
     return aside, {name: len(t) for name, t in snap.tables.items()}

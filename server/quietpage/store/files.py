@@ -18,10 +18,11 @@ def is_full(exc: BaseException) -> bool:
 
 
 def storage_error(exc: BaseException, where: Path, *, kept: bool = False,
-                  doing: str | None = None) -> StorageError:
+                  doing: str | None = None, note: str = "") -> StorageError:
     """What to tell the user about an OSError on the data folder `where`, as a sentence.
     `kept`: changes are made (in memory, and written) but the disk did not confirm them.
-    `doing`: what could not be done (e.g. "open the library in ..."), instead of a change."""
+    `doing`: what could not be done (e.g. "open the library in ..."), instead of a change;
+    `note` follows its advice (e.g. where a copy of something is)."""
     if isinstance(exc, StorageError):
         return exc
     reason = getattr(exc, "strerror", None) or str(exc)
@@ -30,7 +31,7 @@ def storage_error(exc: BaseException, where: Path, *, kept: bool = False,
         cause = ("the disk is full" if full else f"it cannot write to {where} ({reason})")
         advice = ("Free some space and try again." if full else
                   "Is the folder read-only, or owned by another user?" if read_only else "The disk may be failing.")
-        return (DiskFull if full else StorageError)(f"QuietPage could not {doing}: {cause}. {advice}")
+        return (DiskFull if full else StorageError)(f"QuietPage could not {doing}: {cause}. {advice} {note}".rstrip())
     if kept:
         cause = ("The disk is full" if full else f"Writing to {where} failed ({reason})")
         return (DiskFull if full else StorageError)(
@@ -45,6 +46,19 @@ def storage_error(exc: BaseException, where: Path, *, kept: bool = False,
                             "by another user? This could not be saved.", code="read_only")
     return StorageError(f"QuietPage could not write to {where} ({reason}): the disk may be failing. This could "
                         "not be saved.")
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """The data folder, made if need be (mode 0700); StorageError, a sentence, if it cannot be."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, path.parent, doing=f"make its data folder {path}") from exc
+    try:
+        os.chmod(path, 0o700)
+    except OSError:
+        pass
+    return path
 
 
 def fsync_dir(path: Path) -> None:

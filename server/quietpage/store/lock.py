@@ -1,7 +1,11 @@
-"""One writer per data dir: an exclusive `flock` on `quietpage.lock`, held while the store is open.
+"""One writer per data dir: an exclusive `flock` on the data folder itself and on
+`quietpage.lock`, held while the store is open.
 
-The kernel drops the lock when the process ends, however it ends, so a crash leaves nothing
-stale to clean up. The file holds the holder's pid, only to name it in the message.
+The folder is what counts: its lock holds even if someone deletes `quietpage.lock` (a lock on a
+file that is gone no longer stops a second server, which would write the same journal). The
+lock file is locked too (what QuietPage versions before this one look at) and holds the holder's
+pid, only to name it in the message. The kernel drops both locks when the process ends, however
+it ends, so a crash leaves nothing stale to clean up.
 """
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import os
 from pathlib import Path
 
 from ..errors import QuietPageError
+from .files import storage_error
 
 try:
     import fcntl
@@ -16,6 +21,7 @@ except ImportError:  # Windows: no flock; one server per data dir is then up to 
     fcntl = None
 
 LOCK_FILE = "quietpage.lock"
+CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 class DataDirLocked(QuietPageError):
@@ -24,31 +30,52 @@ class DataDirLocked(QuietPageError):
 
 class DataDirLock:
     def __init__(self, data_dir: Path):
-        self.path = Path(data_dir) / LOCK_FILE
-        self._fd = -1
+        self.folder = Path(data_dir)
+        self.path = self.folder / LOCK_FILE
+        self._fds: list[int] = []
 
     def acquire(self) -> "DataDirLock":
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-        if fcntl is not None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = _read_pid(fd)
-                os.close(fd)
-                who = f"QuietPage (pid {holder})" if holder else "QuietPage"
-                raise DataDirLocked(
-                    f"Another {who} is already using the library in {self.path.parent}. Only one "
-                    "may run on a data folder at a time: stop the other one first, or give this one "
-                    "a different --data-dir.") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self._fd = fd
+        try:
+            if fcntl is not None:
+                self._lock(os.open(self.folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | CLOEXEC), folder=True)
+            self._lock(os.open(self.path, os.O_RDWR | os.O_CREAT | CLOEXEC, 0o600))
+        except BaseException as exc:
+            self.release()
+            if isinstance(exc, OSError):
+                raise storage_error(exc, self.folder, doing=f"open the library in {self.folder}") from exc
+            raise
+        fd = self._fds[-1]
+        try:  # only to name us in another's message: a full disk must not stop us here
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass
         return self
 
+    def _lock(self, fd: int, *, folder: bool = False) -> None:
+        self._fds.append(fd)
+        if fcntl is None:
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._refuse()
+        except OSError:
+            if not folder:
+                raise
+            os.close(self._fds.pop())  # a folder that cannot be locked (NFS): the lock file alone
+
+    def _refuse(self) -> None:
+        holder = _read_pid(self.path)
+        who = f"QuietPage (pid {holder})" if holder else "QuietPage"
+        raise DataDirLocked(
+            f"Another {who} is already using the library in {self.folder}. Only one "
+            "may run on a data folder at a time: stop the other one first, or give this one "
+            "a different --data-dir.") from None
+
     def release(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)  # closing the descriptor releases the flock
-            self._fd = -1
+        while self._fds:
+            os.close(self._fds.pop())  # closing a descriptor releases its flock
 
     def __enter__(self) -> "DataDirLock":
         return self.acquire()
@@ -57,8 +84,8 @@ class DataDirLock:
         self.release()
 
 
-def _read_pid(fd: int) -> int | None:
+def _read_pid(path: Path) -> int | None:
     try:
-        return int(os.pread(fd, 32, 0).split()[0])
+        return int(path.read_bytes()[:32].split()[0])
     except (OSError, ValueError, IndexError):
         return None

@@ -111,7 +111,12 @@ def _replay(state: State, generation: int, path: Path, read_only: bool) -> None:
         raise CorruptData(f"The journal {path} holds a record QuietPage cannot apply ({exc}). "
                           + what_to_do(path)) from exc
     if dropped:
-        log.warning("%s ended with %s (%d bytes, never acknowledged): dropped it",
+        # Whether anyone was told this change was made, the file cannot say. QuietPage answers
+        # only once a record is whole on disk, so normally no one was - unless the disk lost
+        # data it had reported written.
+        log.warning("%s ended with %s (%d bytes), as a write cut short by a crash or a power cut "
+                    "leaves: dropped it, so the change it held is not in the library. QuietPage confirms "
+                    "a change only once its record is whole on disk, so normally it was never confirmed.",
                     path, dropped, size - valid)
         if not read_only:
             os.truncate(path, valid)

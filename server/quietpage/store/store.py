@@ -17,7 +17,6 @@ Store methods are synchronous and not thread-safe: the app calls them from one t
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import time
@@ -31,10 +30,11 @@ from ..settings import Settings
 from ..tags import normalize
 from . import migrations
 from .backups import BACKUP_DIR, BackupPolicy
-from .files import body_path, read_gzip, write_gzip
+from .files import body_path, ensure_private_dir, read_gzip, write_gzip
 from .indexes import ArticleIndex, ArticleQuery, article_id_of, search_words
 from .lock import DataDirLock
 from .sessions import SessionRecords
+from .sweep import sweep
 from .tiny import document, new_id, open_database
 
 DB_FILE = "quietpage.json"
@@ -42,15 +42,6 @@ ARTICLES, HIGHLIGHTS, SESSIONS, USED_LOGINS = "articles", "highlights", "session
 SEARCH_TEXT = migrations.SEARCH_TEXT
 # Tables kept decoded in memory once read (small, read whole); the others stay JSON bytes.
 MEMOISED = frozenset({ARTICLES, SESSIONS, USED_LOGINS})
-
-
-def ensure_private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    try:
-        os.chmod(path, 0o700)
-    except OSError:
-        pass
-    return path
 
 
 class Store(SessionRecords):
@@ -72,6 +63,8 @@ class Store(SessionRecords):
             self.used_logins = self.db.table(USED_LOGINS)
             self.search_text = self.db.table(SEARCH_TEXT)
             self._build_indexes()
+            articles = self.storage.view(ARTICLES)
+            sweep(self.dir / DB_FILE, articles, has_records=len(articles) > 0)  # what killed work left
         except BaseException:
             if self.db is not None:
                 self.db.close()
