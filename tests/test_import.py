@@ -8,20 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from quietpage.transfer.backup import EntryLimits
 from quietpage.transfer.importers import open_source
 from quietpage.transfer.importers.omnivore import parse_highlights_md
-from quietpage.transfer.items import ImportFormatError
+from quietpage.transfer.items import ImportFormatError, ImportLimits
 
 from helpers import log_in
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
-LIMITS = {"max_member_bytes": 1 << 20, "max_backup_whole_bytes": 1 << 20,
-          "entry_limits": EntryLimits(max_html_depth=1000, max_highlights=5000)}
+LIMITS = ImportLimits(max_member_bytes=1 << 20)
 
 
 def items_of(path: Path):
-    source = open_source(path, **LIMITS)
+    source = open_source(path, LIMITS)
     return source.format, list(source.items())
 
 

@@ -127,6 +127,14 @@ class Settings:
     # One file inside an Omnivore zip/folder (a metadata list or an article's content): a
     # member past it is refused (422) instead of being inflated into memory (zip bombs).
     max_import_member_bytes: int = 64 * MiB
+    # One article of a JSON backup (a line: record, reader view, text, captured page) or one
+    # entry of an Omnivore list, as JSON: parsed one at a time, so this bounds an import's memory.
+    max_import_entry_bytes: int = 40 * MiB
+    # Articles one import may bring (a heavy Pocket user has tens of thousands).
+    max_import_items: int = 200_000
+    # Everything one import reads out of its zip or folder, decompressed (each pass): a zip of
+    # many small bombs stays bounded in time, not only each member.
+    max_import_expanded_bytes: int = 8192 * MiB
     # Fetching saved URLs (imported without content): total time per page and for the connect.
     fetch_timeout_s: float = 30.0
     fetch_connect_timeout_s: float = 10.0

@@ -11,7 +11,9 @@ laid out one article per line, so that it is written and read as a stream:
 Records keep every field but the store's own bookkeeping (rev, url_key); highlights every field
 but their article_id (they sit under their article). Ids are kept, so a restored library keeps
 its /read/{id} links. Keys are sorted and articles ordered by (saved time, URL), so the same library
-gives the same bytes. A backup reformatted by another tool (e.g. `jq .`) is still read, whole.
+gives the same bytes. A backup reformatted by another tool (`jq .`, `jq -S .`) is still read,
+as a stream too. Reading trusts nothing: each entry is bounded (bytes, values), rebuilt field by
+field (schema.py), its reader HTML limited, depth-checked and sanitised, before anything is written.
 """
 from __future__ import annotations
 
@@ -22,12 +24,12 @@ from pathlib import Path
 import orjson
 
 from .. import __version__
-from ..library import COLORS, STATES
 from ..reader.limits import html_depth
 from ..reader.parse import parse_fragment
 from ..reader.sanitize import sanitize
 from ..reader.text import block_text
-from .items import ImportFormatError, checked_url
+from . import jsonstream, schema
+from .items import ImportFormatError, ImportLimits
 
 KEY = "quietpage_backup"
 FORMAT = 1
@@ -35,8 +37,10 @@ FORMAT = 1
 # /read/{id} links and highlight ids (when they are free in the library restored into).
 STORE_FIELDS = frozenset({"rev", "url_key"})
 HIGHLIGHT_STORE_FIELDS = frozenset({"article_id"})
-HIGHLIGHT_STATUSES = ("anchored", "orphan")
 _DUMP = orjson.OPT_SORT_KEYS
+# Elements of an imported reader view: a whole book on one page is ~30,000. Sanitising costs
+# ~400 bytes of memory per element, so this (with max_html_chars) bounds an import's memory.
+MAX_READER_ELEMENTS = 100_000
 
 
 @dataclass(frozen=True)
@@ -78,100 +82,118 @@ def looks_like(head: bytes) -> bool:
     return head.lstrip()[:1] == b"{" and KEY.encode() in head[:4096]
 
 
-@dataclass(frozen=True)
-class EntryLimits:
-    """What a backup entry may hold (from Settings): a backup is a file from anywhere."""
-    max_html_depth: int
-    max_highlights: int
-
-
-def read(path: Path, max_whole_bytes: int, limits: EntryLimits) -> Iterator[BackupEntry]:
-    """The entries of a backup file, one line at a time (or whole, if it was reformatted)."""
+def read(path: Path, limits: ImportLimits) -> Iterator[BackupEntry]:
+    """The entries of a backup file, one line at a time (or, if it was reformatted, one JSON
+    value at a time): never more than one entry (max_import_entry_bytes) in memory."""
+    cap = limits.max_entry_bytes
+    start = b'{"' + KEY.encode() + b'":'
     with open(path, "rb") as f:
-        first = f.readline()
-        if not first.startswith(b'{"' + KEY.encode() + b'":'):
+        if f.read(len(start)) != start:
             f.seek(0)
-            yield from _read_whole(f, path, max_whole_bytes, limits)
+            yield from _read_reformatted(f, path.name, limits)
             return
-        _check_header(orjson_loads(b"{" + first.rstrip()[1:].rstrip(b",") + b"}", "line 1"), "line 1")
+        first = start + f.readline(cap)
+        _check_header(jsonstream.loads(b"{" + first.rstrip()[1:].rstrip(b",") + b"}", "line 1", 1000), "line 1")
+        del first
         lineno = 1
-        for line in f:
-            lineno += 1
-            line = line.strip()
-            if line.startswith(b'"settings":') or line == b'"articles":[' or not line:
-                continue
-            if line == b"]}":
-                return
-            doc = orjson_loads(line.rstrip(b","), f"line {lineno}")
-            yield check_entry(doc, f"line {lineno}", limits)
-        raise ImportFormatError(f"line {lineno}", "the backup ends early (no closing ']}'): it was cut off")
+        while (doc := _next_line(f, lineno := lineno + 1, limits)) is not _END:
+            if doc is not _SKIP:
+                yield check_entry(doc, f"line {lineno}", limits)  # the line's bytes are gone by now
 
 
-def _read_whole(f, path: Path, max_whole_bytes: int, limits: EntryLimits) -> Iterator[BackupEntry]:
-    if path.stat().st_size > max_whole_bytes:
-        raise ImportFormatError(path.name, "this backup was reformatted (not one article per line) and is "
-                                "too large to read whole; export it again from QuietPage")
-    data = orjson_loads(f.read(), path.name)
-    if not isinstance(data, dict):
-        raise ImportFormatError(path.name, "is not a QuietPage backup (not a JSON object)")
-    _check_header(data, path.name)
-    articles = data.get("articles")
-    if not isinstance(articles, list):
-        raise ImportFormatError(path.name, "has no 'articles' list")
-    for i, doc in enumerate(articles, 1):
-        yield check_entry(doc, f"article {i}", limits)
+_SKIP, _END = object(), object()
 
 
-def orjson_loads(raw: bytes, where: str):
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ImportFormatError(where, f"is not valid JSON ({exc})") from None
+def _next_line(f, lineno: int, limits: ImportLimits):
+    """The next article of a one-per-line backup, parsed (_SKIP for the lines around them, _END
+    after the last). The line is parsed in place (a memoryview, no stripped copy)."""
+    cap = limits.max_entry_bytes
+    line = f.readline(cap + 1)
+    if not line:
+        raise ImportFormatError(f"line {lineno - 1}", "the backup ends early (no closing ']}'): it was cut off")
+    if len(line) > cap:
+        raise ImportFormatError(f"line {lineno}", f"is larger than {cap // (1024 * 1024)} MiB, more than one "
+                                "article of a backup may be (max_import_entry_bytes)")
+    start, end = 0, len(line)
+    while start < end and line[start] in b" \t\r\n":
+        start += 1
+    while end > start and line[end - 1] in b" \t\r\n":
+        end -= 1
+    body = memoryview(line)[start:end]
+    if not body or bytes(body[:11]) == b'"settings":' or body == b'"articles":[':
+        return _SKIP
+    if body == b"]}":
+        return _END
+    if body[-1:] == b",":
+        body = body[:-1]
+    return jsonstream.loads(body, f"line {lineno}", limits.max_entry_values)
 
 
-def _check_header(data: dict, where: str) -> None:
-    head = data.get(KEY)
+def _read_reformatted(f, name: str, limits: ImportLimits) -> Iterator[BackupEntry]:
+    """A backup another tool re-wrote (`jq .`): its members in any order, its articles streamed."""
+    scan = jsonstream.Scanner(f, name)
+    scan.expect(b"{")
+    header, n = None, 0
+    while scan.peek() != ord("}"):
+        key = jsonstream.loads(scan.value(4096, "a key"), name, 1)
+        scan.expect(b":")
+        if key == "articles":
+            for raw in jsonstream.array_items(scan, limits.max_entry_bytes, "max_import_entry_bytes"):
+                n += 1
+                where = f"article {n}"
+                yield check_entry(jsonstream.loads(raw, where, limits.max_entry_values), where, limits)
+        else:
+            value = jsonstream.loads(scan.value(1 << 20, "a backup's header"), name, 10_000)
+            if key == KEY:
+                header = _check_header({KEY: value}, name)
+        if scan.peek() != ord(","):
+            break
+        scan.pos += 1
+    scan.expect(b"}")
+    if header is None:
+        raise ImportFormatError(name, "is not a QuietPage backup (no 'quietpage_backup' header)")
+
+
+def _check_header(data, where: str) -> dict:
+    head = data.get(KEY) if isinstance(data, dict) else None
     if not isinstance(head, dict) or not isinstance(head.get("format"), int):
         raise ImportFormatError(where, "is not a QuietPage backup header")
     if head["format"] > FORMAT:
         raise ImportFormatError(where, f"the backup has format {head['format']}, newer than this QuietPage "
                                 f"reads ({FORMAT}); upgrade QuietPage first")
+    return head
 
 
-def check_entry(doc, where: str, limits: EntryLimits) -> BackupEntry:
+def check_entry(doc, where: str, limits: ImportLimits) -> BackupEntry:
+    """One article of a backup, rebuilt and checked (schema.py) before anything is written."""
     if not isinstance(doc, dict) or not isinstance(doc.get("article"), dict):
         raise ImportFormatError(where, "an article entry must be an object with an 'article' record")
-    record = dict(doc["article"])
-    record["url"] = checked_url(where, record.get("url"))
-    record.setdefault("state", "unread")
-    record.setdefault("tags", [])
-    for name in ("created_at", "updated_at"):
-        if not isinstance(record.get(name), str):
-            raise ImportFormatError(where, f"the article's '{name}' must be a date string")
-    if record.get("state", "unread") not in STATES:
-        raise ImportFormatError(where, f"the article's state must be one of {', '.join(STATES)}")
-    tags = record.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, dict) and isinstance(t.get("name"), str) for t in tags):
-        raise ImportFormatError(where, "the article's 'tags' must be a list of {name, ...} objects")
+    record = schema.article(where, doc["article"], limits)
     for name in ("content_html", "text", "raw_html"):
-        if not isinstance(doc.get(name, ""), str):
+        value = doc.get(name, "")
+        if not isinstance(value, str):
             raise ImportFormatError(where, f"'{name}' must be a string")
+        if len(value) > limits.max_html_chars:
+            raise ImportFormatError(where, f"'{name}' is longer than {limits.max_html_chars} characters "
+                                    "(the max_html_chars setting)")
     highlights = doc.get("highlights", [])
     if not isinstance(highlights, list):
         raise ImportFormatError(where, "'highlights' must be a list")
     if len(highlights) > limits.max_highlights:
         raise ImportFormatError(where, f"has {len(highlights)} highlights, more than one article may hold "
                                 f"({limits.max_highlights}, the max_highlights_per_article setting)")
-    for j, h in enumerate(highlights, 1):
-        _check_highlight(h, f"{where}, highlight {j}")
+    checked = [schema.highlight(f"{where}, highlight {j}", h, limits) for j, h in enumerate(highlights, 1)]
     body = _safe_body(doc.get("content_html", ""), doc.get("text", ""), where, limits)
-    return BackupEntry(where, record, body, doc.get("raw_html", ""), [dict(h) for h in highlights])
+    return BackupEntry(where, record, body, doc.get("raw_html", ""), checked)
 
 
-def _safe_body(content_html: str, text: str, where: str, limits: EntryLimits) -> dict:
+def _safe_body(content_html: str, text: str, where: str, limits: ImportLimits) -> dict:
     """The reader view as we would have made it: a backup file is untrusted input, so its HTML
     goes through the same depth limit and sanitiser as a captured page (a genuine backup comes
     out unchanged; a doctored one loses its script, and its text is derived again)."""
+    if content_html.count("<") > 2 * MAX_READER_ELEMENTS:
+        raise ImportFormatError(where, f"its reader HTML holds more than {MAX_READER_ELEMENTS} elements, more "
+                                "than a reader view of any article")
     if html_depth(content_html, stop_at=limits.max_html_depth) > limits.max_html_depth:
         raise ImportFormatError(where, f"its reader HTML nests more than {limits.max_html_depth} levels deep "
                                 "(the max_html_depth setting)")
@@ -179,17 +201,3 @@ def _safe_body(content_html: str, text: str, where: str, limits: EntryLimits) ->
     if clean == content_html:
         return {"content_html": content_html, "text": text}
     return {"content_html": clean, "text": block_text(parse_fragment(clean)) if clean.strip() else ""}
-
-
-def _check_highlight(h, where: str) -> None:
-    if not isinstance(h, dict):
-        raise ImportFormatError(where, "must be an object")
-    selectors = h.get("selectors")
-    if not isinstance(selectors, list) or not selectors or not all(isinstance(s, dict) for s in selectors):
-        raise ImportFormatError(where, "needs a non-empty 'selectors' list")
-    if h.get("color", "yellow") not in COLORS:
-        raise ImportFormatError(where, f"'color' must be one of {', '.join(COLORS)}")
-    if h.get("status", "anchored") not in HIGHLIGHT_STATUSES or not isinstance(h.get("note", ""), str):
-        raise ImportFormatError(where, "has a wrong 'status' or 'note'")
-    if not isinstance(h.get("created_at"), str):
-        raise ImportFormatError(where, "'created_at' must be a date string")

@@ -9,8 +9,43 @@ from ..settings import Settings
 from ..urls import BadURL, check_url
 
 MAX_TITLE_CHARS = 2000
-MAX_TAGS = Settings.max_tags  # an import brings at most what a save may hold (the defaults)
-MAX_TAG_CHARS = Settings.max_tag_chars
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What an import may hold and cost, from Settings: an import file comes from anywhere, so
+    each of its records gets the API's limits, and reading it is bounded in memory and work."""
+
+    max_url_chars: int = Settings.max_url_chars
+    max_tags: int = Settings.max_tags
+    max_tag_chars: int = Settings.max_tag_chars
+    max_note_chars: int = Settings.max_note_chars
+    max_quote_chars: int = Settings.max_quote_chars
+    max_selectors: int = Settings.max_selectors
+    max_highlights: int = Settings.max_highlights_per_article
+    max_html_chars: int = Settings.max_html_chars
+    max_html_depth: int = Settings.max_html_depth
+    max_html_bytes: int = Settings.max_body_bytes  # one page's HTML file read from an import
+    max_member_bytes: int = Settings.max_import_member_bytes
+    max_entry_bytes: int = Settings.max_import_entry_bytes
+    max_items: int = Settings.max_import_items
+    max_expanded_bytes: int = Settings.max_import_expanded_bytes
+
+    @property
+    def max_entry_values(self) -> int:
+        """JSON values one entry may hold: its fields, tags, keywords and every highlight with
+        its selectors (parsed, each costs 30-70 bytes of memory: see jsonstream)."""
+        return 25_000 + self.max_tags * 8 + self.max_highlights * (12 + 6 * self.max_selectors)
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> "ImportLimits":
+        return cls(max_url_chars=s.max_url_chars, max_tags=s.max_tags, max_tag_chars=s.max_tag_chars,
+                   max_note_chars=s.max_note_chars, max_quote_chars=s.max_quote_chars,
+                   max_selectors=s.max_selectors, max_highlights=s.max_highlights_per_article,
+                   max_html_chars=s.max_html_chars, max_html_depth=s.max_html_depth,
+                   max_html_bytes=s.max_body_bytes, max_member_bytes=s.max_import_member_bytes,
+                   max_entry_bytes=s.max_import_entry_bytes, max_items=s.max_import_items,
+                   max_expanded_bytes=s.max_import_expanded_bytes)
 
 
 class ImportFormatError(Invalid):
@@ -55,16 +90,18 @@ class ImportItem:
     source: str = ""
 
 
-def checked_url(where: str, value) -> str:
+def checked_url(where: str, value, max_chars: int = Settings.max_url_chars) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ImportFormatError(where, "the URL is missing")
+    if len(value) > max_chars:
+        raise ImportFormatError(where, f"the URL is longer than {max_chars} characters (max_url_chars)")
     try:
         return check_url(value)
     except BadURL as exc:
         raise ImportFormatError(where, f"{value[:200]!r} is not usable ({exc})") from None
 
 
-def clean_tags(names) -> tuple[str, ...]:
+def clean_tags(names, limits: ImportLimits = ImportLimits()) -> tuple[str, ...]:
     """Tag names, whitespace collapsed, empty and repeated ones dropped, bounded."""
     out: dict[str, str] = {}
     for name in names:
@@ -72,10 +109,27 @@ def clean_tags(names) -> tuple[str, ...]:
             name = name.get("name")
         if not isinstance(name, str):
             continue
-        name = " ".join(name.split())[:MAX_TAG_CHARS]
+        name = " ".join(name.split())[:limits.max_tag_chars]
         if name and any(ch.isalnum() for ch in name):
             out.setdefault(name.casefold(), name)
-    return tuple(out.values())[:MAX_TAGS]
+        if len(out) >= limits.max_tags:
+            break
+    return tuple(out.values())
+
+
+def import_highlight(where: str, limits: ImportLimits, quote, note=None, color: str = "yellow",
+                     created_at: str | None = None, prefix=None, suffix=None) -> ImportHighlight:
+    """A highlight from another tool, with the API's limits on its quote, note and context."""
+    values = {"quote": quote, "note": note or "", "prefix": prefix or "", "suffix": suffix or ""}
+    caps = {"quote": limits.max_quote_chars, "note": limits.max_note_chars, "prefix": 1000, "suffix": 1000}
+    for name, value in values.items():
+        if not isinstance(value, str):
+            raise ImportFormatError(where, f"its {name} must be text")
+        if len(value) > caps[name]:
+            raise ImportFormatError(where, f"its {name} is longer than {caps[name]} characters"
+                                    + {"quote": " (max_quote_chars)", "note": " (max_note_chars)"}.get(name, ""))
+    return ImportHighlight(quote=quote.strip(), note=values["note"], color=color, created_at=created_at,
+                           prefix=values["prefix"], suffix=values["suffix"])
 
 
 def clean_title(value) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import threading
 import zipfile
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from . import apply, backup
 from .export_markdown import document, file_names
 from .fetcher import Fetcher
 from .importers import open_source
+from .items import ImportLimits
 
 Progress = Callable[[int, int], None]
 Write = Callable[[bytes], Awaitable[Any]]
@@ -42,29 +44,71 @@ async def _off_loop(fn: Callable, *args: Any) -> Any:
 
 
 # ---------------------------------------------------------------------- import
+class _Stopped(Exception):
+    """The run was cancelled: the parsing thread stops at the next item."""
+
+
 async def run_import(worker: Worker, path: Path, progress: Progress = _noop) -> dict:
     """Check every entry of the file first (a bad one raises ImportFormatError naming it, and
-    nothing is imported), then add them. Returns what happened, counted."""
-    s = worker.settings
-    limits = backup.EntryLimits(max_html_depth=s.max_html_depth, max_highlights=s.max_highlights_per_article)
-    source = await _off_loop(lambda: open_source(path, max_member_bytes=s.max_import_member_bytes,
-                                                 max_backup_whole_bytes=s.max_import_member_bytes,
-                                                 entry_limits=limits))
-    total = await _off_loop(lambda: sum(1 for _ in source.items()))
+    nothing is imported), then add them. Returns what happened, counted.
+
+    Cancellable (the server's shutdown, a Cancel button): the parsing thread stops at its next
+    item and is waited for, and each article is added whole on the store thread, so a cancelled
+    import leaves the articles before it imported and nothing half-written."""
+    limits = ImportLimits.from_settings(worker.settings)
+    stop = threading.Event()
+    source = await _stoppable(stop, open_source, path, limits)
+    total = await _stoppable(stop, _count, source, stop)
     counts = {"format": source.format, "total": total, "created": 0, "updated": 0, "skipped": 0,
               "needs_fetch": 0, "highlights": 0}
     items = source.items()
     done = 0
     progress(0, total)
-    while batch := await _off_loop(lambda: list(itertools.islice(items, BATCH))):
-        for item in batch:
-            outcome, added, waiting = await _import_one(worker, source.format, item)
-            counts[outcome] += 1
-            counts["needs_fetch"] += waiting and outcome == "created"
-            counts["highlights"] += added
-            done += 1
-            progress(done, total)
+    try:
+        while batch := await _stoppable(stop, _take, items, BATCH, stop):
+            for item in batch:
+                await asyncio.sleep(0)  # a cancellation asked for lands here, between two articles
+                outcome, added, waiting = await _import_one(worker, source.format, item)
+                counts[outcome] += 1
+                counts["needs_fetch"] += waiting and outcome == "created"
+                counts["highlights"] += added
+                done += 1
+                progress(done, total)
+    finally:
+        items.close()  # the file is closed now, not when the iterator is collected
     return counts
+
+
+def _count(source, stop: threading.Event) -> int:
+    n = 0
+    for _ in source.items():
+        if stop.is_set():
+            raise _Stopped
+        n += 1
+    return n
+
+
+def _take(items: Iterator, n: int, stop: threading.Event) -> list:
+    out = []
+    for item in itertools.islice(items, n):
+        if stop.is_set():
+            raise _Stopped
+        out.append(item)
+    return out
+
+
+async def _stoppable(stop: threading.Event, fn: Callable, *args: Any) -> Any:
+    """fn(*args) in a thread; when the caller is cancelled, `stop` is set and the thread waited
+    for (it checks `stop` at each item), so nothing still reads the file after we return."""
+    future = asyncio.get_running_loop().run_in_executor(None, fn, *args)
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        stop.set()
+        await asyncio.wait([future])
+        if not future.cancelled():
+            future.exception()  # retrieved: _Stopped, or whatever ended it, is not an error now
+        raise
 
 
 async def _import_one(worker: Worker, fmt: str, item) -> tuple[str, int, bool]:
