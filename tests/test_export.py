@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from html import escape
 from pathlib import Path
+from urllib.parse import unquote
 
+import lxml.html
 import orjson
 import pytest
 import yaml
+from markdown_it import MarkdownIt
 
 from conftest import LOREM, page_html, save
 from quietpage.app import create_app
@@ -130,12 +134,28 @@ def test_front_matter_is_valid_yaml_for_awkward_values():
 
 
 @pytest.mark.parametrize("title, name", [
-    ("A/B: C*D?", "A B C D"), ("  CON ", "CON_"), ("lpt1.txt", "lpt1.txt_"), ("...", "Untitled"), (None, "Untitled"),
+    ("A/B: C*D?", "A B C D"), ("  CON ", "CON_"), ("lpt1.txt", "lpt1_.txt"), ("...", "Untitled"), (None, "Untitled"),
     ("[[Wiki]] #tag ^block", "Wiki tag block"), ("trailing dot.", "trailing dot"), ("x" * 300, "x" * 80),
-    ("é" * 150, "é" * 80)])
+    ("é" * 150, "é" * 80), ("Aux. Harbour notes", "Aux_. Harbour notes"), ("con.txt", "con_.txt"),
+    ("CONIN$", "CONIN$_"), ("conout$.log", "conout$_.log"), ("COM¹", "COM¹_"), ("lpt³.md", "lpt³_.md"),
+    ("nul .x", "nul _.x"), ("Com0", "Com0_"), ("Console notes", "Console notes"), ("auxiliary.txt", "auxiliary.txt")])
 def test_file_names_are_safe_everywhere(title, name):
     assert base_name(title) == name
     assert len(base_name(title).encode()) <= 200
+
+
+def windows_device(name: str) -> bool:
+    """Windows' own rule (what Python 3.13's os.path.isreserved checks): the part before the
+    first dot, trailing spaces ignored, is a device name."""
+    devices = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{p}{n}" for p in ("COM", "LPT")
+                                                                  for n in "0123456789¹²³"}
+    return name.partition(".")[0].rstrip(" ").upper() in devices
+
+
+@pytest.mark.parametrize("title", ["Aux. Harbour notes", "con.txt", "CONIN$", "COM¹", "prn . x", "LPT9.a.b", "nul"])
+def test_no_exported_file_is_a_windows_device(title):
+    names = file_names([("a", title, "2024-01-01"), ("b", title, "2024-02-01")])
+    assert not any(windows_device(n) for n in names.values()), names
 
 
 def test_file_names_are_stable_and_unique_regardless_of_case():
@@ -177,3 +197,53 @@ async def test_cli_while_the_server_runs(tmp_path):
         assert orjson.loads((tmp_path / "b.json").read_bytes())["articles"] == []
         md = run_cli("export", "--format", "markdown", str(tmp_path / "md"), data_dir=lib)
         assert md.returncode == 0 and (tmp_path / "md").is_dir()
+
+
+# ---------------------------------------------------------------------- hostile URLs
+HOSTILE_HREFS = [
+    'https://evil.example/a"><script>alert(1)</script>', "https://evil.example/a><img src=x onerror=alert(1)>",
+    "https://evil.example/(x)<svg onload=alert(1)>", "https://evil.example/a b><iframe src=javascript:alert(1)>",
+    "https://evil.example/`code`\\><script>x()</script>", "mailto:a@evil.example?subject=<script>x()</script>",
+]
+HOSTILE_PAGE = "".join(
+    [f'<p>See <a href="{escape(u)}">this</a> and <a href="{escape(u)}"></a>.</p>' for u in HOSTILE_HREFS]
+    + [f'<p><img src="{escape(u)}" alt="pic"></p>' for u in HOSTILE_HREFS[:4]]
+    + ['<p><a href="javascript:alert(1)">js</a> <img src="javascript:alert(1)"></p>'])
+
+
+def rendered_is_inert(markdown_text: str) -> lxml.html.HtmlElement:
+    """The export as a CommonMark renderer with raw HTML on shows it: no element or attribute
+    that runs script, and every link and image to http(s), mailto or nothing."""
+    html = MarkdownIt("commonmark", {"html": True}).render(markdown_text)
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert not root.xpath("//script | //iframe | //svg | //object | //embed"), html
+    for el in root.iter():
+        assert not any(a.lower().startswith("on") for a in el.attrib), html
+        for attr in ("href", "src"):
+            if el.get(attr) is not None:
+                assert el.get(attr).startswith(("https://", "mailto:")), html
+    return root
+
+
+def test_hostile_link_and_image_urls_stay_inert_in_the_markdown(data_dir):
+    from quietpage.reader.sanitize import sanitize
+
+    record = {"id": "x", "url": "https://evil.example/page><script>alert(1)</script>", "title": "T", "tags": []}
+    body = {"content_html": sanitize(HOSTILE_PAGE)}
+    note = {"selectors": [{"type": "TextQuoteSelector", "exact": "See"}], "status": "orphan",
+            "note": "mine <script>alert(1)</script> <img src=x onerror=alert(1)> <https://ok.example/>"}
+    root = rendered_is_inert(document(record, body, [note]))
+    hrefs = [unquote(a.get("href")) for a in root.iter("a")]
+    assert set(HOSTILE_HREFS) <= set(hrefs) and "https://ok.example/" in hrefs  # the same addresses, encoded
+    assert [unquote(i.get("src")) for i in root.iter("img")] == HOSTILE_HREFS[:4]
+    waiting = rendered_is_inert(document({**record, "needs_fetch": True}, {}, []))
+    assert [unquote(a.get("href")) for a in waiting.iter("a")] == [record["url"]]
+
+
+async def test_a_saved_hostile_page_exports_inert_markdown(client):
+    await save(client, "https://evil.example/saved", page_html("Hostile links", LOREM[:2]).replace(
+        "</article>", HOSTILE_PAGE + "</article>"))
+    with zipfile.ZipFile(io.BytesIO(await export(client, "markdown"))) as zf:
+        [text] = [zf.read(n).decode() for n in zf.namelist()]
+    root = rendered_is_inert(text)
+    assert "https://evil.example/a><img src=x onerror=alert(1)>" in [unquote(a.get("href")) for a in root.iter("a")]

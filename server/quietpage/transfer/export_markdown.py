@@ -18,7 +18,10 @@ from . import markdown
 
 MAX_NAME_CHARS = 80
 MAX_NAME_BYTES = 200  # UTF-8; most file systems allow 255 bytes, and ".md" and an id come on top
-RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.I)
+# Windows device names: the part of a name before its first dot (trailing spaces ignored) is
+# what counts, so "Aux. Harbour notes.md" and "con.txt.md" are devices too.
+RESERVED = frozenset({"con", "prn", "aux", "nul", "conin$", "conout$"}
+                     | {f"{port}{n}" for port in ("com", "lpt") for n in "0123456789¹²³"})
 # Forbidden on Windows (<>:"/\|?*), control characters, and what breaks Obsidian links (#^[]).
 UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f#^\[\]]')
 
@@ -33,8 +36,9 @@ def base_name(title: str | None) -> str:
     name = name.strip(" .")
     if not name:
         name = "Untitled"
-    if RESERVED.match(name):
-        name += "_"
+    stem = name.split(".", 1)[0]
+    if stem.rstrip(" ").casefold() in RESERVED:
+        name = f"{stem}_{name[len(stem):]}"
     return name
 
 
@@ -60,7 +64,7 @@ def _id_part(article_id: str) -> str:
 def document(record: dict, body: dict, highlights: list[dict]) -> str:
     parts = [front_matter(record), f"# {markdown.escape(record.get('title') or record['url'])}"]
     if record.get("needs_fetch"):
-        parts.append(f"*Not fetched yet: QuietPage has only this article's address.* <{record['url']}>")
+        parts.append(f"*Not fetched yet: QuietPage has only this article's address.* {markdown.autolink(record['url'])}")
     else:
         parts.append(markdown.to_markdown(body.get("content_html") or "").rstrip("\n"))
     if highlights:
@@ -95,8 +99,10 @@ def obsidian_tag(name: str) -> str:
     return "-".join(name.lstrip("#").split())
 
 
-# Characters YAML does not accept raw in a document (or folds, like U+2028): written as \\uXXXX.
-_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+# Characters YAML does not accept raw in a document (or folds, like U+2028), and '<' and '>'
+# (a renderer that does not know front matter shows it as Markdown, where '<' opens raw HTML):
+# written as \\uXXXX, which YAML reads back as they were.
+_YAML_UNSAFE = re.compile("[<>\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 def _yaml(value) -> str:
@@ -120,5 +126,5 @@ def _highlight(h: dict) -> str:
         lines.append(f"> {markdown.escape(para.strip())}" if para.strip() else ">")
     if h.get("status") == "orphan":
         lines += [">", "> *(not found in the current text of the article)*"]
-    note = (h.get("note") or "").strip()
+    note = markdown.safe_note((h.get("note") or "").strip())
     return "\n".join(lines) + (f"\n\n{note}" if note else "")

@@ -25,6 +25,11 @@ _ESCAPE = re.compile(r"([\\`*\[\]<>])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+)([.)]?)(?=\s|$)")
 _MARKER = re.compile(r"^(?:- |\d+\. )")
 _BR = "\x00"  # a hard line break inside inline text, until lines are made
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+IMAGE_SCHEMES = ("http://", "https://", "data:image/")
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>\x00-\x1f]*>", re.I)
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f<>()\"'\\`]")
 
 
 def to_markdown(html: str) -> str:
@@ -185,19 +190,19 @@ def _inline(el) -> str:
     if tag == "br":
         return _BR
     if tag == "img":
-        src = el.get("src") or ""
-        return f"![{_escape(el.get('alt') or '')}]({_url(src)})" if src else ""
+        src = _url(el.get("src") or "", IMAGE_SCHEMES)
+        return f"![{_escape(el.get('alt') or '')}]({src})" if src else ""
     if tag in CODE:
         return _code(el.text_content())
     if tag in BLOCKS:  # a block inside inline content (rare after sanitising): its text
         return " " + _inline_children(el) + " "
     inner = _inline_children(el)
     if tag == "a":
-        href = el.get("href") or ""
+        href = _url(el.get("href") or "", LINK_SCHEMES)
         text = _clean_inline(inner).replace(_BR, " ")
         if not href:
             return inner
-        return f"[{text}]({_url(href)})" if text else f"<{href}>"
+        return f"[{text}]({href})" if text else autolink(href)
     if tag in EMPHASIS:
         return _wrap(inner, EMPHASIS[tag])
     if tag in HTML_INLINE:
@@ -227,9 +232,26 @@ def _code(text: str) -> str:
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
-def _url(url: str) -> str:
+def _url(url: str, schemes: tuple[str, ...]) -> str:
+    """A link or image address as a Markdown destination: only these schemes, and every
+    character that could end the destination or start markup (spaces, controls, <, >, (, ),
+    quotes, backslash, backtick) percent-encoded - a page's URL never becomes raw HTML."""
     url = url.strip()
-    return f"<{url}>" if re.search(r"[\s()<>]", url) else url
+    if not url.lower().startswith(schemes):
+        return ""
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode("utf-8")), url)
+
+
+def safe_note(text: str) -> str:
+    """The user's own Markdown (a highlight's note) as written, except raw HTML: an imported note
+    comes from a file, so a '<' that would open a tag is escaped (autolinks to http(s) stay)."""
+    return _TAG_OPEN.sub(lambda m: m[0] if _AUTOLINK.match(text, m.start()) else "\\<", text)
+
+
+def autolink(url: str) -> str:
+    """`<url>`, for an http(s) or mailto address only, made safe first (else the text, escaped)."""
+    safe = _url(url, LINK_SCHEMES)
+    return f"<{safe}>" if safe else _escape(url)
 
 
 def _text(text: str) -> str:
