@@ -2,7 +2,7 @@
 // Re-anchors every highlight of the scenario (anchorAll + describe), prints JSON:
 // {median_ms, median_cpu_ms, results: [[start, end, score] | null]}.
 import { readFileSync } from "node:fs";
-import { anchorAll, describe } from "../static/js/anchoring.js";
+import { anchorAll, describe } from "../static/js/anchoring/match.js";
 
 const [file, runsArg] = process.argv.slice(2);
 const scenario = JSON.parse(readFileSync(file, "utf-8"));

@@ -73,24 +73,17 @@ def test_myers_equals_the_dynamic_programming_table(pattern, text, free_start):
     assert _distances(pattern, text, free_start) == _table(pattern, text, free_start)
 
 
-JS = (Path(__file__).resolve().parent.parent / "static" / "js" / "anchoring.js").read_text("utf-8")
-
-
-def test_the_javascript_twin_has_the_same_constants_and_text_rules():
-    import codecs
-    import re
-
+def test_python_reads_its_constants_and_text_rules_from_the_file_the_javascript_twin_reads():
     from quietpage import anchoring
+    from quietpage.paths import ANCHORING_RULES, static_dir
     from quietpage.reader import text as text_rules
 
-    for name in ("CONTEXT_CHARS", "MAX_ERROR_RATE", "SURE_ERROR_RATE", "MAX_PIECES", "MAX_PIECE_HITS", "MAX_WINDOWS",
-                 "MAX_SCORED", "LOCAL_CHARS", "SURE_SCORE", "QUOTE_WEIGHT", "CONTEXT_WEIGHT", "POSITION_WEIGHT",
-                 "MIN_SCORE", "QUOTE", "POSITION"):
-        value = re.search(rf"\b{name} = ([^,;]+)[,;]", JS).group(1)
-        assert json.loads(value) == getattr(anchoring, name), name
-    whitespace = re.search(r'const WHITESPACE = "([^"]+)";', JS).group(1)
-    assert codecs.decode(whitespace, "unicode_escape") == text_rules.WHITESPACE
-    blocks = re.search(r"const BLOCK_TAGS = new Set\(\((.+?)\)\.split", JS, re.S).group(1)
-    assert set("".join(re.findall(r'"([^"]*)"', blocks)).split()) == text_rules.BLOCK_TAGS
-    skip = re.search(r"const SKIP_TAGS = new Set\(\[(.+?)\]\)", JS).group(1)
-    assert set(re.findall(r'"([^"]*)"', skip)) == text_rules.SKIP_TAGS
+    rules = json.loads((static_dir() / ANCHORING_RULES).read_text("utf-8"))
+    for name in ("CONTEXT_CHARS", "QUOTE", "POSITION", "MAX_ERROR_RATE", "SURE_ERROR_RATE", "MAX_PIECES",
+                 "MAX_PIECE_HITS", "MAX_WINDOWS", "MAX_SCORED", "LOCAL_CHARS", "SURE_SCORE", "QUOTE_WEIGHT",
+                 "CONTEXT_WEIGHT", "POSITION_WEIGHT", "MIN_SCORE"):
+        assert getattr(anchoring, name) == rules[name], name
+    assert (text_rules.BLOCK_TAGS, text_rules.SKIP_TAGS) == (set(rules["BLOCK_TAGS"]), set(rules["SKIP_TAGS"]))
+    assert text_rules.WHITESPACE == rules["WHITESPACE"]
+    for module in ("match", "text"):  # the JavaScript side imports the same file
+        assert 'from "./rules.json" with { type: "json" }' in (static_dir() / "js" / "anchoring" / f"{module}.js").read_text()

@@ -1,4 +1,4 @@
-"""static/js/anchoring.js in real Chromium: the text it derives from a DOM is the text Python
+"""static/js/anchoring/ in real Chromium: the text it derives from a DOM is the text Python
 derives from the same HTML, it anchors the shared cases as Python does, and its marks wrap the
 right characters and come off without a trace. The module is served by a route of the page
 itself (no network, no server)."""
@@ -16,7 +16,7 @@ from quietpage.reader.text import block_text
 from conftest import SEED_URL
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULE = (ROOT / "static" / "js" / "anchoring.js").read_text("utf-8")
+MODULES = ROOT / "static" / "js" / "anchoring"
 CASES = json.loads((Path(__file__).parent / "anchoring_cases.json").read_text("utf-8"))
 ORIGIN = "http://quietpage.test"
 PAGE = '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><div id="content"></div></body></html>'
@@ -27,14 +27,19 @@ async def page(browser):
     page = await browser.new_page()
 
     async def serve(route):
-        if route.request.url.endswith("/anchoring.js"):
-            await route.fulfill(body=MODULE, content_type="text/javascript")
+        name = route.request.url.rsplit("/", 1)[-1]
+        if route.request.url.startswith(f"{ORIGIN}/anchoring/") and (MODULES / name).is_file():
+            kind = "application/json" if name.endswith(".json") else "text/javascript"
+            await route.fulfill(body=(MODULES / name).read_text("utf-8"), content_type=kind)
         else:
             await route.fulfill(body=PAGE, content_type="text/html")
 
     await page.route(f"{ORIGIN}/**", serve)
     await page.goto(f"{ORIGIN}/")
-    await page.evaluate("async () => { window.A = await import('/anchoring.js'); }")
+    await page.evaluate("""async () => {
+        const parts = await Promise.all(["match", "text", "marks"].map((m) => import(`/anchoring/${m}.js`)));
+        window.A = Object.assign({}, ...parts);
+    }""")
     yield page
     await page.close()
 

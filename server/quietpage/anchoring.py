@@ -17,37 +17,42 @@ its characters edited is found wherever it went (up to MAX_PIECES pieces); one e
 MAX_ERROR_RATE only where its context or old position vouches for it. It looks around the old
 position first and stops there when it finds a sure match.
 
-static/js/anchoring.js is the JavaScript twin: same steps, constants and scores
-(tests/anchoring_cases.json pins both).
+static/js/anchoring/match.js is the JavaScript twin: same steps and scores, and the same constants,
+which both read from static/js/anchoring/rules.json (tests/anchoring_cases.json pins both).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-CONTEXT_CHARS = 32
-QUOTE = "TextQuoteSelector"
-POSITION = "TextPositionSelector"
+from .paths import anchoring_rules
+
+_RULES = anchoring_rules()
+CONTEXT_CHARS: int = _RULES["CONTEXT_CHARS"]
+QUOTE: str = _RULES["QUOTE"]
+POSITION: str = _RULES["POSITION"]
 # A fuzzy match may differ from the quote in at most this share of its characters...
-MAX_ERROR_RATE = 0.25
+MAX_ERROR_RATE: float = _RULES["MAX_ERROR_RATE"]
 # ...and is always found when at most this share differs.
-SURE_ERROR_RATE = 0.1
+SURE_ERROR_RATE: float = _RULES["SURE_ERROR_RATE"]
 # Pieces of a long quote: enough to find it, few enough to keep the search fast.
-MAX_PIECES = 64
+MAX_PIECES: int = _RULES["MAX_PIECES"]
 # A piece found more often than this says nothing about where the quote is.
-MAX_PIECE_HITS = 200
+MAX_PIECE_HITS: int = _RULES["MAX_PIECE_HITS"]
 # Windows verified per search, the most promising first (most votes, then nearest).
-MAX_WINDOWS = 32
+MAX_WINDOWS: int = _RULES["MAX_WINDOWS"]
 # Exact occurrences scored in full (the rest are ranked by exact context, then distance).
-MAX_SCORED = 50
+MAX_SCORED: int = _RULES["MAX_SCORED"]
 # The fuzzy search looks this far around the old position first, and stops there if it
 # finds a match scoring at least SURE_SCORE.
-LOCAL_CHARS = 10_000
-SURE_SCORE = 0.9
+LOCAL_CHARS: int = _RULES["LOCAL_CHARS"]
+SURE_SCORE: float = _RULES["SURE_SCORE"]
 # The score: how much of the quote, of its context and of its position still hold.
-QUOTE_WEIGHT, CONTEXT_WEIGHT, POSITION_WEIGHT = 0.75, 0.23, 0.02
+QUOTE_WEIGHT: float = _RULES["QUOTE_WEIGHT"]
+CONTEXT_WEIGHT: float = _RULES["CONTEXT_WEIGHT"]
+POSITION_WEIGHT: float = _RULES["POSITION_WEIGHT"]
 # Below this a fuzzy match is no match. A quote with 10% of it edited passes on its own
 # (0.75 * 0.9 = 0.675); one edited more needs its context to vouch for it.
-MIN_SCORE = 0.67
+MIN_SCORE: float = _RULES["MIN_SCORE"]
 
 
 @dataclass(frozen=True)

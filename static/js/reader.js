@@ -1,7 +1,9 @@
 // The reader: highlights (made from a selection, painted with the shared anchoring module,
 // listed beside the text with the orphans), reading settings, progress, tags, archive.
 import { del, get, patch, post } from "./api.js";
-import { describe, paint, rangeOffsets, textPositions, clearHighlights, MARK_CLASS } from "./anchoring.js";
+import { clearHighlights, MARK_CLASS, paint } from "./anchoring/marks.js";
+import { describe } from "./anchoring/match.js";
+import { rangeOffsets, textPositions } from "./anchoring/text.js";
 import { $, $$, announce, h } from "./dom.js";
 import { initPrefs } from "./prefs.js";
 import { initProgress } from "./progress.js";

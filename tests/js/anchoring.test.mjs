@@ -5,8 +5,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { anchor, anchorAll, clearHighlights, codePoints, describe, distances, paint, rangeOffsets, textPositions }
-  from "../../static/js/anchoring.js";
+import { codePoints } from "../../static/js/anchoring/codepoints.js";
+import { clearHighlights, paint } from "../../static/js/anchoring/marks.js";
+import { anchor, anchorAll, describe, distances } from "../../static/js/anchoring/match.js";
+import { rangeOffsets, textPositions } from "../../static/js/anchoring/text.js";
 
 const CASES = JSON.parse(readFileSync(new URL("../anchoring_cases.json", import.meta.url), "utf-8"));
 

@@ -1,7 +1,8 @@
 """Plain text of reader HTML: one paragraph per line.
 
 This is the text that highlights' selectors point into, so its rules are few and exact (the
-JavaScript twin in static/js/anchoring.js derives the same text from the reader DOM):
+JavaScript twin in static/js/anchoring/text.js derives the same text from the reader DOM; both read
+the tag lists and the whitespace from static/js/anchoring/rules.json):
 - block elements and <br> end a line; inline elements do not; inside <pre> a newline ends a line;
 - elsewhere any run of whitespace (newlines too) is one space; lines are trimmed; empty lines
   are dropped.
@@ -10,15 +11,14 @@ from __future__ import annotations
 
 import re
 
-BLOCK_TAGS = frozenset(
-    "address article aside blockquote br caption dd details dialog div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary "
-    "table tbody td tfoot th thead tr ul".split()
-)
-# Whitespace, spelled out so that Python and JavaScript agree on every character.
-WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+from ..paths import anchoring_rules
+
+_RULES = anchoring_rules()
+BLOCK_TAGS = frozenset(_RULES["BLOCK_TAGS"])
+# Whitespace for a regex class ("a-b" is a range), the same characters as in JavaScript.
+WHITESPACE: str = _RULES["WHITESPACE"]
 _SPACE = re.compile(f"[{WHITESPACE}]+")
-SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
+SKIP_TAGS = frozenset(_RULES["SKIP_TAGS"])
 
 
 def block_text(root) -> str:
