@@ -1,17 +1,19 @@
 /* QuietPage extension - the highlighter, injected into a page on demand (never on its own).
  *
- * Installs globalThis.__quietpage once per page, in the extension's isolated world, with:
+ * Installs itself once per page, in the extension's isolated world, under a symbol (never a name:
+ * a page's <div id="..."> shows up as a global of that name, even in the isolated world), with:
  *   describeSelection()  the selection as a TextQuoteSelector over the page's text
  *   paint(highlights)    wraps saved highlights in <mark>s, anchored by quote (prefix/suffix as
  *                        context, no position: the live page's text is not the reader's text)
  *   toast(problem)       a short message on the page (for the shortcut and the context menu)
- * Text, selection offsets and matching come from the shared anchoring module (lib/anchoring.js,
- * the very file the reader page uses), loaded with import(). No network calls here: the worker
- * does those.
+ * Text, selection offsets and matching come from the shared anchoring modules (lib/anchoring/,
+ * the very files the reader page uses), loaded with import() through lib/page-text.js. No network calls here: the worker
+ * does those. A classic script (scripting.executeScript runs no modules); lib/tabs.js calls it.
  */
 (() => {
   "use strict";
-  if (globalThis.__quietpage) return;
+  const KEY = Symbol.for("quietpage.highlighter"); // lib/tabs.js: keep equal
+  if (Object.getOwnPropertyDescriptor(globalThis, KEY)) return;
 
   const ext = globalThis.browser || globalThis.chrome;
   const UI = "data-quietpage-ui"; // our elements: left out when the page is saved
@@ -23,8 +25,9 @@
   let anchoringModule = null;
   const notes = new Map(); // highlight id -> note, for the marks on this page
 
+  // The extension's own module (a constant path), never anything a page could name.
   function anchoring() {
-    anchoringModule = anchoringModule || import(ext.runtime.getURL("lib/anchoring.js"));
+    anchoringModule = anchoringModule || import(ext.runtime.getURL("lib/page-text.js"));
     return anchoringModule;
   }
 
@@ -159,5 +162,7 @@
     }
   };
 
-  globalThis.__quietpage = { describeSelection: safely(describeSelection), paint: safely(paint), toast };
+  Object.defineProperty(globalThis, KEY, {
+    value: Object.freeze({ describeSelection: safely(describeSelection), paint: safely(paint), toast }),
+  });
 })();

@@ -1,25 +1,15 @@
 /* QuietPage extension - how the popup and options pages ask the background worker (the only
  * one that talks to the server): one message, one answer, {ok: true, result} or
  * {ok: false, error: {code, message, hint}}.
- *
- * Classic script: the popup and options pages load it with <script src>, node tests with
- * require(). It registers itself as globalThis.QuietPage.messages.
  */
-(function (root) {
-  "use strict";
+export const NO_WORKER = { code: "no_worker", message: "The extension's background worker did not answer.",
+  hint: "Reload the extension, then try again." };
 
-  const NO_WORKER = { code: "no_worker", message: "The extension's background worker did not answer.",
-    hint: "Reload the extension, then try again." };
+/** Sends `message` to the worker: resolves to its result, or rejects with its {code, message, hint}. */
+export async function send(ext, message) {
+  const answer = await ext.runtime.sendMessage(message);
+  if (!answer) throw { ...NO_WORKER };
+  if (!answer.ok) throw answer.error;
+  return answer.result;
+}
 
-  /** Sends `message` to the worker: resolves to its result, or rejects with its {code, message, hint}. */
-  async function send(ext, message) {
-    const answer = await ext.runtime.sendMessage(message);
-    if (!answer) throw { ...NO_WORKER };
-    if (!answer.ok) throw answer.error;
-    return answer.result;
-  }
-
-  const api = { send, NO_WORKER };
-  root.QuietPage = Object.assign(root.QuietPage || {}, { messages: api });
-  if (typeof module === "object" && module.exports) module.exports = api;
-})(globalThis);

@@ -1,14 +1,15 @@
 /* QuietPage extension - options: the server address and the token, in storage.local under
  * `serverUrl` and `token`. "Pair" asks the worker (the only one that talks to the server) to
  * trade a `quietpage pair` code for the token and keep it; "Test connection" asks it to try the
- * values in the form before or after saving them.
+ * values in the form before or after saving them. The two choices (open the reader after saving;
+ * saved state on pages I revisit) are stored at once; the second asks the browser for the
+ * optional permission to see every tab's page, and is off whenever that permission is missing.
  */
-/* global QuietPage */
-"use strict";
+import { send as sendTo } from "../lib/messages.js";
+import * as S from "../lib/settings.js";
 
 const ext = globalThis.browser || globalThis.chrome;
-const S = QuietPage.settings;
-const send = (message) => QuietPage.messages.send(ext, message);
+const send = (message) => sendTo(ext, message);
 const $ = (id) => document.getElementById(id);
 
 function show(tone, message, hint = "", code = "") {
@@ -24,7 +25,9 @@ function formValues() {
 }
 
 async function load() {
-  const { serverUrl, token } = await S.load(ext.storage);
+  const { serverUrl, token, openReader, revisit } = await S.load(ext.storage);
+  $("open-reader").checked = openReader;
+  $("revisit").checked = revisit && (await ext.permissions.contains({ origins: S.REVISIT_ORIGINS }));
   $("server-url").value = serverUrl === S.DEFAULT_SERVER_URL ? "" : serverUrl;
   $("token").value = token;
   if (!token) {
@@ -71,6 +74,28 @@ async function pair() {
   }
 }
 
+/** The permission is asked for inside the click (browsers want a user's gesture), then stored. */
+function revisitChanged() {
+  const on = $("revisit").checked;
+  const asked = on ? ext.permissions.request({ origins: S.REVISIT_ORIGINS })
+    : ext.permissions.remove({ origins: S.REVISIT_ORIGINS }).then(() => false);
+  asked.then(async (granted) => {
+    const stored = await S.savePreferences(ext.storage, { revisit: on && granted });
+    $("revisit").checked = stored.revisit;
+    $("choices-state").textContent = on && !granted
+      ? "The browser did not give the permission, so pages you revisit are not checked."
+      : stored.revisit ? "Saved: pages you saved show \u2713 as they load." : "Saved: off.";
+  }, (error) => {
+    $("revisit").checked = false;
+    $("choices-state").textContent = `The browser refused: ${error.message || error}`;
+  });
+}
+
+$("open-reader").addEventListener("change", async () => {
+  const stored = await S.savePreferences(ext.storage, { openReader: $("open-reader").checked });
+  $("choices-state").textContent = stored.openReader ? "Saved: the reader opens after each save." : "Saved: saving keeps you on the page.";
+});
+$("revisit").addEventListener("change", revisitChanged);
 $("form").addEventListener("submit", save);
 $("pair").addEventListener("click", pair);
 $("pair-code").addEventListener("keydown", (event) => {

@@ -1,17 +1,19 @@
-/* QuietPage extension - the toolbar popup. Opening it saves the page (one click); it shows
- * whether the server is there and paired, the suggested tags to keep or edit, and every
+/* QuietPage extension - the toolbar popup. Opening it saves the page (one click) and keeps you
+ * where you are: no tab opens unless Options says so. It shows the save's progress (the save runs
+ * in the background worker: closing the popup never stops it), whether the server is there and
+ * paired, what became of the page's highlights, the tags as chips that apply on click, and every
  * problem in words with what to do. It makes no network call itself: it asks the worker.
  * Opened as a page with ?tabId=N, it works on that tab (tests do this).
  */
-/* global QuietPage */
-"use strict";
+import { send as sendTo } from "../lib/messages.js";
+import { jobKey } from "../lib/jobs.js";
+import * as V from "../lib/view.js";
 
 const ext = globalThis.browser || globalThis.chrome;
-const V = QuietPage.view;
 const $ = (id) => document.getElementById(id);
-const state = { tabId: null, saved: null };
+const state = { tabId: null, saved: null, tags: [], ticker: null };
 
-const send = (message) => QuietPage.messages.send(ext, message);
+const send = (message) => sendTo(ext, message);
 
 async function targetTabId() {
   const asked = new URLSearchParams(location.search).get("tabId");
@@ -42,44 +44,105 @@ function showProblem(error) {
   $("problem").hidden = false;
 }
 
-function busy(text) {
-  $("article").hidden = false;
-  $("save-state").textContent = text;
-  $("save-state").className = "state busy";
-  $("article-title").textContent = "";
-  $("tags-form").hidden = true;
+// ------------------------------------------------------------------ progress
+function showProgress(job) {
+  $("article").hidden = true;
+  $("progress").hidden = false;
   $("save").disabled = true;
+  const render = () => {
+    const p = V.progress(job);
+    $("elapsed").textContent = p.elapsed;
+    $("steps").replaceChildren(...p.steps.map((step) => {
+      const li = document.createElement("li");
+      li.className = step.state;
+      li.textContent = step.label;
+      if (step.state === "current") li.setAttribute("aria-current", "step");
+      return li;
+    }));
+  };
+  render();
+  clearInterval(state.ticker);
+  state.ticker = setInterval(render, 1000);
 }
 
+function stopProgress() {
+  clearInterval(state.ticker);
+  $("progress").hidden = true;
+}
+
+/** Follow the tab's save as the worker records it (storage.session). */
+function watchJob() {
+  ext.storage.onChanged.addListener((changes, area) => {
+    const change = changes[jobKey(state.tabId)];
+    if (area !== "session" || !change || !change.newValue) return;
+    const job = change.newValue;
+    if (job.phase === "reading" || job.phase === "sending") showProgress(job);
+  });
+}
+
+// ------------------------------------------------------------------ saved
 function showSaved(result) {
+  stopProgress();
   state.saved = result;
+  state.tags = [...(result.tags || [])];
   const line = V.savedLine(result);
+  $("article").hidden = false;
   $("save-state").textContent = `${line.verb} \u2713`;
   $("save-state").className = "state ok";
   $("article-title").textContent = line.title;
+  $("save-detail").textContent = line.detail;
+  $("save-detail").hidden = !line.detail;
+  const warnings = result.warnings || [];
+  $("warnings").replaceChildren(...warnings.map((w) => {
+    const p = document.createElement("p");
+    p.textContent = `${w.message} ${w.hint || ""}`.trim();
+    return p;
+  }));
+  $("warnings").hidden = !warnings.length;
   $("save").textContent = "Save again";
   $("save").disabled = false;
   $("read-now").hidden = false;
-  renderTags(V.tagChoices(result));
-  $("tags-form").hidden = false;
+  renderTags();
+  $("tags").hidden = false;
 }
 
-function renderTags(choices) {
+function renderTags() {
   const list = $("tag-list");
-  list.replaceChildren();
-  for (const choice of choices) {
-    const label = document.createElement("label");
-    label.className = choice.suggested ? "chip suggested" : "chip";
-    const box = document.createElement("input");
-    box.type = "checkbox";
-    box.value = choice.name;
-    box.checked = choice.checked;
-    label.append(box, document.createTextNode(choice.name));
-    list.append(label);
-  }
+  const choices = V.tagChoices({ ...state.saved, tags: state.tags });
+  list.replaceChildren(...choices.map((choice) => {
+    const chip = document.createElement("button");
+    chip.type = "button";
+    chip.className = `chip${choice.applied ? " applied" : ""}${choice.suggested ? " suggested" : ""}`;
+    chip.setAttribute("aria-pressed", String(choice.applied));
+    chip.dataset.tag = choice.name;
+    chip.title = choice.applied ? `Remove the tag \u201c${choice.name}\u201d` : `Add the tag \u201c${choice.name}\u201d`;
+    chip.textContent = (choice.applied ? "\u2713 " : "+ ") + choice.name;
+    chip.addEventListener("click", () => run(() => saveTags(V.toggleTag(state.tags, choice.name))));
+    return chip;
+  }));
   if (!choices.length) list.textContent = "No suggestions for this page.";
 }
 
+/** Every click on a chip (or a tag typed) is saved at once. */
+async function saveTags(names) {
+  const before = state.tags;
+  state.tags = names;
+  renderTags();
+  $("tags-state").textContent = "Saving tags\u2026";
+  try {
+    const result = await send({ type: "setTags", id: state.saved.id, tags: names });
+    state.tags = result.tags;
+    renderTags();
+    $("tags-state").textContent = "Tags saved \u2713";
+  } catch (error) {
+    state.tags = before;
+    renderTags();
+    $("tags-state").textContent = "";
+    showProblem(error);
+  }
+}
+
+// ------------------------------------------------------------------ the flow
 async function refresh() {
   showProblem(null);
   const status = await send({ type: "status", tabId: state.tabId });
@@ -87,7 +150,7 @@ async function refresh() {
   if (status.problem) {
     $("earlier-message").textContent = `${status.problem.message} ${status.problem.hint || ""}`.trim();
     $("earlier").hidden = false;
-    send({ type: "clearProblem", tabId: state.tabId }).catch(() => null);
+    send({ type: "clearProblem" }).catch(() => null);
   }
   const error = status.error || (status.page && status.page.error) || null;
   showProblem(error);
@@ -97,29 +160,12 @@ async function refresh() {
 }
 
 async function save() {
-  busy("Saving this page\u2026");
+  showProgress({ phase: "reading", startedAt: Date.now(), bytes: null });
   try {
     showSaved(await send({ type: "save", tabId: state.tabId }));
   } catch (error) {
-    $("article").hidden = true;
+    stopProgress();
     $("save").disabled = !V.remedies(error).retry; // saving again cannot help a forbidden page
-    showProblem(error);
-  }
-}
-
-async function saveTags(event) {
-  event.preventDefault();
-  const names = [...document.querySelectorAll("#tag-list input:checked")].map((b) => b.value)
-    .concat(V.parseTags($("new-tags").value));
-  $("tags-state").textContent = "Saving\u2026";
-  try {
-    const result = await send({ type: "setTags", id: state.saved.id, tags: names });
-    state.saved = { ...state.saved, tags: result.tags };
-    renderTags(V.tagChoices(state.saved));
-    $("new-tags").value = "";
-    $("tags-state").textContent = "Tags saved \u2713";
-  } catch (error) {
-    $("tags-state").textContent = "";
     showProblem(error);
   }
 }
@@ -135,16 +181,28 @@ async function run(work) {
 async function start() {
   state.tabId = await targetTabId();
   const status = await refresh();
-  if (V.shouldAutoSave(status)) await save();
-  else if (status.page && status.page.article) {
-    $("article").hidden = false;
+  const job = status.job;
+  if (job && (job.phase === "reading" || job.phase === "sending")) {
+    showProgress(job);
+    await save(); // joins the save in progress (the worker runs one per tab)
+  } else if (V.shouldAutoSave(status)) {
+    await save();
+  } else if (status.page && status.page.article) {
     showSaved(status.page.article);
   }
 }
 
+watchJob();
 $("save").addEventListener("click", () => run(save));
 $("retry").addEventListener("click", () => run(start));
-$("tags-form").addEventListener("submit", (event) => run(() => saveTags(event)));
+$("tag-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const typed = V.parseTags($("new-tag").value);
+  if (!typed.length || !state.saved) return;
+  $("new-tag").value = "";
+  run(() => saveTags(typed.reduce((tags, name) => (tags.some((t) => t.toLowerCase() === name.toLowerCase()) ? tags
+    : [...tags, name]), state.tags)));
+});
 $("open-options").addEventListener("click", () => ext.runtime.openOptionsPage());
 $("open-list").addEventListener("click", () => run(async () => {
   await send({ type: "openReadingList", tabId: state.tabId });

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fakeChrome, fakeFetch, loadLibs, SERVER, TOKEN } from "./extension-harness.mjs";
+import { fakeChrome, fakeFetch, loadLibs, proofFor, SERVER, TOKEN } from "./extension-harness.mjs";
 
-const { api: A, settings: S, errors: E } = loadLibs();
+const { api: A, settings: S, errors: E } = await loadLibs();
 const client = (fetch, token = TOKEN) => A.createApi({ fetch, serverUrl: SERVER, token });
 
 test("server addresses: loopback only, normalised to an origin, empty means the default", () => {
@@ -18,10 +18,14 @@ test("server addresses: loopback only, normalised to an origin, empty means the 
 
 test("settings live in storage.local under serverUrl and token", async () => {
   const { chrome, data } = fakeChrome();
-  assert.deepEqual(await S.load(chrome.storage), { serverUrl: SERVER, token: "" });
+  const choices = { openReader: false, revisit: false }; // both off unless the user turns them on
+  assert.deepEqual(await S.load(chrome.storage), { serverUrl: SERVER, token: "", ...choices });
   await S.save(chrome.storage, { serverUrl: "localhost:9000", token: "  abc \n" });
   assert.deepEqual(Object.fromEntries(data), { serverUrl: "http://localhost:9000", token: "abc" });
-  assert.deepEqual(await S.load(chrome.storage), { serverUrl: "http://localhost:9000", token: "abc" });
+  assert.deepEqual(await S.load(chrome.storage), { serverUrl: "http://localhost:9000", token: "abc", ...choices });
+  assert.deepEqual(await S.savePreferences(chrome.storage, { openReader: 1, token: "no", other: true }),
+    { openReader: true, revisit: false });
+  assert.equal(data.get("token"), "abc");
   data.set("serverUrl", "http://evil.example");
   assert.equal((await S.load(chrome.storage)).serverUrl, SERVER); // a bad stored value never reaches out
 });
@@ -30,7 +34,9 @@ test("every call sends the bearer token, JSON and no cookies", async () => {
   const fetch = fakeFetch({ "POST /api/articles": { status: 201, body: { id: "1" } } });
   const result = await client(fetch).saveArticle({ url: "https://example.org/", html: "<p>x</p>" });
   assert.deepEqual(result, { status: 201, article: { id: "1" } });
-  const [call] = fetch.calls;
+  const [hello, call] = fetch.calls;
+  assert.equal(hello.path, "/api/hello"); // the server proves who it is first
+  assert.equal(hello.headers.Authorization, undefined);
   assert.equal(call.url, `${SERVER}/api/articles`);
   assert.equal(call.headers.Authorization, `Bearer ${TOKEN}`);
   assert.equal(call.headers["Content-Type"], "application/json");
@@ -51,7 +57,7 @@ test("the highlights of a page are asked for by its URL", async () => {
   const fetch = fakeFetch({ "GET /api/highlights": { body: { article_id: "4", items: [{ id: "h1" }] } } });
   const url = "https://example.org/a?b=1&c=2#x";
   assert.deepEqual(await client(fetch).highlightsFor(url), { article_id: "4", items: [{ id: "h1" }] });
-  assert.equal(fetch.calls[0].query.url, url);
+  assert.equal(fetch.calls.at(-1).query.url, url);
 });
 
 test("tags, login links and highlights go where the server expects them", async () => {
@@ -133,4 +139,47 @@ test("browser refusals are told apart", () => {
 test("the server's pages the extension opens: the reading list and an article's reader", () => {
   assert.equal(A.LIST_PATH, "/");
   assert.equal(A.readerPath("a b/c"), "/read/a%20b%2Fc");
+});
+
+test("before the token goes out, the server proves it holds it: an HMAC of a fresh nonce (WebCrypto)", async () => {
+  const fetch = fakeFetch({ "GET /api/articles": { body: { items: [] } } });
+  const api = client(fetch);
+  await api.checkToken();
+  await api.checkToken();
+  const hellos = fetch.calls.filter((c) => c.path === "/api/hello");
+  assert.equal(hellos.length, 1); // once per Api
+  assert.match(hellos[0].query.nonce, /^[A-Za-z0-9_-]{16,128}$/);
+  const again = fakeFetch({ "GET /api/articles": { body: { items: [] } } });
+  await client(again).checkToken();
+  assert.notEqual(again.calls[0].query.nonce, hellos[0].query.nonce); // fresh each time
+  assert.equal(await A.helloProof("t0ken", "abc"), proofFor("t0ken", "abc"));
+});
+
+test("an impostor on the port gets nothing: no token, no page, no login link is opened", async () => {
+  for (const hello of [
+    { body: { proof: "0".repeat(64), version: "0.1.0" } }, // a wrong proof
+    { body: { status: "ok" } }, // no proof at all
+    { status: 404, body: { error: { code: "not_found", message: "no" } } }, // an older or other server
+    { status: 200, body: "<html>hello</html>" }, // not even JSON
+  ]) {
+    const fetch = fakeFetch({ "GET /api/hello": hello, "POST /api/articles": { status: 201, body: { id: "1" } } });
+    const api = client(fetch);
+    await assert.rejects(api.saveArticle({ url: "https://example.org/", html: "<p>secret</p>" }),
+      (e) => e.code === "unproven_server" && e.message.includes(SERVER) && e.hint.includes("quietpage serve"));
+    await assert.rejects(api.loginLink("/"), (e) => e.code === "unproven_server");
+    assert.deepEqual(fetch.calls.map((c) => c.path), ["/api/hello", "/api/hello"]);
+    assert.ok(fetch.calls.every((c) => !c.headers.Authorization && !c.body));
+  }
+  const down = fakeFetch({ "GET /api/hello": new TypeError("refused") });
+  await assert.rejects(client(down).checkToken(), (e) => e.code === "server_down"); // down is said as down
+});
+
+test("a login link is opened only when it leads to our own server", async () => {
+  for (const url of ["https://evil.example/login?code=x", "http://127.0.0.1:9999/login?code=x", "javascript:alert(1)",
+    "http://localhost:27182/login", "http://u:p@127.0.0.1:27182/login"]) {
+    const fetch = fakeFetch({ "POST /api/login-links": { status: 201, body: { url } } });
+    await assert.rejects(client(fetch).loginLink("/read/1"), (e) => e.code === "foreign_link", url);
+  }
+  const fetch = fakeFetch({ "POST /api/login-links": { status: 201, body: { url: `${SERVER}/login?code=x` } } });
+  assert.equal(await client(fetch).loginLink("/"), `${SERVER}/login?code=x`);
 });

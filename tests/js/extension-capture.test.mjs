@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import { loadLibs } from "./extension-harness.mjs";
 
-const { capture: C } = loadLibs();
+const { capture: C } = await loadLibs();
 
 test("scripts, styles, noscript, templates and comments go; the article stays", () => {
   const html = `<!DOCTYPE html><html><head><title>T</title><style>p { color: red }</style>
@@ -64,19 +64,20 @@ test("pages that are not web pages are refused in words", () => {
     (e) => e.code === "not_html" && e.message.includes("PDF"));
 });
 
-test("pageSnapshot reads the rendered DOM, URL and title (a fake document)", () => {
+test("pageSnapshot reads the rendered DOM, URL and title (a fake document; what is hidden: in real browsers)", () => {
   const saved = { ...globalThis };
   Object.assign(globalThis, {
     document: { doctype: { name: "html", publicId: "", systemId: "" }, title: "Rendered", contentType: "text/html",
-      documentElement: { outerHTML: "<html><body><p>built by script</p></body></html>" }, querySelector: () => null },
+      documentElement: { outerHTML: "<html><body><p>built by script</p></body></html>" }, querySelector: () => null,
+      querySelectorAll: () => [], body: null },
     location: { href: "https://example.org/app#/article" },
-    getSelection: () => ({ toString: () => "built" }),
+    innerWidth: 1280,
   });
   try {
     assert.deepEqual(C.pageSnapshot(), { url: "https://example.org/app#/article", title: "Rendered", contentType: "text/html",
-      html: "<!DOCTYPE html>\n<html><body><p>built by script</p></body></html>" });
+      html: "<!DOCTYPE html>\n<html><body><p>built by script</p></body></html>", hidden: 0, hiddenComplete: true });
   } finally {
-    for (const key of ["document", "location", "getSelection"]) {
+    for (const key of ["document", "location", "innerWidth"]) {
       if (key in saved) globalThis[key] = saved[key]; else delete globalThis[key];
     }
   }

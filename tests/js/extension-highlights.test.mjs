@@ -5,7 +5,7 @@ import { test } from "node:test";
 
 import { article, fakeChrome, fakeFetch, fakePage, loadLibs, PAIRED, SERVER } from "./extension-harness.mjs";
 
-const Q = loadLibs();
+const Q = await loadLibs();
 const PAGE_URL = "https://example.org/a";
 const QUOTE = { exact: "prices had halved", prefix: "the catch had doubled, and ", suffix: "." };
 
@@ -36,7 +36,7 @@ test("a highlight on a saved page is saved by its quote and painted", async () =
   const result = await worker.highlightSelection(5);
   assert.deepEqual(result, { status: "highlighted", id: "h1", article_id: "7", saved_page: false, painted: 1 });
   assert.deepEqual(posted(fetch), ["/api/articles/7/highlights"]);
-  assert.deepEqual(fetch.calls.at(-1).body, { selectors: [{ type: "TextQuoteSelector", ...QUOTE }] });
+  assert.deepEqual(fetch.calls.find((c) => c.method === "POST").body, { selectors: [{ type: "TextQuoteSelector", ...QUOTE }] });
   assert.deepEqual(painted.map((h) => h.id), ["h1"]);
   assert.deepEqual(injected, [{ tabId: 5, css: ["content/highlighter.css"] }, { tabId: 5, files: ["content/highlighter.js"] }]);
 });
@@ -75,7 +75,7 @@ test("saved highlights are painted on the page; our own server's pages are left 
   const { worker, painted, fetch } = setup({ articleId: "7", items });
   assert.deepEqual(await worker.paintHighlights(5), { article_id: "7", items: 1, painted: 1, orphaned: 0 });
   assert.deepEqual(painted, items);
-  assert.equal(fetch.calls[0].query.url, PAGE_URL);
+  assert.equal(fetch.calls.find((c) => c.path === "/api/highlights").query.url, PAGE_URL);
   const ours = setup({ articleId: "7", items });
   assert.deepEqual(await ours.worker.paintHighlights(5, `${SERVER}/read/7`), { article_id: null, items: 0, painted: 0, orphaned: 0 });
   assert.equal(ours.fetch.calls.length, 0);

@@ -1,14 +1,9 @@
 // How the popup and options pages ask the worker (lib/messages.js): its result, its error as
 // it is, or a clear error when no worker answers.
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { test } from "node:test";
 
-import { EXTENSION } from "./extension-harness.mjs";
-
-createRequire(import.meta.url)(join(EXTENSION, "lib", "messages.js"));
-const M = globalThis.QuietPage.messages;
+import * as M from "../../extension/lib/messages.js";
 const extAnswering = (answer) => {
   const sent = [];
   return { sent, runtime: { sendMessage: async (message) => { sent.push(message); return answer; } } };

@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import { fakeChrome, fakeFetch, loadLibs, SERVER, TOKEN } from "./extension-harness.mjs";
 
-const { api: A, actions: Act, router: R } = loadLibs();
+const { api: A, actions: Act, router: R } = await loadLibs();
 const OUR_PAGE = { id: "abc", url: "chrome-extension://abc/options/options.html" };
 const HEALTH = { "GET /api/health": { body: { status: "ok", version: "0.1.0" } } };
 
@@ -51,7 +51,7 @@ test("the worker trades the code, stores server and token, and checks the token 
   assert.deepEqual(result, { serverUrl: SERVER, version: "0.1.0", paired: true });
   assert.deepEqual(Object.fromEntries(data), { serverUrl: SERVER, token: TOKEN });
   assert.deepEqual(fetch.calls.map((c) => `${c.method} ${c.path}`),
-    ["GET /api/health", "POST /api/pair", "GET /api/health", "GET /api/articles"]);
+    ["GET /api/health", "POST /api/pair", "GET /api/health", "GET /api/hello", "GET /api/articles"]);
 });
 
 test("nothing is stored when pairing fails; an empty code is not even sent", async () => {

@@ -1,11 +1,11 @@
-// The background worker as the browser runs it: background.js in its own realm with importScripts,
-// its listeners, its top-level captureTab, and the messages it accepts.
+// The background worker as the browser runs it: background.js as a module, its listeners, the
+// functions it leaves for the extension's own contexts, and the messages it accepts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { article, fakeChrome, fakeFetch, fakePage, loadLibs, loadWorker, PAIRED, plain, SERVER } from "./extension-harness.mjs";
 
-const Q = loadLibs();
+const Q = await loadLibs();
 const PAGE_URL = "https://example.org/a";
 const OUR_PAGE = { id: "abc", url: "chrome-extension://abc/popup/popup.html?tabId=5" };
 
@@ -23,11 +23,13 @@ function browser(storage = PAIRED) {
   return fakeChrome({ storage, tabs: { 5: { url: PAGE_URL, active: true, page: fakePage({ snapshot: { url: PAGE_URL, html: "<p>x</p>" } }) } } });
 }
 
-test("background.js loads its libraries, listens to every event and declares top-level captureTab", async () => {
+test("background.js imports its modules, listens to every event and leaves captureTab & co. for tests", async () => {
   const b = browser();
   const fetch = fakeFetch(routes());
-  const worker = loadWorker({ chrome: b.chrome, fetch });
-  for (const name of ["captureTab", "highlightSelection", "paintHighlights"]) assert.equal(typeof worker[name], "function", name);
+  const worker = await loadWorker({ chrome: b.chrome, fetch });
+  for (const name of ["captureTab", "highlightSelection", "paintHighlights", "runCommand", "runMenuItem"]) {
+    assert.equal(typeof worker[name], "function", name);
+  }
   const c = b.chrome;
   for (const e of [c.runtime.onInstalled, c.runtime.onMessage, c.contextMenus.onClicked, c.commands.onCommand, c.tabs.onUpdated]) {
     assert.equal(e.listeners.length, 1);
@@ -39,7 +41,7 @@ test("background.js loads its libraries, listens to every event and declares top
 
 test("installing creates the two context-menu items", async () => {
   const b = browser();
-  loadWorker({ chrome: b.chrome, fetch: fakeFetch(routes()) });
+  await loadWorker({ chrome: b.chrome, fetch: fakeFetch(routes()) });
   await Promise.all(b.chrome.runtime.onInstalled.fire({ reason: "install" }));
   assert.deepEqual(plain(b.chrome.contextMenus.items), [
     { id: "quietpage-save", title: "Save this page to QuietPage", contexts: ["page", "selection"] },
@@ -47,26 +49,36 @@ test("installing creates the two context-menu items", async () => {
   ]);
 });
 
-async function settled(fetch, path) {
-  for (let i = 0; i < 50 && !fetch.calls.some((c) => c.path === path); i++) await new Promise((r) => setImmediate(r));
-}
-
-test("the shortcut and the menu save the tab; a failure is reported, never dropped", async () => {
-  const b = browser();
+test("the shortcut and the menu save quietly: a ✓ on the button, a word on the page, no tab", async () => {
+  const toasts = [];
+  const b = fakeChrome({ storage: PAIRED, tabs: { 5: { url: PAGE_URL, active: true, page: fakePage({
+    snapshot: { url: PAGE_URL, html: "<p>x</p>" }, highlighter: { toast: (note, kind) => toasts.push([note.message, kind]) } }) } } });
   const fetch = fakeFetch(routes());
   const worker = Q.router.createWorker({ ext: b.chrome, fetch });
   worker.listen();
-  b.chrome.commands.onCommand.fire("save-page", { id: 5 });
-  await settled(fetch, "/api/login-links");
-  assert.equal(b.created.length, 1);
+  await Promise.all(b.chrome.commands.onCommand.fire("save-page", { id: 5 }));
+  await Promise.all(b.chrome.contextMenus.onClicked.fire({ menuItemId: "quietpage-save", frameId: 0 }, { id: 5 }));
+  assert.equal(fetch.calls.filter((c) => c.method === "POST" && c.path === "/api/articles").length, 2);
+  assert.deepEqual([b.created, b.badgeOf(5).text], [[], "\u2713"]);
+  assert.deepEqual(toasts, [["Saved to QuietPage \u2713", "info"], ["Saved to QuietPage \u2713", "info"]]);
+  assert.ok(!fetch.calls.some((c) => c.path === "/api/login-links"));
+});
 
+test("the shortcut and the menu open the reader when the user asked for it in Options", async () => {
+  const b = browser({ ...PAIRED, openReader: true });
+  const worker = Q.router.createWorker({ ext: b.chrome, fetch: fakeFetch(routes()) });
+  await worker.runCommand("save-page", { id: 5 });
+  await worker.runMenuItem({ menuItemId: "quietpage-save", frameId: 0 }, { id: 5 });
+  assert.deepEqual(b.created.map((t) => [t.url, t.active]), [[`${SERVER}/login?code=abc`, true], [`${SERVER}/login?code=abc`, true]]);
+});
+
+test("a failure of the shortcut or the menu is reported, never dropped", async () => {
   const down = browser();
   const w2 = Q.router.createWorker({ ext: down.chrome, fetch: fakeFetch({ ...routes(), "POST /api/articles": new TypeError("x") }) });
   w2.listen();
-  down.chrome.contextMenus.onClicked.fire({ menuItemId: "quietpage-save", frameId: 0 }, { id: 5 });
-  for (let i = 0; i < 50 && !down.data.has("lastProblem"); i++) await new Promise((r) => setImmediate(r));
+  await Promise.all(down.chrome.contextMenus.onClicked.fire({ menuItemId: "quietpage-save", frameId: 0 }, { id: 5 }));
   assert.equal(down.data.get("lastProblem").code, "server_down");
-  assert.ok(down.badges.some((x) => x.kind === "text" && x.text === "!"));
+  assert.equal(down.badgeOf(5).text, "!");
 });
 
 test("messages: only from our own pages, answered as {ok, result} or {ok: false, error}", async () => {
@@ -77,7 +89,7 @@ test("messages: only from our own pages, answered as {ok, result} or {ok: false,
   assert.equal(status.result.paired, true);
   const saved = await worker.handleMessage({ type: "save", tabId: 5 }, OUR_PAGE);
   assert.deepEqual([saved.ok, saved.result.id], [true, "7"]);
-  assert.equal(b.created[0].active, false); // the popup stays open: the reader opens behind it
+  assert.deepEqual(b.created, []); // the popup saves quietly: no tab
 
   const fromAPage = await worker.handleMessage({ type: "save", tabId: 5 }, { id: "abc", url: "https://evil.example/", tab: { id: 5 } });
   assert.deepEqual([fromAPage.ok, fromAPage.error.code], [false, "bad_message"]);
@@ -89,21 +101,35 @@ test("messages: only from our own pages, answered as {ok, result} or {ok: false,
   assert.ok(failing.error.message && failing.error.hint);
 });
 
-test("loading a saved page paints its highlights; nothing is asked when not paired or not a web page", async () => {
-  const b = browser();
-  const fetch = fakeFetch(routes());
-  Q.router.createWorker({ ext: b.chrome, fetch }).listen();
-  b.chrome.tabs.onUpdated.fire(5, { status: "loading" }, { id: 5, url: PAGE_URL });
-  b.chrome.tabs.onUpdated.fire(5, { status: "complete" }, { id: 5, url: "chrome://newtab/" });
-  b.chrome.tabs.onUpdated.fire(5, { status: "complete" }, { id: 5, url: PAGE_URL });
-  await settled(fetch, "/api/highlights");
-  assert.deepEqual(fetch.calls.map((c) => [c.path, c.query.url]), [["/api/highlights", PAGE_URL]]);
+const REVISIT = ["http://*/*", "https://*/*"];
 
-  const unpaired = browser({});
-  const quiet = fakeFetch(routes());
-  Q.router.createWorker({ ext: unpaired.chrome, fetch: quiet }).listen();
-  await Promise.all(unpaired.chrome.tabs.onUpdated.fire(5, { status: "complete" }, { id: 5, url: PAGE_URL }));
-  assert.equal(quiet.calls.length, 0);
+test("pages I revisit: with the choice and its permission, a saved page shows its badge and highlights as it loads", async () => {
+  const painted = [];
+  const items = [{ id: "h1", selectors: [{ type: "TextQuoteSelector", exact: "x" }], color: "yellow", note: "" }];
+  const make = ({ storage, granted }) => {
+    const b = fakeChrome({ storage, granted, tabs: { 5: { url: PAGE_URL, page: fakePage({ highlighter: {
+      paint: (list) => { painted.push(...list); return { painted: list.length, orphaned: 0 }; } } }) } } });
+    const fetch = fakeFetch({ ...routes(), "GET /api/highlights": { body: { article_id: "7", items } } });
+    Q.router.createWorker({ ext: b.chrome, fetch }).listen();
+    return { b, fetch };
+  };
+  const load = async (b, change, url = PAGE_URL) => Promise.all(b.chrome.tabs.onUpdated.fire(5, change, { id: 5, url }));
+
+  const on = make({ storage: { ...PAIRED, revisit: true }, granted: REVISIT });
+  await load(on.b, { status: "loading" });
+  await load(on.b, { status: "complete" }, "chrome://newtab/");
+  await load(on.b, { status: "complete" });
+  assert.deepEqual(on.fetch.calls.filter((c) => c.path === "/api/highlights").map((c) => c.query.url), [PAGE_URL]);
+  assert.deepEqual(painted.map((h) => h.id), ["h1"]);
+  assert.equal(on.b.badgeOf(5).text, "1");
+
+  for (const off of [make({ storage: PAIRED, granted: REVISIT }), // the choice is off (the default)
+    make({ storage: { ...PAIRED, revisit: true }, granted: [] }), // the permission was taken back
+    make({ storage: { serverUrl: SERVER, revisit: true }, granted: REVISIT })]) { // not paired
+    await load(off.b, { status: "complete" });
+    assert.equal(off.fetch.calls.length, 0);
+    assert.equal(off.b.badgeOf(5).text, undefined);
+  }
 });
 
 test("opening the popup on a saved page paints its highlights there", async () => {
@@ -115,6 +141,6 @@ test("opening the popup on a saved page paints its highlights there", async () =
     "GET /api/highlights": { body: { article_id: "7", items } }, "GET /api/articles/7": { body: article() } }) });
   const status = await worker.handleMessage({ type: "status", tabId: 5 }, OUR_PAGE);
   assert.equal(status.result.page.saved, true);
-  for (let i = 0; i < 50 && !painted.length; i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 200 && !painted.length; i++) await new Promise((r) => setTimeout(r, 5));
   assert.deepEqual(painted.map((h) => h.id), ["h1"]);
 });

@@ -1,0 +1,1 @@
+../../../static/js/anchoring/text.js
