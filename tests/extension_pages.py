@@ -172,12 +172,19 @@ def stand_in(token: str | None, login_url: str | None = None) -> tuple[web.Appli
                                   "tags": [], "suggested_tags": [], "highlights": {"anchored": 0, "orphaned": 0}},
                                  status=201)
 
+    def answer(data, status=200):
+        async def handler(request):
+            return web.json_response(data() if callable(data) else data, status=status)
+        return handler
+
     app = web.Application(middlewares=[record])
-    app.router.add_get("/api/health", lambda r: web.json_response({"status": "ok", "version": "0.1.0"}))
+    app.router.add_get("/api/health", answer({"status": "ok", "version": "0.1.0"}))
     app.router.add_get("/api/hello", hello)
-    app.router.add_get("/api/articles", lambda r: web.json_response({"items": [], "next_cursor": None}))
-    app.router.add_get("/api/highlights", lambda r: web.json_response({"article_id": None, "items": []}))
+    app.router.add_get("/api/articles", answer({"items": [], "next_cursor": None}))
+    app.router.add_get("/api/highlights", answer({"article_id": None, "items": []}))
     app.router.add_post("/api/articles", article)
-    app.router.add_post("/api/login-links", lambda r: web.json_response({"url": login_url or "https://evil.example/"},
-                                                                        status=201))
+    # what a test reads back (from outside the extension)
+    app.router.add_get("/recorded", answer(lambda: [x["body"] for x in seen if x["method"] == "POST"]))
+    app.router.add_get("/recorded-auth", answer(lambda: [x["authorization"] for x in seen if x["authorization"]]))
+    app.router.add_post("/api/login-links", answer({"url": login_url or "https://evil.example/"}, status=201))
     return app, seen
