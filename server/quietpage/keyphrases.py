@@ -1,147 +1,379 @@
-"""Key phrases and named things of an article, for tag suggestions. Pure, fast (one pass).
+"""Topics of an article from its own words, for tag suggestions. Pure, one pass over textdoc.Doc.
 
-Two kinds of candidates, counted over the title (weighted) and the body:
-  - named things: runs of capitalised words ("White House", "Xi Jinping"), not counted when the
-    only evidence is a capital at the start of a sentence or in a Title-Cased headline;
-  - key phrases: single words and pairs between stop words and punctuation ("diet pills"), as
-    RAKE does (longer lower-case runs are rarely tags).
-Scores favour repetition, presence in the title and multi-word phrases; a phrase contained in a
-better one is dropped unless it stands much more often on its own.
+Candidates, counted in the body only (the headline adds weight but is never enough alone):
+  1. names: runs of capitalised words ("White House", "Xi Jinping"), with one inner connector
+     ("Bank of England"); a capital that only starts a sentence counts when the word is not a
+     common one or the page capitalises it elsewhere; leading titles are dropped ("President
+     Donald Trump" -> "Donald Trump"). In a language that capitalises nouns (German) only words
+     that are not common count.
+  2. noun phrases: two or three words between function words and punctuation, repeated
+     ("climate change", "Israeli settlements"); never starting or ending with a function word.
+  3. a single lower-case word only when it is specific (not among the language's common words),
+     central (in the headline and repeated in the body) and, where we can tell, not a verb or
+     adjective form (English -ly/-ing/-ed; German lower case is never a noun).
+One topic is shown once: a surname joins the full name the body uses ("Trump" -> "Donald Trump"),
+a demonym its country ("Chinese" -> "China"), an abbreviation its long form ("U.S." -> "United
+States"). For a language without a stop list, only names are suggested.
 """
 from __future__ import annotations
 
+import calendar
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .stopwords import for_language
+from .lexicon import Language
+from .textdoc import Doc
 
-TITLE_WEIGHT = 3.0  # an occurrence in the headline counts as three in the body
-MAX_WORDS = 3  # names ("Red Dead Redemption")
-MAX_CHARS = 30_000  # the topics of a long article are all in its first few thousand words
-MIN_PHRASE_COUNT = 2  # a lower-case phrase must recur to be a topic
-MIN_WORD_COUNT = 3  # ... a single lower-case word even more
-NAME_BONUS = 1.5  # named things beat common nouns at equal counts
-# Words of credits and boilerplate, never topics, in any case.
-CHROME = frozenset("getty reuters afp ap associated press photo image images credit video".split())
-_TOKEN = re.compile(r"[^\W\d_][\w'’.&-]*[^\W_]|[^\W\d_]|\d[\w.,]*|[.!?;:,()\"“”«»\[\]|/]|\n", re.U)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-BREAK = frozenset(".!?;:,()\"“”«»[]|/\n")
-SENTENCE_END = frozenset(".!?\n\"“”")
+MAX_NAME_WORDS = 4  # "Red Dead Redemption 2"-like names; longer runs are headlines, not names
+MAX_RUN = 7  # a longer run of capitals is a Title Cased line (a heading, a list), skipped
+MAX_PHRASE_WORDS = 3
+MAX_ACRONYM = 5  # letters: "NATO", "COVID"; a longer word in capitals is shouted
+TITLE_WEIGHT = 3.0  # being in the headline is worth three body mentions
+LEAD_WEIGHT = 1.0  # ... being in the first paragraphs, one more
+LEAD_PARAGRAPHS = 2
+MIN_NAME_COUNT = 2  # body mentions of a name (one beside the headline also does)
+MIN_PHRASE_COUNT = 3  # a lower-case phrase: three body mentions, or two and the headline
+MIN_WORD_COUNT = 3  # a single lower-case word: in the headline and three times in the body
+NAME_WEIGHT = 1.5
+PHRASE_WEIGHT = 1.3
+MIN_SHARE = 0.1  # a topic scoring under a tenth of the best one is noise
+NESTED_SHARE = 3  # a phrase replaces a word inside it that it accounts for a third of
+# Short words that join the parts of a name: "Bank of England", "Rio de Janeiro".
+CONNECTORS = frozenset("of de du des la le del della dello delle dei degli di da do dos das van von der den al "
+                       "bin ibn af zu".split())
 
 
 @dataclass(frozen=True)
 class Phrase:
-    text: str  # as first written
-    score: float
+    text: str  # as the body writes it
+    score: float  # 0..1, relative to the best topic
     named: bool
 
 
-def _title_cased(title_tokens: list[str]) -> bool:
-    words = [t for t in title_tokens if t[0].isalpha() and len(t) > 3]
-    return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.7 * len(words)
+Key = tuple  # ((folded words...), named)
+_POSSESSIVE = re.compile(r"['’]s?$")
 
 
-def key_phrases(title: str, text: str, lang: str | None, limit: int = 12) -> list[Phrase]:
-    if len(_CJK.findall(text[:2000])) > 200:
-        return []  # no spaces between words: capital/stop-word rules do not apply
-    body = _TOKEN.findall(text[:MAX_CHARS])
-    head = _TOKEN.findall(title)
-    stop = for_language(lang, [t.lower() for t in body[:400]]) | CHROME
-    title_cased = _title_cased(head)
-    # A Title Cased headline says nothing about what is a name: count the body only, then
-    # weigh what the headline repeats.
-    tokens = body if title_cased else head + ["\n"] + body
-    counts, shown, named = _count(tokens, stop)
-    title_key = " " + " ".join(t.lower() for t in head) + " "
-    bonus = TITLE_WEIGHT - (0 if title_cased else 1)
-    for key in counts:
-        if f" {key} " in title_key:
-            counts[key] += bonus
-    return _rank(counts, shown, named, limit)
-
-
-def _count(tokens: list[str], stop: frozenset) -> tuple[Counter, dict, set]:
-    """Counts of names (runs of capitalised words), lower-case words and word pairs.
-
-    Each token gets a one-letter code - C capitalised word, w other word, . sentence end,
-    - any other break or stop word - so that runs are found by regular expressions over the
-    code string, in C, instead of a Python loop over every token."""
-    lower = [t.lower() for t in tokens]
-    codes = "".join(_code(t, low, stop) for t, low in zip(tokens, lower))
-    shown = dict(zip(lower[::-1], tokens[::-1]))  # first spelling of each word
-    counts: Counter = Counter()
-    named: set = set()
-    for m in _NAME_RUN.finditer(codes):
-        i, j = m.span()
-        if j - i > MAX_WORDS or (j - i == 1 and (i == 0 or codes[i - 1] == ".")):
-            continue  # too long to be a tag, or a single capital that only starts a sentence
-        key = " ".join(lower[i:j])
-        counts[key] += 1
-        named.add(key)
-        if key not in shown:
-            shown[key] = " ".join(tokens[i:j])
-    counts.update(lower[i] for i in _positions(codes, "w"))
-    counts.update(f"{lower[i]} {lower[i + 1]}" for i in _pair_positions(codes))
-    return counts, shown, named
-
-
-def _code(tok: str, low: str, stop: frozenset) -> str:
-    if tok in BREAK:
-        return "." if tok in SENTENCE_END else "-"
-    if low in stop or tok[0].isdigit() or (("'" in tok or "’" in tok) and tok.islower()):
-        return "-"
-    return "C" if tok[0].isupper() and (len(tok) > 1 or not tok.isupper()) else "w"
-
-
-_NAME_RUN = re.compile(r"C+")
-_PAIR = re.compile(r"(?=(?:Cw|wC|ww))")
-
-
-def _positions(codes: str, letter: str):
-    i = codes.find(letter)
-    while i != -1:
-        yield i
-        i = codes.find(letter, i + 1)
-
-
-def _pair_positions(codes: str):
-    return (m.start() for m in _PAIR.finditer(codes))
-
-
-def _rank(counts, shown, named, limit) -> list[Phrase]:
+def key_phrases(doc: Doc, lang: Language | None, limit: int = 12) -> list[Phrase]:
+    if not doc.words:
+        return []
+    kinds = _classify(doc, lang)
+    at: dict[Key, list[int]] = {}  # candidate -> body positions where it starts
+    _names(doc, kinds, lang, at)
+    if lang is not None:
+        _phrases(doc, kinds, lang, at)
+    counts = {key: len(where) for key, where in at.items()}
+    _merge_same_person(counts)
+    title = _title_keys(doc)
     scored = []
     for key, count in counts.items():
-        words = key.split()
-        if len(key) < 3:
-            continue
-        is_name = key in named
-        if not is_name:
-            need = MIN_WORD_COUNT if len(words) != 2 else MIN_PHRASE_COUNT
-            if count < need or (len(words) == 1 and len(key) < 5):
-                continue
-        elif count < MIN_PHRASE_COUNT:
-            continue
-        score = count * (1 + 0.6 * (len(words) - 1)) * (NAME_BONUS if is_name else 1.0)
-        scored.append((score, key))
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    chosen: list[tuple[float, str]] = []
+        lead = doc.para[at[key][0]] <= LEAD_PARAGRAPHS  # positions are in reading order
+        score = _score(key, count, f" {' '.join(key[0])} " in title, lead, lang)
+        if score > 0:
+            scored.append((score, key))
+    scored.sort(key=lambda sk: (-sk[0], sk[1]))
+    chosen: list[tuple[float, Key]] = []
     for score, key in scored:
-        if any(overlaps(key, other) and score < 1.5 * other_score * _len_ratio(key, other)
-               for other_score, other in chosen):
+        if chosen and score < MIN_SHARE * chosen[0][0]:
+            break
+        same = [k for k, (_, other) in enumerate(chosen) if _same_topic(key, other)]
+        if same:
+            k = same[0]
+            if len(same) == 1 and _inside(chosen[k][1], key) and counts[key] * NESTED_SHARE >= counts[chosen[k][1]]:
+                chosen[k] = (chosen[k][0], key)  # "bubonic plague" says more than "plague"
             continue
         chosen.append((score, key))
         if len(chosen) >= limit:
             break
     top = chosen[0][0] if chosen else 1.0
-    return [Phrase(shown.get(k) or " ".join(shown.get(w, w) for w in k.split()), round(s / top, 3), k in named)
-            for s, k in chosen]
+    return [Phrase(_spelling(doc, at[k], len(k[0])), round(s / top, 3), k[1]) for s, k in chosen]
 
 
-def overlaps(a: str, b: str) -> bool:
-    """One phrase inside the other, as whole words."""
-    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
+def _spelling(doc: Doc, starts: list[int], size: int) -> str:
+    """The body's most common spelling of a candidate."""
+    spellings = Counter(" ".join(doc.text[i:i + size]) for i in starts)
+    return _POSSESSIVE.sub("", spellings.most_common(1)[0][0])
 
 
-def _len_ratio(a: str, b: str) -> float:
-    return 1.0 if len(a.split()) <= len(b.split()) else 0.5
+# ------------------------------------------------------------------------------ token kinds
+NAME, WORD, CONNECTOR, BREAK = "N", "w", "c", "-"
+
+
+def _classify(doc: Doc, lang: Language | None) -> list[str]:
+    """A kind per token of the body (the title's are BREAK): NAME part, lower-case content
+    WORD, CONNECTOR or BREAK. One loop with local names: it runs over every token."""
+    fold, low, cap, caps, dotted, start, shout = doc.fold, doc.low, doc.cap, doc.caps, doc.dotted, doc.start, doc.shout
+    b = doc.body_start
+    first = 0 if doc.title_cased else b  # a headline in sentence case shows its names too
+    inside = {fold[i] for i in range(first, len(fold)) if cap[i] and not start[i] and not shout[i]}
+    nouns = lang is not None and lang.capitalises_nouns
+    facts: dict[str, tuple[bool, bool, bool]] = {}  # low -> (glue, frequent, common)
+    kinds = [BREAK] * b
+    for i in range(b, len(fold)):
+        f = fold[i]
+        if not f or shout[i]:
+            kinds.append(BREAK)
+            continue
+        if f[0].isdigit():  # a number, or a name that starts with one: 1Password, 9to5Mac
+            kinds.append(NAME if any(c.isupper() for c in doc.text[i]) and not caps[i] else BREAK)
+            continue
+        if dotted[i]:  # U.S. (an acronym) or M. (an initial, inside a name)
+            kinds.append(NAME if len(f) >= 2 and cap[i] else CONNECTOR if cap[i] else BREAK)
+            continue
+        if caps[i]:  # an acronym; a long or common word in capitals is shouted ("HAYWARD —", "DEAR")
+            shouted = len(f) > MAX_ACRONYM or len(f) > 3 and lang is not None and lang.is_common(low[i])
+            kinds.append(BREAK if shouted or len(f) < 2 else NAME)
+            continue
+        w = low[i]
+        if "'" in w and len(w) - w.rindex("'") <= 3:
+            kinds.append(BREAK)  # a contraction: I'll, don't, we're
+            continue
+        if cap[i] and "-" in w and not all(p[:1].isupper() or p[:1].isdigit() for p in doc.text[i].split("-") if p):
+            kinds.append(BREAK)  # "NBA-leading", "Long-dated": an adjective, not a name
+            continue
+        if lang is None:  # no word data: only capitals inside sentences say "name"
+            kinds.append(NAME if cap[i] and (not start[i] or f in inside) else BREAK)
+            continue
+        if not cap[i] and any(c.isupper() for c in doc.text[i][1:]):
+            kinds.append(NAME)  # iPhone, eBay, macOS
+            continue
+        fact = facts.get(w)
+        if fact is None:
+            fact = facts[w] = (lang.is_glue(w), lang.is_frequent(w), lang.is_common(w))
+        glue, frequent, common = fact
+        if cap[i]:
+            if nouns:  # every noun has a capital: only the uncommon ones say "name"
+                kinds.append(BREAK if common else NAME)
+            elif start[i] and (glue or f not in inside and (common or not _name_follows(doc, i))):
+                kinds.append(BREAK)  # a capital that only starts a sentence says nothing
+            else:
+                kinds.append(NAME)
+        elif w in CONNECTORS:
+            kinds.append(CONNECTOR)
+        elif frequent or len(f) < 3 or not w.replace("-", "").isalpha():
+            kinds.append(BREAK)
+        else:
+            kinds.append(WORD)
+    return kinds
+
+
+def _name_follows(doc: Doc, i: int) -> bool:
+    """"Kurt Volker said": a rare capitalised word that starts a sentence before another name."""
+    j = i + 1
+    return j < len(doc.fold) and doc.para[j] == doc.para[i] and doc.cap[j] and doc.fold[j][:1].isalpha()
+
+
+# ------------------------------------------------------------------------------ candidates
+def _names(doc: Doc, kinds: list[str], lang: Language | None, at: dict) -> None:
+    roles, before = _role_words(doc, kinds, lang)
+    for start, end in _runs(kinds, doc):
+        if end - start > MAX_RUN:
+            continue
+        if all(doc.caps[k] or kinds[k] == CONNECTOR for k in range(start, end)) and end - start > 1:
+            continue  # "NEW DELHI —", "DEAR ABBY": a dateline or a heading, in capitals
+        while end - start > 1 and _is_glue(doc, start, lang):
+            start += 1  # "The Guardian" -> "Guardian"
+        while end - start > 2 and (doc.fold[start] in roles or doc.fold[start + 1] in roles):
+            start += 1  # "President Donald Trump", "Vice President Joe Biden", "Russian President X"
+        if end - start == 2 and doc.fold[start] in roles and len(before[doc.fold[start]]) >= 2:
+            start += 1  # "President Trump" beside "President Zelensky": the name is "Trump"
+        if end - start > MAX_NAME_WORDS:
+            continue
+        if end - start == 1 and not _single_name(doc, start, lang):
+            continue
+        start, end = _strip_titles(doc, start, end, lang)
+        at.setdefault((tuple(doc.fold[start:end]), True), []).append(start)
+
+
+# English day and month names are capitalised common words, not names (from the stdlib's C locale).
+_CALENDAR = frozenset(n.lower() for n in (*calendar.day_name, *calendar.month_name, *calendar.day_abbr,
+                                          *calendar.month_abbr, "sept") if n)
+
+
+def _single_name(doc: Doc, i: int, lang: Language | None) -> bool:
+    """A one-word name worth a tag: not "New", "Go" (frequent words), "Friday", "Oct" (the
+    calendar), nor "Mr", "Dr", "St" (short words before a dot: abbreviations)."""
+    w = doc.low[i]
+    if lang is not None and lang.is_frequent(w) or w in _CALENDAR:
+        return False
+    if doc.caps[i] or doc.dotted[i]:
+        return True
+    return len(w) > 3 or len(w) == 3 and not (i + 1 < len(doc.text) and doc.text[i + 1] == ".")
+
+
+def _strip_titles(doc: Doc, start: int, end: int, lang: Language | None) -> tuple[int, int]:
+    """Leading common words before a name of rare words are a title: "Russian President
+    Vladimir Putin" -> "Vladimir Putin" (but "National Security Council" stays whole)."""
+    if lang is None:
+        return start, end
+    for k in range(start + 1, end - 1):
+        head, rest = range(start, k), range(k, end)
+        if all(lang.is_common(doc.low[j]) for j in head) and not any(
+                lang.is_common(doc.low[j]) or doc.dotted[j] for j in rest):
+            return k, end
+    return start, end
+
+
+def _is_glue(doc: Doc, i: int, lang: Language | None) -> bool:
+    return doc.low[i] in CONNECTORS or lang is not None and lang.is_glue(doc.low[i])
+
+
+def _runs(kinds: list[str], doc: Doc):
+    """(start, end) of the runs of NAME tokens in the body, connectors allowed inside."""
+    i, n = doc.body_start, len(kinds)
+    while i < n:
+        if kinds[i] != NAME:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and doc.para[j] == doc.para[i] and not _possessive(doc.text[j - 1]) and (
+                kinds[j] == NAME or kinds[j] == CONNECTOR and j + 1 < n and kinds[j + 1] == NAME
+                and doc.para[j + 1] == doc.para[i]):
+            j += 1
+        yield i, j
+        i = j
+
+
+def _possessive(text: str) -> bool:
+    """"NASA's": a name ends there ("NASA's Galileo probe" is two names)."""
+    return text[-2:] in ("'s", "’s") or text[-1:] in "'’"
+
+
+def _role_words(doc: Doc, kinds: list[str], lang: Language | None) -> tuple[set, dict]:
+    """Capitalised words that are titles before names, not names: words the body also writes in
+    lower case ("the president"), other than frequent words ("New York" stays whole). Also
+    returns, for each capitalised word, the names it stands before."""
+    b = doc.body_start
+    lower = {doc.fold[i] for i in range(b, len(doc.fold)) if doc.fold[i] and not doc.cap[i]}
+    before: dict[str, set] = defaultdict(set)
+    for i in range(b, len(kinds) - 1):
+        if kinds[i] == NAME and kinds[i + 1] == NAME and doc.para[i] == doc.para[i + 1]:
+            before[doc.fold[i]].add(doc.fold[i + 1])
+    roles = {w for w in before if w in lower and not (lang is not None and lang.is_frequent(w))}
+    return roles, before
+
+
+def _phrases(doc: Doc, kinds: list[str], lang: Language, at: dict) -> None:
+    """Lower-case noun phrases of two or three words, "Capitalised lower-case" pairs ("Israeli
+    settlements") and, when the headline has them, "lower-case Capitalised" pairs ("диета
+    Аткинса") in the body; single lower-case words only if the headline has them (they need it,
+    see _score)."""
+    n = len(kinds)
+    title_words = {f for f in doc.fold[:doc.body_start] if f}
+    english = lang.code == "en"
+    fold, para = doc.fold, doc.para
+    adjectival = _adjectival(doc, kinds)
+    title_pairs = set(zip(doc.fold[:doc.body_start], doc.fold[1:doc.body_start]))
+    for i in range(doc.body_start, n):
+        kind = kinds[i]
+        if kind == WORD:
+            if fold[i] in title_words and _shaped(doc, i, i + 1, english):
+                at.setdefault(((fold[i],), False), []).append(i)
+            if i + 1 < n and kinds[i + 1] == NAME and (fold[i], fold[i + 1]) in title_pairs:
+                at.setdefault(((fold[i], fold[i + 1]), False), []).append(i)  # the headline's "диета Аткинса"
+        elif kind != NAME or lang.capitalises_nouns or fold[i] not in adjectival:
+            continue
+        for j in range(i + 2, min(i + MAX_PHRASE_WORDS, n) + 1):
+            if kinds[j - 1] != WORD or para[j - 1] != para[i] or kind == NAME and j > i + 2:
+                break
+            if _shaped(doc, i, j, english):
+                at.setdefault((tuple(fold[i:j]), False), []).append(i)
+
+
+def _adjectival(doc: Doc, kinds: list[str]) -> set[str]:
+    """Capitalised words that the body only ever writes before a lower-case word ("Israeli
+    settlements", "Israeli officials"): adjectives of a name, which may head a phrase."""
+    before_word: dict[str, bool] = {}
+    for i in range(doc.body_start, len(kinds)):
+        if kinds[i] == NAME and (i == 0 or kinds[i - 1] != NAME):
+            nxt = i + 1 < len(kinds) and kinds[i + 1] == WORD and doc.para[i + 1] == doc.para[i]
+            before_word[doc.fold[i]] = before_word.get(doc.fold[i], True) and nxt
+    return {w for w, always in before_word.items() if always}
+
+
+def _shaped(doc: Doc, i: int, j: int, english: bool) -> bool:
+    """No verb or adverb forms at the edges, where the language lets us tell (English)."""
+    if not english:
+        return True
+    first, last = doc.low[i], doc.low[j - 1]
+    return not (first.endswith("ly") or last.endswith(("ly", "ing", "ed")))
+
+
+def _title_keys(doc: Doc) -> str:
+    words = [f if f else "|" for f in doc.fold[:doc.body_start]]
+    return f" {' '.join(words)} "
+
+
+# ------------------------------------------------------------------------------ one topic once
+def _merge_same_person(counts: dict) -> None:
+    """A one-word name that ends a two- or three-word name the body uses ("Biden" in "Joe
+    Biden", "Volker" in "Kurt Volker") is counted as that name, the most used if several."""
+    longer: dict[str, list[Key]] = defaultdict(list)
+    for key in counts:
+        words, named = key
+        if named and 2 <= len(words) <= 3:
+            longer[words[-1]].append(key)
+    for key in [k for k in counts if k[1] and len(k[0]) == 1 and k[0][0] in longer]:
+        best = max(longer[key[0][0]], key=lambda k: (counts[k], -len(k[0])))
+        counts[best] += counts[key]
+        counts[key] = 0
+
+
+def _same_topic(a: Key, b: Key) -> bool:
+    (wa, na), (wb, nb) = a, b
+    sa, sb = f" {' '.join(wa)} ", f" {' '.join(wb)} "
+    if not (na and nb) and (sa in sb or sb in sa):
+        return True  # one phrase inside the other
+    return na and nb and same_topic_names(wa, wb)
+
+
+def _inside(short: Key, long_: Key) -> bool:
+    """A lower-case word or phrase inside a longer lower-case phrase."""
+    return not short[1] and not long_[1] and len(short[0]) < len(long_[0]) and \
+        f" {' '.join(short[0])} " in f" {' '.join(long_[0])} "
+
+
+def same_topic_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two names (folded words) of one topic: a demonym ("chinese", "china") or an
+    abbreviation ("us", "united states")."""
+    return _demonym(a, b) or _abbreviation(a, b) or _abbreviation(b, a)
+
+
+def _demonym(a: tuple, b: tuple) -> bool:
+    """"chinese" ~ "china", "iranian" ~ "iran", "israeli" ~ "israel": one word is the other,
+    less a final vowel, plus a short suffix."""
+    if len(a) != 1 or len(b) != 1:
+        return False
+    short, long_ = sorted((a[0], b[0]), key=len)
+    stem = short[:-1] if short[-1] in "aeiouy" and len(short) > 4 else short
+    return len(stem) >= 4 and long_.startswith(stem) and len(long_) - len(stem) <= 4
+
+
+def _abbreviation(short: tuple, long_: tuple) -> bool:
+    """"us" ~ ("united", "states"): the letters of one are the initials of the other's words."""
+    if len(short) != 1 or len(long_) < 2:
+        return False
+    initials = "".join(w[0] for w in long_ if w not in CONNECTORS)
+    return short[0] == initials
+
+
+def _score(key: Key, count: int, title: bool, lead: bool, lang: Language | None) -> float:
+    words, named = key
+    if not count:
+        return 0.0
+    if named:
+        if count < MIN_NAME_COUNT and not title:
+            return 0.0
+        weight = NAME_WEIGHT * (1.2 if len(words) > 1 else 1.0)
+    elif len(words) == 1:
+        if not title or count < MIN_WORD_COUNT or lang is None or lang.is_common(words[0]) or lang.capitalises_nouns:
+            return 0.0
+        weight = 1.0
+    else:
+        if count < MIN_PHRASE_COUNT - title:
+            return 0.0
+        weight = PHRASE_WEIGHT
+        if lang is not None and all(lang.is_common(w) for w in words):
+            weight *= 0.8  # "public health" is a topic, but less telling than "diet pills"
+    return (count + TITLE_WEIGHT * title + LEAD_WEIGHT * lead) * weight

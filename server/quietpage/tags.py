@@ -1,140 +1,114 @@
-"""Tag suggestions: few, clean, and in the user's vocabulary. Pure: no I/O, no aiohttp.
+"""Tag suggestions: few, clean, in the user's vocabulary, and never imposed. Pure: no I/O, no
+aiohttp, no store.
 
-`suggest(article, user_tags)` returns at most MAX_SUGGESTIONS `Tag`s, each with a source:
-  yours - a tag the user already uses that the article talks about (ranked first)
-  page  - what the publisher declared (keywords, article:tag, rel=tag, JSON-LD), cleaned
-  text  - named things and key phrases from the title and body (keyphrases.py)
-Tags are matched by `normalize` (case, spacing, hyphens, simple plurals) and shown as written:
-a suggestion that matches one of the user's tags is shown in the user's spelling.
+`suggest(article, user_tags, site_name=None, *, site_keywords=None)` returns at most
+MAX_SUGGESTIONS `Tag(name, source, score)`, in this order:
+  yours - a tag the user already uses that the title and body talk about (tagmatch.py: capitals,
+          function words, plurals and evidence rules); score >= STRONG_SCORE (`Tag.strong`)
+          when the evidence is strong enough to apply it without asking, if the user allows;
+  page  - what the publisher declared (declared.py), those the text mentions first; at most
+          MAX_UNSEEN_DECLARED that it does not mention, after the text suggestions;
+  text  - names and noun phrases from the body (keyphrases.py).
+The library adds a fourth source, "user", for a tag the user typed. Scores are in (0, 1]: yours
+0.6..0.99, page 0.85 (in the text) or 0.5 (not), text up to 0.8.
+
+`site_keywords` (declared.SiteKeywords) holds what the same site declared on the other pages
+the user saved from it: keywords it declares on (nearly) every page are dropped.
+A suggestion that is one of the user's tags in another spelling is shown in the user's spelling;
+one that the text does not talk about enough is never shown as `yours`.
+Names of tags are compared by `normalize` (tagkey.py).
 """
 from __future__ import annotations
 
-import functools
-import html
-import re
 from dataclasses import asdict, dataclass
 
-from .keyphrases import key_phrases, overlaps
+from . import lexicon, textdoc
+from .declared import SiteKeywords, clean, declared_tags  # noqa: F401  (clean: public)
+from .keyphrases import key_phrases, same_topic_names
+from .tagkey import normalize
+from .tagmatch import STRONG_SCORE, evidence
 
 MAX_SUGGESTIONS = 8
-MAX_TAG_CHARS = 40  # a longer "tag" is a sentence or an id
-MAX_TAG_WORDS = 4
-MIN_TAG_CHARS = 2
-MIN_YOURS_HITS = 2  # a tag of yours must be talked about, not just mentioned once in passing
-_SEPARATORS = re.compile(r"['’]s\b|[^\w&+#]+")  # possessives, spaces, hyphens, punctuation
-_POSSESSIVE = re.compile(r"['’]s?$")
-_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
-_PREFIX = re.compile(r"^(?:category|categories|tag|tags|topic|topics|section|keyword|keywords|label)\s*:\s*", re.I)
-# Declared "tags" that are ids, paths, template flags or CMS plumbing, not topics.
-_JUNK = re.compile(
-    r"^[@]|\d{4,}|[:=/\\{}<>|@]|https?|www\.|\.(?:com|org|net)\b|[a-z]+_[a-z0-9_]+"
-    r"|^(?:null|none|undefined|nan|true|false|n/?a)$", re.I)
-# CMS sections and placement labels that publishers put among their tags.
-_GENERIC = """news|latest|top|front page|home|homepage|featured|feature|uncategorized|uncategorised|general|
-default|misc|miscellaneous|other|main|slider|breaking|breaking news|top stories|top news|headlines|
-editors picks|editor's picks|must read|trending|popular|most popular|video|photo|gallery|article|story|
-blog|post|premium|free|sponsored|promoted|world news|local news|national news|opinion|analysis"""
+MAX_UNSEEN_DECLARED = 2  # declared tags the text never mentions: at most two, last
+LANGUAGE_SAMPLE = 400  # body words read to tell the language
 
 
 @dataclass(frozen=True)
 class Tag:
     name: str
-    source: str  # "yours" | "page" | "text"
+    source: str  # "yours" | "page" | "text" (and "user" once the user typed it, in the library)
     score: float
+
+    @property
+    def strong(self) -> bool:
+        """A tag of yours with strong evidence: the one kind that may be applied unasked."""
+        return self.source == "yours" and self.score >= STRONG_SCORE
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-# ------------------------------------------------------------------------------ normalising
-def normalize(name: str) -> str:
-    """The matching key of a tag: case-folded, spaces/hyphens/underscores as one space, a simple
-    plural dropped ("White-House" == "white house", "Drones" == "drone", "Stories" == "story")."""
-    words = _SEPARATORS.sub(" ", html.unescape(str(name)).casefold().replace("_", " ")).split()
-    return " ".join(_singular(w) for w in words)
+def suggest(article, user_tags=(), site_name: str | None = None, *,
+            site_keywords: SiteKeywords | None = None) -> list[Tag]:
+    """Suggested tags for an Article (anything with title, text, keywords, site_name, lang, url)."""
+    doc = textdoc.read(getattr(article, "title", "") or "", getattr(article, "text", "") or "")
+    sample = [w for w in doc.low[doc.body_start:doc.body_start + 2 * LANGUAGE_SAMPLE] if w][:LANGUAGE_SAMPLE]
+    lang = lexicon.guess(sample, getattr(article, "lang", None))
+    yours = {normalize(n): n for n in user_tags if isinstance(n, str) and normalize(n)}
+    picks = _Picks(yours)
+
+    # 1. yours: the user's tags the article talks about, strongest evidence first
+    found = [(ev, name) for name in yours.values() if (ev := evidence(name, doc, lang)).found]
+    for ev, name in sorted(found, key=lambda e: (-e[0].score, -e[0].body, e[1])):
+        picks.add(name, "yours", ev.score)
+    # 2. page: what the publisher declared, those the text mentions first (by how much)
+    declared = [(evidence(n, doc, lang), i, n)
+                for i, n in enumerate(declared_tags(article, site_keywords, site_name=site_name))]
+    seen = sorted((d for d in declared if d[0].body or d[0].title), key=lambda d: (-min(d[0].body + d[0].title, 3), d[1]))
+    for rank, (_, _, name) in enumerate(seen):
+        picks.add(name, "page", 0.85 - 0.01 * rank)
+    # 3. text: names and noun phrases of the body
+    for phrase in key_phrases(doc, lang, limit=MAX_SUGGESTIONS + 4):
+        name = clean(phrase.text)
+        if name:
+            picks.add(name, "text", 0.8 * phrase.score, named=phrase.named)
+    # 4. declared tags the text never mentions: at most two
+    unseen = [name for ev, _, name in declared if not (ev.body or ev.title)][:MAX_UNSEEN_DECLARED]
+    for rank, name in enumerate(unseen):
+        picks.add(name, "page", 0.5 - 0.01 * rank)
+    return picks.tags
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _singular(w: str) -> str:
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):
-        return w[:-2]
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "’s")):
-        return w[:-1]
-    return w
+class _Picks:
+    """The suggestions so far: one per topic, at most MAX_SUGGESTIONS."""
 
+    def __init__(self, yours: dict[str, str]):
+        self.yours = yours
+        self.tags: list[Tag] = []
+        self.keys: list[str] = []
+        self.words: list[tuple[tuple[str, ...], bool]] = []  # folded words, a name?
 
-def clean(raw) -> str | None:
-    """A declared tag as it should be shown, or None if it is junk (ids, URLs, sentences)."""
-    if not isinstance(raw, str):
-        return None
-    name = " ".join(html.unescape(raw).split())
-    name = _PREFIX.sub("", name)
-    name = _EDGE_PUNCT.sub("", name.lstrip("#")).strip()
-    if len(name) < MIN_TAG_CHARS or len(name) > MAX_TAG_CHARS or len(name.split()) > MAX_TAG_WORDS:
-        return None
-    if _JUNK.search(name) or normalize(name) in GENERIC or not any(c.isalpha() for c in name):
-        return None
-    if "-" in name and " " not in name and name.islower() and name.count("-") >= 1:
-        name = name.replace("-", " ")  # a URL slug ("star-wars") is the same tag as its words
-    return name
-
-
-GENERIC = frozenset(normalize(x) for x in _GENERIC.replace("\n", "").split("|"))
-
-
-# ------------------------------------------------------------------------------ suggesting
-def _key_text(article) -> tuple[str, str]:
-    title = normalize(getattr(article, "title", "") or "")
-    # each paragraph on its own line: a tag's words never match across a paragraph break
-    body = " \n ".join(normalize(line) for line in (getattr(article, "text", "") or "").split("\n"))
-    return f" {title} ", f" {body} "
-
-
-def _hits(key: str, title_key: str, body_key: str) -> int:
-    needle = f" {key} "
-    return body_key.count(needle) + 2 * title_key.count(needle)
-
-
-def suggest(article, user_tags=(), site_name: str | None = None) -> list[Tag]:
-    """Suggested tags for an Article (anything with title, text, keywords, site_name, lang)."""
-    site = normalize(site_name or getattr(article, "site_name", None) or "")
-    yours_by_key = {normalize(n): n for n in user_tags if isinstance(n, str) and normalize(n)}
-    declared = list(dict.fromkeys(c for c in map(clean, getattr(article, "keywords", ()) or ()) if c))
-    title_key, body_key = _key_text(article) if (yours_by_key or declared) else ("", "")
-    seen: set[str] = {site} if site else set()
-    out: list[Tag] = []
-
-    def add(name: str, source: str, score: float) -> None:
+    def add(self, name: str, source: str, score: float, named: bool | None = None) -> None:
         key = normalize(name)
-        if not key or key in seen or len(out) >= MAX_SUGGESTIONS:
+        if not key or key in self.keys or len(self.tags) >= MAX_SUGGESTIONS:
             return
-        seen.add(key)
-        if key in yours_by_key:  # in the user's vocabulary: their spelling, their tag
-            name, source = yours_by_key[key], "yours"
-        out.append(Tag(name, source, round(min(score, 1.0), 3)))
+        if source != "yours" and key in self.yours:
+            if source == "text":
+                return  # your tag, but the text does not talk about it enough: not imposed
+            name = self.yours[key]  # declared by the page: offered in your spelling, as the page's
+        words = tuple(textdoc.fold(w) for w in name.replace("-", " ").split())
+        named = name[:1].isupper() if named is None else named
+        if source == "text" and any(self._same(words, named, *other) for other in self.words):
+            return
+        self.tags.append(Tag(name, source, round(min(max(score, 0.01), 1.0), 3)))
+        self.keys.append(key)
+        self.words.append((words, named))
 
-    # 1. yours: the user's tags that the article talks about, most talked about first
-    talked = sorted(((_hits(k, title_key, body_key), n) for k, n in yours_by_key.items()), reverse=True)
-    for hits, name in talked:
-        if hits >= MIN_YOURS_HITS:
-            add(name, "yours", 0.9 + min(hits, 10) / 100)
-    # 2. page: what the publisher declared - the ones the text talks about first
-    ranked = sorted(declared, key=lambda n: (-min(_hits(normalize(n), title_key, body_key), 3),
-                                             declared.index(n)))
-    for i, name in enumerate(ranked):
-        in_text = _hits(normalize(name), title_key, body_key) > 0
-        add(name, "page", (0.85 if in_text else 0.6) - 0.01 * i)
-    # 3. text: named things and key phrases
-    texts = key_phrases(getattr(article, "title", "") or "", getattr(article, "text", "") or "",
-                        getattr(article, "lang", None), limit=MAX_SUGGESTIONS + 4)
-    chosen = [normalize(t.name) for t in out]
-    for phrase in texts:
-        name = clean(_POSSESSIVE.sub("", phrase.text))
-        key = normalize(name) if name else ""
-        # a phrase inside a tag already chosen (or around one) is the same topic twice
-        if key and not any(overlaps(key, other) for other in chosen):
-            add(name, "text", 0.8 * phrase.score)
-            chosen.append(key)
-    return out
+    @staticmethod
+    def _same(a: tuple[str, ...], a_named: bool, b: tuple[str, ...], b_named: bool) -> bool:
+        """One topic: a phrase inside another (two names may nest: "Google", "Google Stadia"),
+        or a demonym or abbreviation of a name ("Chinese", "China"; "U.S.", "United States")."""
+        sa, sb = f" {' '.join(a)} ", f" {' '.join(b)} "
+        if not (a_named and b_named) and (sa in sb or sb in sa):
+            return True
+        return same_topic_names(a, b)

@@ -1,0 +1,152 @@
+"""Suggestions a reader would keep: text topics (keyphrases.py), declared tags (declared.py), tag
+identity (tagkey.py) and the word data (lexicon.py), each rule with its counter-example."""
+import dataclasses
+
+import pytest
+
+from quietpage import lexicon
+from quietpage.declared import SiteKeywords, declared_tags
+from quietpage.tags import MAX_SUGGESTIONS, normalize, suggest
+
+Page = dataclasses.make_dataclass("Page", ["title", "text", "keywords", "site_name", "lang", "url"])
+FILLER = "The weather was mild and people went about their day as usual in the town. "
+
+
+def page(title="A day in town", text="", keywords=(), site_name=None, lang="en", url=None):
+    return Page(title, text, tuple(keywords), site_name, lang, url)
+
+
+def names(article, vocabulary=()):
+    return [t.name for t in suggest(article, vocabulary)]
+
+
+# ------------------------------------------------------------------------------ word data
+def test_the_frequency_file_is_read_as_wordfreq_reads_it():
+    read, api = dict(lexicon._frequencies("fr")), dict(lexicon._frequencies_by_api("fr"))
+    assert read.keys() == api.keys()
+    assert all(abs(read[w] - api[w]) < 0.011 for w in read)
+
+
+def test_the_language_is_the_declared_one_unless_the_words_say_otherwise():
+    german = "der die und mit von hat in ist das nicht zu den".split()
+    assert lexicon.guess(german, "de").code == "de"
+    assert lexicon.guess(german, "en").code == "de"  # a wrong declaration
+    assert lexicon.guess(german, None).code == "de"
+    swahili = "wakazi wa mji walifurahi sana kwa habari hiyo njema ya mkutano uliofanyika leo".split()
+    assert lexicon.guess(swahili, None) is None
+
+
+# ------------------------------------------------------------------------------ identity
+@pytest.mark.parametrize("a,b", [("E-mail", "email"), ("e mail", "Email"), ("Montréal", "Montreal"),
+                                 ("U.S.", "US"), ("White-House", "white house"), ("Drones", "drone")])
+def test_spellings_of_one_tag_share_a_key(a, b):
+    assert normalize(a) == normalize(b)
+
+
+@pytest.mark.parametrize("a,b", [("News", "new"), ("Analysis", "analysi"), ("US", "USA")])
+def test_different_tags_keep_their_keys(a, b):
+    assert normalize(a) != normalize(b)
+
+
+# ------------------------------------------------------------------------------ text topics
+def test_text_is_normalised_before_phrases_are_found():
+    soft = "Mon\u00adtréal"  # a soft hyphen inside the word, as some sites send it
+    text = f"{soft} is cold. People in {soft} skate.\n{soft} has a festival. Ｍｏｎｔｒéａｌ too."
+    assert "Montréal" in names(page(text=text + " " + FILLER * 5))
+
+
+def test_a_person_is_shown_by_the_full_name_the_body_uses():
+    text = ("Senator Maria Kowalczyk spoke on Monday. Kowalczyk said the plan works.\n"
+            "Critics asked Kowalczyk to explain. Kowalczyk refused. " + FILLER * 5)
+    tags = names(page(title="Kowalczyk defends the plan", text=text))
+    assert "Maria Kowalczyk" in tags and "Kowalczyk" not in tags
+
+
+def test_a_demonym_or_an_abbreviation_of_a_chosen_topic_is_the_same_topic():
+    text = ("Officials in Xanadu met. Xanadu said the talks went well. Xanaduan farmers cheered.\n"
+            "The United Provinces replied. The UP envoy left. Xanaduan ministers and the United "
+            "Provinces will meet in Xanadu. UP officials agreed. " + FILLER * 5)
+    tags = names(page(title="Xanadu talks", text=text))
+    assert "Xanadu" in tags and "Xanaduan" not in tags
+    assert ("United Provinces" in tags) != ("UP" in tags)
+
+
+def test_a_phrase_must_stand_in_the_body_not_only_in_the_headline():
+    text = "The committee met and talked about budgets for the parks. " + FILLER * 8
+    assert "build plant" not in [n.lower() for n in names(page(title="Firm to build plant near river", text=text))]
+
+
+def test_a_single_lower_case_word_only_when_specific_and_central():
+    central = ("The geothermal plant opened. Geothermal heat warms the town.\nThe geothermal wells are "
+               "deep, and geothermal power is cheap. " + FILLER * 5)
+    assert "geothermal" in [n.lower() for n in names(page(title="A geothermal first", text=central))]
+    common = ("The shoes were red. Shoes sold out.\nMore shoes came, and the shoes sold again. " + FILLER * 5)
+    assert "shoes" not in [n.lower() for n in names(page(title="Shoes for all", text=common))]
+
+
+def test_german_lower_case_words_are_never_single_word_tags():
+    text = ("Die Firma baut neue Anlagen. Sie baut schnell und baut billig.\nWer baut, gewinnt. "
+            "Das Wetter war mild und die Leute gingen ihren Geschäften nach. " * 4)
+    assert "baut" not in [n.lower() for n in names(page(title="Firma baut", text=text, lang="de"))]
+
+
+def test_a_language_without_a_stop_list_gets_only_names_and_declared_tags():
+    text = ("Kalakala ya Zanzibar imefika. Mkutano wa Zanzibar ulifanyika leo kwa amani.\n"
+            "Wakazi wa Zanzibar walifurahi sana kwa habari hiyo njema. " * 3)
+    tags = suggest(page(title="Habari za Zanzibar", text=text, lang="sw", keywords=["Utalii"]))
+    assert {t.name for t in tags} <= {"Zanzibar", "Kalakala", "Utalii"}
+    assert "Zanzibar" in {t.name for t in tags}
+
+
+def test_calendar_words_titles_and_contractions_are_not_topics():
+    text = ("On Friday, Mr. Okonkwo said he'll visit. Mr. Okonkwo came on Friday.\n"
+            "I'll go, said Dr. Adeyemi. I'll stay, said Okonkwo. " + FILLER * 5)
+    tags = names(page(title="Okonkwo visits", text=text))
+    assert not {"Friday", "Mr", "Dr", "I'll", "I’ll"} & set(tags)
+
+
+def test_words_in_a_shouted_line_are_not_acronyms():
+    text = "HAYWARD — A train stopped. DEAR READERS: THANK YOU ALL. Hayward police came. " + FILLER * 5
+    assert not {"HAYWARD", "DEAR", "READERS"} & set(names(page(text=text)))
+
+
+# ------------------------------------------------------------------------------ declared tags
+def test_declared_tags_found_in_the_text_come_first_and_at_most_two_that_are_not():
+    text = "Solar panels cover the roof. Solar power is cheap. Batteries store it. " + FILLER * 5
+    article = page(title="Solar roofs", text=text,
+                   keywords=["Energy", "Climate", "Solar power", "Housing", "Batteries", "Finance"])
+    tags = [(t.name, t.source) for t in suggest(article)]
+    page_tags = [n for n, s in tags if s == "page"]
+    assert page_tags[:2] == ["Solar power", "Batteries"]
+    assert len(page_tags) == 4  # two found, then two of the four never mentioned
+
+
+@pytest.mark.parametrize("keyword", ["Featured", "Opinion", "AP", "Getty Images", "Daily Paw", "dailypaw",
+                                     "politics", "post12345", "@id:99", "ctp_video"])
+def test_labels_credits_the_site_and_ids_never_count(keyword):
+    article = page(url="https://www.dailypaw.com/politics/2022/cats.html", site_name="The Daily Paw",
+                   keywords=[keyword, "Cats"])
+    assert declared_tags(article) == ["Cats"]
+
+
+def test_a_year_is_fine_in_a_tag():
+    assert declared_tags(page(keywords=["Elections 2022", "2022"])) == ["Elections 2022"]
+
+
+def test_keywords_a_site_declares_on_every_page_are_its_habit_not_a_topic():
+    history = SiteKeywords.from_pages([["Daily Paw", "Pets", "Cats"], ["Pets", "Dogs"], ["pets", "Birds"],
+                                       ["Pets", "Cats"]])
+    assert history.pages == 4 and history.counts[normalize("Pets")] == 4
+    article = page(keywords=["Pets", "Cats"])
+    assert declared_tags(article, history) == ["Cats"]
+    assert declared_tags(article) == ["Pets", "Cats"]
+    young = SiteKeywords.from_pages([["Pets"], ["Pets"]])  # two pages: too few to tell a habit
+    assert declared_tags(article, young) == ["Pets", "Cats"]
+
+
+def test_suggest_takes_the_site_history():
+    article = page(title="Cats", text="Cats nap. Cats purr. " + FILLER * 5, keywords=["Pets", "Cats"])
+    history = SiteKeywords(pages=5, counts={normalize("Pets"): 5})
+    assert "Pets" in names(article)
+    assert "Pets" not in [t.name for t in suggest(article, (), site_keywords=history)]
+    assert len(suggest(article)) <= MAX_SUGGESTIONS
