@@ -32,11 +32,35 @@ def test_pages_with_nothing_to_read_raise_an_extraction_error_with_a_message(htm
     assert says in err.value.message
 
 
-@pytest.mark.parametrize("depth", [300, 3000, 50_000])
-def test_deeply_nested_pages_keep_their_text(depth):
-    html = "<html><body>" + "<div>" * depth + PARAGRAPH * 3 + "</div>" * depth + "</body></html>"
-    article = extract(html, "https://example.com/deep")
-    assert LOREM[0] in article.text
+def _nested(depth: int) -> str:
+    return "<html><body>" + "<div>" * depth + PARAGRAPH * 3 + "</div>" * depth + "</body></html>"
+
+
+@pytest.mark.parametrize("depth", [100, 254])
+def test_pages_nested_within_the_limit_are_read_as_they_are(depth):
+    article = extract(_nested(depth), "https://example.com/deep")  # (body, the divs, the <p>: depth + 2 levels)
+    assert LOREM[0] in article.text and LOREM[-1] in article.text
+
+
+@pytest.mark.parametrize("depth, limit", [(255, 256), (3000, 256), (50_000, 256), (60, 50), (3000, 5000)])
+def test_pages_nested_deeper_than_the_limit_are_refused_with_a_message(depth, limit):
+    """One policy (reader/limits.py): the parsed tree's depth, refused past the limit, also past
+    what the parser itself can nest (2048 levels) whatever the limit says."""
+    with pytest.raises(ExtractionError) as err:
+        extract(_nested(depth), "https://example.com/deep", max_depth=limit)
+    assert err.value.code == "too_deep" and "max_html_depth" in err.value.message
+
+
+def test_depth_is_the_parsed_tree_s():
+    from quietpage.reader.limits import html_depth
+
+    assert html_depth("<div><div><p>a<p>b</div></div>") == 3  # div > div > p (p closes p)
+    assert html_depth("<ul><li>a<li>b<li>c</ul>") == 2  # li closes li
+    assert html_depth("<div><span>unclosed</div><div>x</div>") == 2  # </div> closes the span too
+    assert html_depth("<!-- " + "<div>" * 5000 + " -->") == 0
+    assert html_depth("<br><img src=x><hr>" * 100) == 1
+    assert html_depth("<div>" * 100, stop_at=10) == 11  # stops counting early
+    assert html_depth("<div>" * 3000) > 2048  # deeper than the parser goes
 
 
 def test_a_huge_page_is_read_whole():  # (how fast: benchmarks/extraction.py; a hang: pytest-timeout)

@@ -317,15 +317,3 @@ async def test_highlights_per_article_are_limited(aiohttp_client, data_dir, toke
         assert resp.status == status
     assert_error_shape(await resp.json(), "too_many")
     assert "max_highlights_per_article" in (await resp.json())["error"]["message"]
-
-
-def test_the_depth_estimate_follows_the_parser_on_real_pages():
-    from quietpage.reader.limits import html_depth
-
-    assert html_depth("<div><div><p>a<p>b</div></div>") == 2
-    assert html_depth("<ul><li>a<li>b<li>c</ul>") == 1  # li closes itself
-    assert html_depth("<div><span>unclosed</div><div>x</div>") == 2  # </div> closes the span too
-    assert html_depth("<script>" + "<div>" * 5000 + "</script><div></div>") == 1
-    assert html_depth("<!-- " + "<div>" * 5000 + " -->") == 0
-    assert html_depth("<br><img src=x><hr>" * 100) == 0
-    assert html_depth("<div>" * 100_000, stop_at=10) == 11  # stops early

@@ -67,10 +67,11 @@ class Settings:
     # Tags: how many per article and how long each name may be.
     max_tags: int = 50
     max_tag_chars: int = 100
-    # How deeply a captured page's elements may nest (422 past it). Real pages stay far below
-    # (the deepest of the 180 corpus pages nests 34 levels); thousands of levels are an attack
-    # on recursive code, refused before any parser sees them (see limits.py).
-    max_html_depth: int = 1000
+    # How deeply a captured page's elements may nest (422 past it), measured on the parsed tree
+    # (reader/limits.py: one policy, nothing flattened). Real pages stay far below (the deepest
+    # of the 221 corpus pages nests 51 levels); the reader's work on a block grows with its
+    # depth, so deeper pages are refused. 256 is libxml2's own default nesting limit.
+    max_html_depth: int = 256
     # Highlights one article may hold (422 past it): a whole book highlighted line by line
     # stays below; an endless loop of a buggy or hostile client does not.
     max_highlights_per_article: int = 5000

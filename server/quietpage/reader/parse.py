@@ -1,5 +1,6 @@
 """Turning untrusted page HTML into an lxml tree, whatever arrives: empty, binary, huge, deeply
-nested, or text decoded with the wrong encoding."""
+nested (limits.py: refused past the limit, never flattened), or text decoded with the wrong
+encoding."""
 from __future__ import annotations
 
 import codecs
@@ -9,6 +10,7 @@ import lxml.etree
 import lxml.html
 
 from ..errors import NoContent
+from .limits import MAX_HTML_DEPTH, PARSER_MAX_DEPTH, deeper_than, hit_parser_limit, too_deep
 
 # C0 controls other than tab/newline/carriage return, and lone surrogates: lxml rejects them and
 # no real page needs them.
@@ -24,9 +26,20 @@ MIN_MOJIBAKE = 3  # sequences before we try to repair: one "Ã©" can be real te
 # An XML declaration with an encoding makes lxml refuse a str; the text is already decoded.
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 MAX_HTML_CHARS = 10_000_000  # beyond this we read the start of the page (the API caps bodies at 16 MiB)
-MAX_DEPTH = 200  # deeper nesting is flattened (text kept): no real page needs it, recursion does
-# Wrappers that only nest: stripped from the source when nesting defeats even the huge-tree parser.
-_WRAPPER_TAGS = re.compile(r"</?(?:div|span|section|article|main|font|center|a|b|i|u|em|strong|small|big)\b[^>]*>", re.I)
+# libxml2 (and html5ever) compare each attribute of a tag with all those before it: a tag with
+# 100,000 attributes takes minutes. No real tag has a tenth of MAX_ATTRIBUTES; past it they go.
+MAX_ATTRIBUTES = 256
+_ATTRIBUTE = r"""[\s/]*+[^\s/>=]++(?>\s*+=\s*+(?>"[^"]*+"|'[^']*+'|[^\s>]*+))?+"""
+# Text that is not markup is skipped whole (up to its end, or the end of the page, as parsers
+# do with an unclosed one); a start tag matches only when it holds MAX_ATTRIBUTES attributes or
+# more. Possessive and lazy-to-the-end parts: every character is looked at a bounded number of times.
+_MANY_ATTRIBUTES = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|title|textarea|xmp|iframe|noembed|noframes)\b.*?(?:</\1\s*>|\Z)"
+    rf"|<[a-zA-Z][^\s/>]*+(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES},}}+", re.S | re.I)
+_ONE_ATTRIBUTE = re.compile(_ATTRIBUTE)
+_TAG_WITH_MANY = re.compile(rf"<[a-zA-Z][^\s/>]*+(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES},}}+")
+# A tag with MAX_ATTRIBUTES attributes is at least this long: a cheap first look for one.
+_LONG_TAG = re.compile(rf"<[a-zA-Z][^>]{{{2 * MAX_ATTRIBUTES}}}")
 
 
 ENCODING_SAMPLE_BYTES = 256 * 1024  # a page declares its charset near the top
@@ -64,14 +77,11 @@ def _known(name: str) -> bool:
         return False
 
 
-def _too_deep(parser) -> bool:
-    return any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
-
-
-def _parser(huge: bool = False) -> lxml.html.HTMLParser:
+def _parser() -> lxml.html.HTMLParser:
     # One per call: lxml parsers are not thread-safe, and extraction runs in a pool. (Cheap: ~2 µs.)
-    # libxml2 stops at 256 levels of nesting unless told the tree may be huge.
-    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=huge)
+    # libxml2 stops at 256 levels of nesting unless told the tree may be huge (then at 2048):
+    # the depth limit is ours to apply (limits.py), on the whole tree.
+    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
 
 
 def looks_binary(html: str) -> bool:
@@ -102,47 +112,51 @@ def repair_mojibake(html: str) -> str:
         return html
 
 
+def cap_attributes(html: str) -> str:
+    """`html` with every start tag cut to its first MAX_ATTRIBUTES attributes."""
+    def cap(m: re.Match) -> str:
+        if m[0].startswith("<!--") or m[1]:
+            return m[0]
+        name = re.match(r"<[^\s/>]*", m[0])[0]
+        kept = [a[0] for _, a in zip(range(MAX_ATTRIBUTES), _ONE_ATTRIBUTE.finditer(m[0], len(name)))]
+        return name + "".join(kept)  # (the rest of the tag, from its ">" on, follows the match)
+
+    if not any(_TAG_WITH_MANY.match(html, m.start()) for m in _LONG_TAG.finditer(html)):
+        return html  # (nearly every page: the whole look takes a fraction of a millisecond)
+    return _MANY_ATTRIBUTES.sub(cap, html)
+
+
 def clean_source(html: str) -> str:
-    html = _CONTROL.sub("", html)
+    html = cap_attributes(_CONTROL.sub("", html))
     return _XML_DECL.sub("", html, count=1)
 
 
-def flatten_deep_nesting(root) -> int:
-    """Unwrap every element nested deeper than MAX_DEPTH (its text and children move up)."""
-    deep, stack = [], [(root, 0)]
-    while stack:
-        el, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            deep.append(el)
-        stack.extend((child, depth + 1) for child in el if isinstance(child.tag, str))
-    for el in reversed(deep):
-        el.drop_tag()
-    return len(deep)
-
-
-def parse_document(html: str) -> lxml.html.HtmlElement:
-    """Parse a whole page. Raises NoContent when there is nothing to parse."""
+def parse_document(html: str, max_depth: int = MAX_HTML_DEPTH) -> lxml.html.HtmlElement:
+    """Parse a whole page. Raises NoContent when there is nothing to parse, and ExtractionError
+    (too_deep) when it nests deeper than `max_depth` (limits.py)."""
     if looks_binary(html):
         raise NoContent("This is binary data (an image, a PDF or another file?), not a web page.")
     html = clean_source(repair_mojibake(html[:MAX_HTML_CHARS]))
     if not html.strip():
         raise NoContent("The page is empty: there is no HTML to read.")
-    data = html.encode("utf-8", "replace")
+    parser = _parser()
     try:
-        parser = _parser()
-        doc = lxml.html.document_fromstring(data, parser=parser)
-        if _too_deep(parser):
-            parser = _parser(huge=True)
-            doc = lxml.html.document_fromstring(data, parser=parser)
-            if _too_deep(parser):  # beyond even libxml2's huge limit: keep the text, lose wrappers
-                data = _WRAPPER_TAGS.sub(" ", html).encode("utf-8", "replace")
-                doc = lxml.html.document_fromstring(data, parser=_parser(huge=True))
-            flatten_deep_nesting(doc)
+        doc = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise NoContent(f"The page could not be parsed as HTML ({exc}).") from exc
+    if hit_parser_limit(parser) or deeper_than(doc, max_depth):
+        raise too_deep(min(max_depth, PARSER_MAX_DEPTH))
     return doc
 
 
+def parse_fragment_checked(html: str) -> tuple[lxml.html.HtmlElement, bool]:
+    """An HTML fragment in a single <div> wrapper, and whether it nests deeper than the parser
+    goes (then what is deeper is missing)."""
+    parser = _parser()
+    root = lxml.html.fragment_fromstring(clean_source(html) or "", create_parent="div", parser=parser)
+    return root, hit_parser_limit(parser)
+
+
 def parse_fragment(html: str) -> lxml.html.HtmlElement:
-    """Parse an HTML fragment into a single <div> wrapper."""
-    return lxml.html.fragment_fromstring(clean_source(html) or "", create_parent="div", parser=_parser())
+    """Parse an HTML fragment (reader HTML, within the depth limit) into a single <div> wrapper."""
+    return parse_fragment_checked(html)[0]

@@ -1,7 +1,8 @@
 """The reader pipeline: page HTML + URL -> Article. Pure: no I/O, no aiohttp.
 
 Phases, in order:
-  1. parse once, tolerating whatever arrives (empty, binary, huge, deep, mis-decoded)
+  1. parse once, tolerating whatever arrives (empty, binary, huge, mis-decoded); refuse a page
+     nested deeper than the limit (limits.py)
   2. read metadata from the untouched page (JSON-LD, meta tags, microdata, <time>, bylines)
   3. choose the title, and find phrases injected around it and into the text
   4. resolve lazy images and drop tracking pixels, then prune page chrome
@@ -22,6 +23,7 @@ from .article import Article, count_words, reading_minutes
 from .candidates import choose
 from .dom import squash
 from .images import resolve_images
+from .limits import MAX_HTML_DEPTH
 from .metadata import read_metadata
 from .parse import parse_document, parse_fragment
 from .prune import prune
@@ -36,13 +38,14 @@ MAX_EXCERPT_CHARS = 300
 MIN_EXCERPT_CHARS = 80  # a first paragraph shorter than this is a dateline, not an excerpt
 
 
-def extract(html: str, url: str | None = None) -> Article:
-    """The article in a page. Raises ExtractionError (NoContent when there is nothing to read),
-    with a message for people, whatever the page: never a library's traceback."""
+def extract(html: str, url: str | None = None, max_depth: int = MAX_HTML_DEPTH) -> Article:
+    """The article in a page. Raises ExtractionError (NoContent when there is nothing to read,
+    too_deep when the page nests deeper than `max_depth`), with a message for people, whatever
+    the page: never a library's traceback."""
     if not isinstance(html, str):
         raise TypeError("html must be a str")
     try:
-        return _extract(html, url)
+        return _extract(html, url, max_depth)
     except QuietPageError:
         raise
     except Exception as exc:  # a page no rule foresaw: say so, keep the details in the log
@@ -50,9 +53,9 @@ def extract(html: str, url: str | None = None) -> Article:
         raise ExtractionError(f"The reader could not read this page ({type(exc).__name__}).") from exc
 
 
-def _extract(html: str, url: str | None) -> Article:
+def _extract(html: str, url: str | None, max_depth: int) -> Article:
     # 1. parse
-    doc = parse_document(html)
+    doc = parse_document(html, max_depth)
     page_url = _usable(url)
     base = _base_url(doc, page_url)
     # 2. metadata, before anything is removed

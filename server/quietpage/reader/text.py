@@ -19,33 +19,40 @@ BLOCK_TAGS = frozenset(_RULES["BLOCK_TAGS"])
 WHITESPACE: str = _RULES["WHITESPACE"]
 _SPACE = re.compile(f"[{WHITESPACE}]+")
 SKIP_TAGS = frozenset(_RULES["SKIP_TAGS"])
+_END_OF_BLOCK = object()
 
 
 def block_text(root) -> str:
-    """Text of an lxml element, block-separated."""
+    """Text of an lxml element, block-separated. (One walk with a stack of its own: no recursion,
+    whatever the depth.)"""
     parts: list[str] = []
-
-    def add(text: str, pre: bool) -> None:
-        # A newline in the source is only a space - except inside <pre>, where it ends a line.
-        parts.append(text if pre else _SPACE.sub(" ", text))
-
-    def walk(el, pre: bool) -> None:
-        tag = el.tag if isinstance(el.tag, str) else None
+    # (element, inside <pre>) to enter, (text, inside <pre>) to add, or the end of a block
+    stack: list = [(root, False)]
+    while stack:
+        item, pre = stack.pop()
+        if item is _END_OF_BLOCK:
+            parts.append("\n")
+            continue
+        if isinstance(item, str):
+            # A newline in the source is only a space - except inside <pre>, where it ends a line.
+            parts.append(item if pre else _SPACE.sub(" ", item))
+            continue
+        tag = item.tag if isinstance(item.tag, str) else None
         if tag in SKIP_TAGS:
-            return
+            continue
         pre = pre or tag == "pre"
         block = tag in BLOCK_TAGS
         if block:
             parts.append("\n")
-        if tag is not None and el.text:
-            add(el.text, pre)
-        for child in el:
-            walk(child, pre)
+        if tag is not None and item.text:
+            parts.append(item.text if pre else _SPACE.sub(" ", item.text))
+        later: list = []
+        for child in item:
+            later.append((child, pre))
             if child.tail:
-                add(child.tail, pre)
+                later.append((child.tail, pre))
         if block:
-            parts.append("\n")
-
-    walk(root, False)
+            later.append((_END_OF_BLOCK, pre))
+        stack.extend(reversed(later))
     lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
