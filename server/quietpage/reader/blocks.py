@@ -46,9 +46,23 @@ def has_block_descendant_map(root) -> dict:
     return marked
 
 
-def is_gallery(lst) -> bool:
-    """A list inside a gallery, slideshow or carousel: slides and their legends, not text."""
-    return any(GALLERY.search(f"{el.get('class', '')} {el.get('id', '')}") for el in (lst, *lst.iterancestors()))
+def is_gallery(el, memo: dict | None = None) -> bool:
+    """An element inside a gallery, slideshow or carousel (or one itself): slides and their
+    legends, not text. `memo` (element -> verdict) spares the walk up on the next element."""
+    memo = {} if memo is None else memo
+    path, node, verdict = [], el, False
+    while node is not None:
+        if node in memo:
+            verdict = memo[node]
+            break
+        path.append(node)
+        if GALLERY.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            verdict = True
+            break
+        node = node.getparent()
+    for node in path:  # all of them below the gallery found, or none in one
+        memo[node] = verdict
+    return verdict
 
 
 def is_prose_list(lst) -> bool:
@@ -82,10 +96,16 @@ def is_teaser_list(lst) -> bool:
     return words / len(items) >= MIN_TEASER_WORDS
 
 
-def prose_list_holders(lst, node):
-    """The blocks around a prose list that consist of it (up to, not including, `node`)."""
+def prose_list_holders(lst, node, lengths: dict):
+    """The blocks around a prose list that consist of it (up to, not including, `node`).
+    `lengths` (element -> text length) measures each block once, however many lists it holds."""
+    def length(el) -> int:
+        if el not in lengths:
+            lengths[el] = text_length(el)
+        return lengths[el]
+
     for ancestor in lst.iterancestors():
-        if ancestor is node or text_length(lst) < PROSE_LIST_SHARE * text_length(ancestor):
+        if ancestor is node or length(lst) < PROSE_LIST_SHARE * length(ancestor):
             return
         yield ancestor
 
@@ -113,14 +133,14 @@ def is_footnotes(block) -> bool:
     return any((a.get("href") or "").startswith("#") for a in block.iter("a"))
 
 
-def is_plain_line(block) -> bool:
+def is_plain_line(block, galleries: dict | None = None) -> bool:
     """A short block of plain text - a line of dialogue, "Con: money." - with no link and no
     picture, outside galleries (whose "1 of 8", "Close" are controls). Readability.js finds a
     short block suspect only when it holds a link; readability-lxml drops every one."""
     raw = block.text_content()
     if len(raw) > MAX_LINE_RAW_CHARS or block.find(".//a") is not None or block.find(".//img") is not None:
         return False
-    return 0 < text_length(block) < MIN_TEXT_CHARS and not is_gallery(block)
+    return 0 < text_length(block) < MIN_TEXT_CHARS and not is_gallery(block, galleries)
 
 
 def holds_prose(block, min_chars: int) -> bool:

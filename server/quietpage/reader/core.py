@@ -30,6 +30,7 @@ import re
 from lxml.html import fragment_fromstring
 from readability import Document
 
+from .cleaning import conditional_clean
 from .blocks import (has_block_descendant_map, holds_prose, is_data_table, is_footnotes, is_gallery,
                      is_heading_block, is_picture_block, is_plain_line, is_prose_list, is_teaser_list,
                      prose_list_holders)
@@ -64,6 +65,11 @@ class ReaderDocument(Document):
 
     def get_clean_html(self):
         return self.html  # an element: the pipeline serialises once, after sanitising
+
+    def sanitize(self, node, candidates, keep_all_images=False):
+        """readability-lxml's conditional cleaning, in linear time (cleaning.py)."""
+        self.html = conditional_clean(self, node, candidates)
+        return self.html
 
     def score_paragraphs(self):
         self._lengths = {}
@@ -127,18 +133,20 @@ class ReaderDocument(Document):
         allowed = super().get_preserved_elements(node)
         allowed.update((table, True) for table in self.tags(node, "table") if is_data_table(table))
         allowed.update((block, True) for block in self.tags(node, *FOOTNOTE_BLOCKS) if is_footnotes(block))
+        galleries: dict = {}
+        lengths: dict = {}
         for block in self.tags(node, "div", "section"):
             if self.class_weight(block) >= 0 and (
-                    is_heading_block(block) or is_picture_block(block) or is_plain_line(block)):
+                    is_heading_block(block) or is_picture_block(block) or is_plain_line(block, galleries)):
                 allowed[block] = True
         for lst in self.tags(node, "ul", "ol"):
-            if is_gallery(lst) or is_teaser_list(lst):
+            if is_gallery(lst, galleries) or is_teaser_list(lst):
                 continue
             if self.class_weight(lst) >= 0:
                 allowed[lst] = True
             if is_prose_list(lst):
                 allowed[lst] = True
-                allowed.update((holder, True) for holder in prose_list_holders(lst, node))
+                allowed.update((holder, True) for holder in prose_list_holders(lst, node, lengths))
         for lst in self.tags(node, "ul", "ol"):  # sub-lists belong to the item they detail
             if any(a.tag in ("ul", "ol") and a in allowed for a in lst.iterancestors()):
                 allowed[lst] = True
@@ -181,11 +189,11 @@ class ReaderDocument(Document):
                 paragraph = fragment_fromstring("<p/>")
                 child.addprevious(paragraph)
             paragraph.append(child)
-        for pos, child in reversed(list(enumerate(elem))):
+        for child in list(elem):
             if child.tail and child.tail.strip():
                 p = fragment_fromstring("<p/>")
                 p.text, child.tail = child.tail, None
-                elem.insert(pos + 1, p)
+                child.addnext(p)  # (not elem.insert(pos + 1): finding a position walks the children)
             if child.tag == "br":
                 child.drop_tree()
 

@@ -37,18 +37,29 @@ def best_from_srcset(srcset: str) -> str | None:
     return best
 
 
-def _real_source(img) -> str | None:
+def _from_srcsets(el) -> str | None:
+    for attr in LAZY_SRCSET_ATTRS:
+        if found := best_from_srcset(el.get(attr) or ""):
+            return found
+    return None
+
+
+def _real_source(img, pictures: dict) -> str | None:
+    """The address a lazy image will show: its own lazy attributes and srcset, then its
+    <picture>'s <source>s (`pictures`: each picture's answer, found once for all its images)."""
     for attr in LAZY_SRC_ATTRS:
         value = (img.get(attr) or "").strip()
         if value and _IMAGE_URL.search(value) and not value.startswith("data:"):
             return value
-    picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
-    sources = [img, *(picture.iter("source") if picture is not None else ())]
-    for el in sources:  # the image's own srcset, then its <picture>'s <source>s
-        for attr in LAZY_SRCSET_ATTRS:
-            if found := best_from_srcset(el.get(attr) or ""):
-                return found
-    return None
+    if found := _from_srcsets(img):
+        return found
+    found = img.xpath("ancestor::picture[1]")  # (its nearest: <source>s nest in libxml2's tree)
+    if not found:
+        return None
+    picture = found[0]
+    if picture not in pictures:
+        pictures[picture] = next(filter(None, map(_from_srcsets, picture.iter("source"))), None)
+    return pictures[picture]
 
 
 def _is_placeholder(src: str | None) -> bool:
@@ -79,7 +90,9 @@ def _single_image(el):
     return None
 
 
-def _unwrap_noscript(noscript) -> None:
+def _unwrap_noscript(noscript, images: dict) -> None:
+    """`images`: how many images each block holds, counted once (a page of many lazy images
+    in one block is not recounted for each)."""
     fallback = _single_image(noscript)
     if fallback is None:
         return
@@ -87,11 +100,17 @@ def _unwrap_noscript(noscript) -> None:
     placeholder = _single_image(previous) if previous is not None else None
     parent = noscript.getparent()
     if placeholder is not None:
+        for block in noscript.iterancestors():  # one image less around both (the fallback moves)
+            if block in images:
+                images[block] -= 1
         fallback.tail = placeholder.tail
         placeholder.getparent().replace(placeholder, fallback)
-    elif parent is not None and not any(i is not fallback for i in parent.iter("img")):
-        fallback.tail = noscript.tail
-        parent.replace(noscript, fallback)
+    elif parent is not None:
+        if parent not in images:
+            images[parent] = sum(1 for _ in parent.iter("img"))
+        if images[parent] == 1:  # the fallback is the only image there
+            fallback.tail = noscript.tail
+            parent.replace(noscript, fallback)
 
 
 def _fill_empty_figure(figure) -> None:
@@ -107,15 +126,17 @@ def _fill_empty_figure(figure) -> None:
 
 
 def resolve_images(doc) -> None:
+    images: dict = {}
     for noscript in list(doc.iter("noscript")):
-        _unwrap_noscript(noscript)
+        _unwrap_noscript(noscript, images)
     for figure in list(doc.iter("figure")):
         _fill_empty_figure(figure)
+    pictures: dict = {}
     for img in list(doc.iter("img")):
         if is_tracking_pixel(img):
             img.drop_tree()
             continue
         src = img.get("src")
         if _is_placeholder(src) or img.get("data-src"):
-            if real := _real_source(img):
+            if real := _real_source(img, pictures):
                 img.set("src", real)

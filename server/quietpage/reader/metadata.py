@@ -31,6 +31,8 @@ DATE_KEYS = ("article:published_time", "parsely-pub-date", "og:published_time", 
              "pubdate", "publishdate", "date", "dc:date", "dc:date:issued", "sailthru.date",
              "citation_publication_date")
 IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+# A <title> is a line for a tab or a bookmark: past this many characters it is not one.
+MAX_TITLE_CHARS = 2000
 KEYWORD_KEYS = ("keywords", "news_keywords", "article:tag", "parsely-tags", "sailthru.tags")
 
 
@@ -90,7 +92,7 @@ def _titles(m: Metadata, doc, meta, ld) -> None:
             if value not in m.declared_titles:
                 m.declared_titles.append(value)
     title_el = doc.find(".//title")
-    m.document_title = squash(title_el.text_content()) if title_el is not None else None
+    m.document_title = squash(title_el.text_content())[:MAX_TITLE_CHARS] if title_el is not None else None
 
 
 def _byline(doc, meta, ld) -> str | None:

@@ -104,25 +104,35 @@ def _is_page_chrome_landmark(el) -> bool:
     return True  # footer, aside
 
 
-def _is_more_to_read(heading) -> bool:
-    """A heading like "Related stories" over a list of links: the block is a list of others."""
+def _is_more_to_read(heading, densities: dict) -> bool:
+    """A heading like "Related stories" over a list of links: the block is a list of others.
+    (`densities`: each block's link density, measured once however many headings it holds.)"""
     if not MORE_TO_READ.match(heading.text_content().strip()[:60]):
         return False
     block = heading.getparent()
-    return block is not None and block.tag not in CONTENT_TAGS and link_density(block) > LINK_LIST_DENSITY
+    if block is None or block.tag in CONTENT_TAGS:
+        return False
+    if block not in densities:
+        densities[block] = link_density(block)
+    return densities[block] > LINK_LIST_DENSITY
 
 
-def _labels_a_control(label) -> bool:
-    """A form control's label ("Font Size" beside its <select>): chrome once the control is gone."""
-    if label.get("for"):
+def _labels_a_control(label, beside: dict) -> bool:
+    """A form control's label ("Font Size" beside its <select>): chrome once the control is gone.
+    (`beside`: whether a block holds a control among its children, looked at once per block.)"""
+    if label.get("for") or any(el.tag in FORM_CONTROLS for el in label.iter()):
         return True
     parent = label.getparent()
-    return any(el.tag in FORM_CONTROLS for el in (*label.iter(), *(parent if parent is not None else ())))
+    if parent is None:
+        return False
+    if parent not in beside:
+        beside[parent] = any(el.tag in FORM_CONTROLS for el in parent)
+    return beside[parent]
 
 
-def _doomed(el, total: int, named: dict) -> bool:
+def _doomed(el, total: int, named: dict, beside: dict) -> bool:
     tag, attrib = el.tag, el.attrib
-    if tag in NEVER_CONTENT_TAGS or (tag == "label" and _labels_a_control(el)):
+    if tag in NEVER_CONTENT_TAGS or (tag == "label" and _labels_a_control(el, beside)):
         return True
     if attrib and (is_hidden(el) or (attrib.get("role") or "").lower() in CHROME_ROLES
                    or (attrib.get("aria-modal") == "true" and attrib.get("role") == "dialog")):
@@ -149,15 +159,17 @@ def prune(doc) -> int:
     root = body if body is not None else doc
     total = max(len(root.text_content()), 1)
     named: dict[str, str | None] = {}
+    beside: dict = {}
     doomed = []
     walk = lxml.etree.iterwalk(root, events=("start",))
     for _, el in walk:
-        if el is not root and isinstance(el.tag, str) and _doomed(el, total, named):
+        if el is not root and isinstance(el.tag, str) and _doomed(el, total, named, beside):
             doomed.append(el)
             walk.skip_subtree()  # it goes whole: what is inside needs no verdict
     for el in doomed:
         el.drop_tree()
-    more = [h.getparent() for h in root.iter("h2", "h3", "h4", "h5", "h6") if _is_more_to_read(h)]
+    densities: dict = {}
+    more = [h.getparent() for h in root.iter("h2", "h3", "h4", "h5", "h6") if _is_more_to_read(h, densities)]
     for block in more:
         if block.getparent() is not None:
             block.drop_tree()

@@ -43,6 +43,7 @@ MAX_SIGNED_LINE_WORDS = 10
 LEAF_BLOCKS = ("p", "figcaption", "li", "blockquote", "h2", "h3", "h4", "div", "span")
 CAPTION_CLASS = re.compile(r"caption|credit|gallery|slide|carousel", re.I)
 MIN_DUPLICATE_CHARS = 30  # shorter repeats ("Photo", "Advertisement") are handled elsewhere
+MAX_SAME_START = 64  # earlier blocks compared with a caption, of those that start like it
 CREDIT_MARK = re.compile(r"credit|copyright|photographer|courtesy", re.I)
 CREDIT_TEXT = re.compile(r"\b(getty|istock|shutterstock|reuters|associated press|afp|epa|dpa|ap photo|"
                          r"photo|foto|credit|courtesy|images?)\b|©", re.I)
@@ -136,23 +137,39 @@ def drop_duplicate_captions(root) -> None:
     """3. A caption (or gallery slide) whose text already appeared as a block earlier, whole or
     cut short ("... more"): galleries print each caption two or three times. A photo credit
     goes with its caption: one photographer under a new picture stays, the credit of a
-    repeated caption goes with it."""
-    seen: list[str] = []
+    repeated caption goes with it. (Earlier blocks are looked up by their first characters;
+    among many sharing them, the latest MAX_SAME_START are compared: linear however many.)"""
+    seen: dict[str, list[str]] = {}  # the first MIN_DUPLICATE_CHARS characters -> texts
     caption_repeated = False
+    holders = _holders_of(root, LEAF_BLOCKS)
     for el in list(root.iter(*LEAF_BLOCKS)):
-        if el.getparent() is None or any(isinstance(c.tag, str) and c.tag in LEAF_BLOCKS for c in el.iterdescendants()):
+        if el.getparent() is None or el in holders:
             continue
         key = _caption_key(_text(el))
         if len(key) < MIN_DUPLICATE_CHARS:
             continue
-        repeated = _is_caption(el) and any(earlier.startswith(key) for earlier in seen)
+        same_start = seen.setdefault(key[:MIN_DUPLICATE_CHARS], [])
+        repeated = _is_caption(el) and any(earlier.startswith(key) for earlier in same_start)
         if _is_credit(el, key):
             repeated = repeated and caption_repeated
         else:
             caption_repeated = repeated
         if repeated:
             _drop(el)
-        seen.append(key)
+        same_start.append(key)
+        del same_start[:-MAX_SAME_START]
+
+
+def _holders_of(root, tags) -> set:
+    """The elements under `root` that have a descendant with one of `tags`, in one bottom-up pass
+    (ancestors come first in document order, so drops made while walking do not change it)."""
+    holders: set = set()
+    for el in reversed(list(root.iter())):
+        if el in holders or el.tag in tags:
+            parent = el.getparent()
+            if parent is not None:
+                holders.add(parent)
+    return holders
 
 
 def drop_empty_containers(root) -> None:

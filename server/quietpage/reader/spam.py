@@ -14,13 +14,33 @@ import re
 from collections import Counter
 
 _WORD = re.compile(r"[^\W\d_]+", re.U)
+_LETTERS = re.compile(r"[^\W\d_]*", re.U)
 MIN_PHRASE_CHARS = 4  # shorter segments ("US", "AI") are too likely to be real text
+# Phrases looked for, in the order given (the <title>'s segments first): each costs a pass over
+# the text, and a spam site injects one or two, not hundreds.
+MAX_CANDIDATES = 24
 
 
-def _glued_pattern(phrase: str) -> re.Pattern:
-    escaped = re.escape(phrase)
-    # glued on the right ("Exchangeused") or on the left ("wordPoinbank Exchange")
-    return re.compile(rf"(?P<left>[^\W\d_]*)(?P<phrase>{escaped})(?P<right>[^\W\d_]*)")
+def _is_letter(ch: str) -> bool:
+    return ch.isalnum() and not ch.isdecimal()  # what [^\W\d_] matches
+
+
+def glued(text: str, phrase: str):
+    r"""(start, phrase_start, phrase_end, end) of each occurrence of `phrase` with the letters
+    glued to it on either side, left to right, as the regular expression
+    `([^\W\d_]*)PHRASE([^\W\d_]*)` would find them - in linear time (that expression retries
+    its left part at every letter of a long word: quadratic on "harbourxharbourx...").
+    Occurrences do not overlap; inside one run of letters the last occurrence is taken."""
+    size, cur = len(phrase), 0
+    while (first := text.find(phrase, cur)) >= 0:
+        start = first
+        while start > cur and _is_letter(text[start - 1]):
+            start -= 1
+        run_end = _LETTERS.match(text, start).end()  # the left part may reach no further
+        at = text.rfind(phrase, first, max(run_end, first) + size)
+        end = _LETTERS.match(text, at + size).end()
+        yield start, at, at + size, end
+        cur = end
 
 
 def vocabulary(text: str) -> Counter:
@@ -33,20 +53,16 @@ def remove_glued_phrases(text: str, phrases, vocab: Counter) -> tuple[str, int]:
     for phrase in phrases:
         if len(phrase) < MIN_PHRASE_CHARS or phrase not in text:
             continue
-
-        def fix(m: re.Match) -> str:
-            nonlocal removed
-            left, right = m["left"], m["right"]
+        parts, last = [], 0
+        for start, at, after, end in glued(text, phrase):
+            left, right = text[start:at], text[after:end]
             glued_left = bool(left) and vocab[left.lower()] > 0
             glued_right = bool(right) and vocab[right.lower()] > 0
             if (left or right) and (not left or glued_left) and (not right or glued_right):
                 removed += 1
-                if left and right:
-                    return f"{left} {right}"
-                return left or right
-            return m[0]
-
-        text = _glued_pattern(phrase).sub(fix, text)
+                parts += [text[last:start], f"{left} {right}" if left and right else left or right]
+                last = end
+        text = "".join(parts) + text[last:] if parts else text
     return text, removed
 
 
@@ -54,7 +70,11 @@ def _vocabulary_without(text: str, phrases) -> Counter:
     # The text's own words decide what is a word - counted without the glued tokens themselves,
     # so a remnant only counts if the text uses it elsewhere.
     for p in phrases:
-        text = _glued_pattern(p).sub(" ", text)
+        kept, last = [], 0
+        for start, *_, end in glued(text, p):
+            kept.append(text[last:start])
+            last = end
+        text = " ".join([*kept, text[last:]]) if kept else text
     return vocabulary(text)
 
 
@@ -69,9 +89,10 @@ def _touches_a_word(phrase: str, text: str) -> bool:
 
 
 def injected_phrases(candidates, text: str) -> tuple[str, ...]:
-    """The candidate phrases that occur glued into words of `text`."""
-    candidates = [c for c in dict.fromkeys(candidates)
-                  if len(c) >= MIN_PHRASE_CHARS and c in text and _touches_a_word(c, text)]
+    """The candidate phrases (the first MAX_CANDIDATES long enough) that occur glued into words
+    of `text`."""
+    long_enough = (c for c in dict.fromkeys(candidates) if len(c) >= MIN_PHRASE_CHARS)
+    candidates = [c for _, c in zip(range(MAX_CANDIDATES), long_enough) if c in text and _touches_a_word(c, text)]
     if not candidates:
         return ()
     vocab = _vocabulary_without(text, candidates)

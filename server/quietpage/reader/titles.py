@@ -16,6 +16,7 @@ and returned as `junk` so that the pipeline cuts it out of the article too.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -23,7 +24,7 @@ from .spam import injected_phrases
 
 # Separators between title segments: "|", "·", "»" with or without spaces; a dash with a space
 # on at least one side ("Iran-Russia" stays whole); " / ", " \\ ", " > ", " :: ".
-_SEPARATOR = re.compile(r"\s*[|·•»«]\s*|\s+[-–—]+\s*|(?<=\S)[-–—]+\s+|\s+(?:::|/|\\|>)\s+")
+_SEPARATOR = re.compile(r"\s*[|·•»«]\s*|\s+[-–—]+\s*|(?<=[^\s\-–—])[-–—]+\s+|\s+(?:::|/|\\|>)\s+")
 # Readability.js's stricter rule for a separator: one of these between spaces.
 _SPACED_SEPARATOR = re.compile(r" [|\-–—\\/>»] ")
 _HIERARCHICAL = re.compile(r" [\\/>»] ")
@@ -35,6 +36,7 @@ MAX_SHORT_TITLE_WORDS = 4  # a cut title this short is likelier a section name: 
 # Share of words two titles must share to be the same title (Readability.js's threshold): the
 # JSON-LD name vs its headline, a heading that repeats the title, the <article> holding it.
 SIMILAR = 0.75
+MAX_RUN_SEGMENTS = 16  # a heading repeats a few segments of the <title> (real titles have under 10)
 
 
 @dataclass(frozen=True)
@@ -81,14 +83,28 @@ def _segment_spans(title: str) -> list[tuple[int, int]]:
 
 
 def _confirmed_by_heading(title: str, sites: set[str], headings: list[str]) -> str | None:
-    """The longest run of title segments that a heading on the page repeats, as written."""
+    """The longest run of title segments that a heading on the page repeats, as written. (A
+    run's key is its segments' keys joined; runs longer than the longest heading, or than
+    MAX_RUN_SEGMENTS segments, are not tried: the search stays linear in the title.)"""
     heading_keys = {_key(part) for h in headings for part in (h, *split_segments(h))} - {""}
-    spans = [(a, b) for a, b in _segment_spans(title) if not _is_site(title[a:b], sites)]
+    if not heading_keys:
+        return None
+    longest = max(map(len, heading_keys))
+    spans = _segment_spans(title)
+    keys = [_key(title[a:b]) for a, b in spans]
+    site = [_is_site(title[a:b], sites) for a, b in spans]
+    joined, offsets = "".join(keys), list(accumulate(map(len, keys), initial=0))
     best = None
     for i in range(len(spans)):
-        for j in range(i, len(spans)):
+        if site[i]:
+            continue
+        for j in range(i, min(len(spans), i + MAX_RUN_SEGMENTS)):
+            if offsets[j + 1] - offsets[i] > longest:
+                break
+            if site[j] or joined[offsets[i]:offsets[j + 1]] not in heading_keys:
+                continue
             run = title[spans[i][0]:spans[j][1]].strip()
-            if _key(run) in heading_keys and _is_headline_like(run) and (best is None or len(run) > len(best)):
+            if _is_headline_like(run) and (best is None or len(run) > len(best)):
                 best = run
     return best
 
@@ -146,7 +162,7 @@ def clean_document_title(raw: str | None, sites: set[str], headings: list[str],
 
 def similarity(a: str, b: str) -> float:
     """Readability.js's text similarity: how much of b's words a also has (1 = all)."""
-    ta, tb = _TOKEN.findall(a.lower()), _TOKEN.findall(b.lower())
+    ta, tb = set(_TOKEN.findall(a.lower())), _TOKEN.findall(b.lower())
     if not ta or not tb:
         return 0.0
     unique = [t for t in tb if t not in ta]
