@@ -144,6 +144,8 @@ class SmallDisk:
                 values[4] = values[3] = 0  # f_bavail, f_bfree
             if self._files_left is not None:
                 values[7] = values[6] = self._files_left  # f_favail, f_ffree
+            if self._read_only:
+                values[8] |= os.ST_RDONLY  # f_flag
             return os.statvfs_result(values)
 
         monkeypatch.setattr(os, "write", write)

@@ -13,6 +13,7 @@ import pytest
 from quietpage.errors import CorruptData, DiskFull
 from quietpage.settings import Settings
 from quietpage.store import OneThread, Store
+from quietpage.store.health import disk_health
 from quietpage.store.journal import JournalFile, scan
 from quietpage.store.recovery import journal_files
 from quietpage.store.snapshot import read_snapshot
@@ -289,6 +290,8 @@ def test_a_full_disk_or_a_read_only_folder_at_start_is_a_sentence(disk, capsys):
     assert main(["serve", "--port", "0", "--data-dir", str(disk.path / "lib")]) == 1
     err = capsys.readouterr().err
     assert "cannot write to" in err and "read-only" in err and "Traceback" not in err
+    health = disk_health(disk.path / "lib")
+    assert health.status == "degraded" and "read-only" in health.reason
 
 
 def test_restoring_a_backup_from_a_newer_schema_changes_nothing(tmp_path):
@@ -320,8 +323,11 @@ def test_a_journal_deleted_while_running_is_noticed_and_its_changes_kept(tmp_pat
     db = Database(path)
     db.table("t").insert({"n": 1})
     journal_files(path)[-1][1].unlink()
+    health = db.storage.health()
+    assert health.status == "degraded" and "could not be confirmed" in health.reason
     db.table("t").insert({"n": 2})  # notices, writes everything as a snapshot, goes on in a new journal
     assert "was deleted while QuietPage ran" in caplog.text
+    assert db.storage.health().status == "ok"
     shutil.copytree(tmp_path, tmp_path.parent / "crash")  # as a crash would leave it
     assert numbers(Database(tmp_path.parent / "crash" / "db.json")) == [1, 2]
     db.close()

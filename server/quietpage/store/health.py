@@ -1,8 +1,8 @@
 """How the storage is doing, for /api/health: "ok", or "degraded" and why, in a sentence.
 
 The storage knows its own troubles (a journal it cannot trust, a compaction or backup that
-failed: JournalStorage.health); the disk's are read here, from statvfs: too little space left
-for a save, or no room for a new file (every save writes new files).
+failed: JournalStorage.health); the disk's are read here, from statvfs: mounted read-only, too
+little space left for a save, or no room for a new file (every save writes new files).
 """
 from __future__ import annotations
 
@@ -35,6 +35,9 @@ def disk_health(folder: Path) -> Health:
         st = os.statvfs(folder)
     except (OSError, AttributeError):  # gone, or no statvfs (Windows): nothing to tell
         return OK
+    if st.f_flag & getattr(os, "ST_RDONLY", 1):
+        return Health("degraded", f"The disk where QuietPage keeps {folder} is read-only: saving fails "
+                                  "until it can be written again; reading works.")
     free = st.f_bavail * st.f_frsize
     if free < ROOM_BYTES:
         return Health("degraded", f"The disk is full ({free // 1024} KiB left where QuietPage keeps {folder}): "

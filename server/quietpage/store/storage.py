@@ -24,6 +24,7 @@
 """
 from __future__ import annotations
 
+import errno
 import logging
 import time
 from collections.abc import Callable, Container
@@ -60,6 +61,7 @@ class JournalStorage(Compaction, Storage):
         self._compacting: tuple[Future, dict] | None = None
         self.heal_retry_s = 5.0  # after a failed heal whose snapshot could not be written
         self._heal_after = 0.0
+        self._heal_reported: BaseException | None = None
         self._compact_error: str | None = None  # why the last compaction (or backup) failed
         state = load_state(self.path, refs=True)
         self._refs: Refs | None = state.refs
@@ -201,31 +203,42 @@ class JournalStorage(Compaction, Storage):
     def health(self) -> Health:
         """Whether the storage can do its work now ("ok"), or what is wrong ("degraded"); cheap,
         safe from any thread (for /api/health)."""
-        if self._writer.failed is not None:
-            return Health("degraded", storage_error(self._writer.failed, self.path.parent, kept=True).message)
+        failed = self._writer.failed
+        if failed is None and not self._writer.file.linked():
+            failed = FileNotFoundError(errno.ENOENT, "the journal was deleted while QuietPage ran")
+        if failed is not None:
+            return Health("degraded", storage_error(failed, self.path.parent, kept=True).message)
         if self._compact_error is not None:
             return Health("degraded", self._compact_error)
         return disk_health(self.path.parent)
 
     def heal(self) -> None:
-        """Before each call on the store thread: if the journal cannot be trusted any more, write
-        everything as a snapshot and go on in a new journal; raises StorageError if it cannot."""
-        if self._writer.failed is not None:
+        """Before each call on the store thread: if the journal cannot be trusted any more (an
+        fsync failed, or it was deleted), write everything as a snapshot and go on in a new
+        journal; raises StorageError if that cannot be done yet."""
+        if self._needs_heal():
             self._heal()
 
     def _needs_heal(self) -> bool:
-        return self._writer.failed is not None or not self._writer.file.linked()
+        writer = self._writer
+        if writer.failed is None and not writer.file.linked():
+            # What it held since the last snapshot is only in memory now: as good as unconfirmed.
+            writer.failed = FileNotFoundError(
+                errno.ENOENT, f"the journal {writer.file.path} was deleted while QuietPage ran")
+        return writer.failed is not None
 
     def _heal(self, *, force: bool = False) -> None:
         """Write the tables as a new snapshot, then go on in a new journal: what memory holds is
-        then durable, whatever happened to the journal it was written to."""
+        then durable, whatever happened to the journal it was written to. `force`: also when
+        nothing is wrong (TinyDB's write())."""
         failed = self._writer.failed
-        if failed is not None and time.monotonic() < self._heal_after:
-            self._writer.check()
-        if not force:
-            log.warning("%s: writing everything QuietPage holds as a new snapshot",
-                        f"the journal {self._writer.file.path} was deleted while QuietPage ran"
-                        if failed is None else f"the journal could not be written ({failed})")
+        if failed is not None:
+            if time.monotonic() < self._heal_after:
+                self._writer.check()
+            if failed is not self._heal_reported:  # once per failure, not at every attempt
+                self._heal_reported = failed
+                log.warning("%s: writing everything QuietPage holds as a new snapshot",
+                            getattr(failed, "strerror", None) or failed)
         self._collect_compaction()
         generation = self.generation + 1
         try:
