@@ -6,7 +6,8 @@ Firefox (Debian's firefox-esr, driven by puppeteer-core over WebDriver BiDi).
 
 This test serves what the journeys need on loopback - the real app, the test pages (also as
 news.test, a site the extension has no host access to), a recorder and an impostor on the
-extension's port - and runs node's test runner on the journeys, which reports each by name."""
+extension's port - and runs node's test runner on the journeys, which reports each by name.
+QP_NODE_ARGS="--test-name-pattern=7.MB" runs only some (the first, pairing, is always needed)."""
 from __future__ import annotations
 
 import asyncio
