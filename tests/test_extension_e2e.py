@@ -151,6 +151,24 @@ async def test_options_turn_opening_the_reader_back_on_and_it_opens_logged_in(li
     await wait_for_badge(worker, tab_id, CHECK)
 
 
+async def test_the_tab_opener_error_cannot_fail_a_save_the_reader_opens_in_the_pages_window(live, site, chromium):
+    """Another window has the focus (the popup's, a devtools'...): opening the reader next to the
+    page used to throw "Tab opener must be in the same window as the updated tab." after the save."""
+    context, worker, _ = chromium
+    await pair(worker, f"http://127.0.0.1:{live.port}", live.token, openReader=True)
+    _, tab_id = await open_tab(context, worker, f"{site.origin}/article")
+    window = await worker.evaluate("async id => (await chrome.tabs.get(id)).windowId", tab_id)
+    other = await worker.evaluate("async () => (await chrome.windows.create({url: 'about:blank', focused: true})).id")
+    assert other != window
+
+    result = await worker.evaluate("id => runCommand('save-page', {id})", tab_id)
+    assert result["status"] == 201 and result["warnings"] == [], result
+    reader = await page_at(context, f"http://127.0.0.1:{live.port}/read/{result['id']}")
+    opened = await worker.evaluate("async u => (await chrome.tabs.query({url: u}))[0]", reader.url)
+    assert opened["windowId"] == window and opened["openerTabId"] == tab_id
+    assert (await badge(worker, tab_id))["text"] == CHECK
+
+
 async def test_the_shortcut_and_the_menu_save_quietly_or_open_the_reader_when_asked(live, site, chromium):
     context, worker, _ = chromium
     await pair(worker, f"http://127.0.0.1:{live.port}", live.token)
