@@ -18,7 +18,7 @@ from _corpus import ROOT, zyte_bodies  # noqa: E402
 sys.path.insert(0, str(ROOT / "server"))
 
 from quietpage.anchoring import describe  # noqa: E402
-from quietpage.store.indexes import search_words  # noqa: E402
+from quietpage.library.search import search_words  # noqa: E402
 from quietpage.store.table import new_id  # noqa: E402
 
 TAGS = [f"topic {n}" for n in range(300)]

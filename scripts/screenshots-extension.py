@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import CHROMIUM_ARGS, chromium_path, launch_with_extension  # noqa: E402
 from extension_pages import big_page, js_built_page  # noqa: E402
 
-from quietpage.app import create_app  # noqa: E402
-from quietpage.auth import load_or_create_token  # noqa: E402
+from quietpage.web.app import create_app  # noqa: E402
+from quietpage.web.auth import load_or_create_token  # noqa: E402
 from quietpage.settings import Settings  # noqa: E402
 
 PAGE = SHARED / "corpus" / "mozilla" / "ars-1" / "source.html"

@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import launch  # noqa: E402
 
-from quietpage.app import create_app  # noqa: E402
-from quietpage.auth import load_or_create_token  # noqa: E402
+from quietpage.web.app import create_app  # noqa: E402
+from quietpage.web.auth import load_or_create_token  # noqa: E402
 from quietpage.settings import Settings  # noqa: E402
 
 PAGES = [  # (corpus page, URL it is shown under)

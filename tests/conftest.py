@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from quietpage.app import create_app
-from quietpage.auth import load_or_create_token
+from quietpage.web.app import create_app
+from quietpage.web.auth import load_or_create_token
 from quietpage.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from quietpage.settings import Settings
-from quietpage.store import SHARED, Store
+from quietpage.store import SHARED, Store, pack_bodies
 
 TASKS = 8
 ANCHOR_URL = "crash://anchor"  # the article every highlight hangs on
@@ -41,7 +41,7 @@ async def anchor_article(store, run) -> str:
     if found:
         return found
     record = {"url": ANCHOR_URL, "url_key": ANCHOR_URL, "title": "anchor", "created_at": "2026-01-01T00:00:00.000Z"}
-    return (await run(store.insert_article, record, {"content_html": "", "text": "anchor"}, ""))["id"]
+    return (await run(store.insert_article, record, pack_bodies({"content_html": "", "text": "anchor"}, "")))["id"]
 
 
 async def writer(task: int, round_: int, store, run, anchor: str, mine: dict, rng: random.Random) -> None:
@@ -77,13 +77,14 @@ async def save_article(task, round_, seq, store, run, mine, rng) -> None:
         article_id = mine["a"][key]
         say("B", key, "rev", seq)
         old = await run(store.get_article, article_id)
-        await run(store.replace_article, article_id, {**old, "v": seq}, {"content_html": "", "text": f"{key} {seq}"}, "<p>raw</p>")
+        await run(store.replace_article, article_id, {**old, "v": seq},
+                  pack_bodies({"content_html": "", "text": f"{key} {seq}"}, "<p>raw</p>"))
         say("A", key, "rev", seq, article_id)
         return
     key = f"art-r{round_}-t{task}-{seq}"
     say("B", key, "art", 0)
     record = {"url": f"crash://{key}", "url_key": f"crash://{key}", "title": key, "v": 0, "created_at": key}
-    rec = await run(store.insert_article, record, {"content_html": "", "text": f"{key} 0"}, "<p>raw</p>")
+    rec = await run(store.insert_article, record, pack_bodies({"content_html": "", "text": f"{key} 0"}, "<p>raw</p>"))
     mine["a"][key] = rec["id"]
     say("A", key, "art", 0, rec["id"])
 

@@ -51,12 +51,16 @@ async def test_extract_stores_nothing(client, seed_html, seed_expected):
     assert listing["counts"] == {"all": 0, "unread": 0, "archived": 0, "favorites": 0, "highlighted": 0}
 
 
-async def test_get_article_has_the_body(client, seed_html):
+async def test_get_article_has_the_body_when_asked(client, seed_html):
+    """The reader's HTML and text are large: GET answers them only with ?body=true."""
     saved = await save(client, SEED_URL, seed_html)
-    resp = await client.get(f"/api/articles/{saved['id']}")
+    resp = await client.get(f"/api/articles/{saved['id']}", params={"body": "true"})
     assert resp.status == 200
     body = await resp.json()
     assert body["text"] == saved["text"] and body["content_html"] == saved["content_html"]
+    lean = await (await client.get(f"/api/articles/{saved['id']}")).json()
+    assert "text" not in lean and "content_html" not in lean
+    assert {k: v for k, v in body.items() if k not in ("text", "content_html")} == lean
     assert body["highlight_count"] == 0
 
 

@@ -1,7 +1,7 @@
 """Highlights: saved by quote, checked against the article, kept across restarts."""
 import pytest
 
-from quietpage.app import create_app
+from quietpage.web.app import create_app
 
 from conftest import SEED_URL, save
 

@@ -1,6 +1,6 @@
 """GET /api/highlights?url=: the highlights of a saved page, found by its (normalised) URL -
 what the extension paints on the live page."""
-from quietpage.app import create_app
+from quietpage.web.app import create_app
 
 from conftest import SEED_URL, save
 

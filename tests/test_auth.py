@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from quietpage import auth
+from quietpage.web import auth
 
 from conftest import SEED_URL, save
 

@@ -15,8 +15,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 from conftest import LOREM, page_html, save
-from quietpage.app import create_app
-from quietpage.auth import load_or_create_token
+from quietpage.web.app import create_app
+from quietpage.web.auth import load_or_create_token
 from quietpage.settings import Settings
 from quietpage.transfer.export_markdown import base_name, document, file_names, front_matter
 

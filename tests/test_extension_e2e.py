@@ -124,7 +124,7 @@ async def test_a_popup_save_keeps_the_built_text_opens_no_tab_and_sets_the_badge
     assert now == {"text": CHECK, "title": "QuietPage: saved \u201cHarbour economics\u201d"}
 
     [article] = (await api(live, "GET", "/api/articles"))["items"]
-    saved = await api(live, "GET", f"/api/articles/{article['id']}")
+    saved = await api(live, "GET", f"/api/articles/{article['id']}?body=true")
     assert BUILT_SENTENCE in saved["text"] and LOREM[2] in saved["text"] and "Loading the article" not in saved["text"]
     assert saved["url"] == f"{site.origin}/article"
 
@@ -248,7 +248,7 @@ async def test_a_live_page_highlight_reaches_the_server_and_save_again_says_what
     await popup.click("#save")
     await popup.locator("#save-state", has_text=f"Updated {CHECK}").wait_for()
     assert await popup.text_content("#save-detail") == "1 highlight kept."
-    article = await api(live, "GET", f"/api/articles/{result['article_id']}")
+    article = await api(live, "GET", f"/api/articles/{result['article_id']}?body=true")
     assert "Why did prices fall?" not in article["text"] and QUOTE in article["text"]
 
 

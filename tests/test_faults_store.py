@@ -12,7 +12,7 @@ import pytest
 
 from quietpage.errors import CorruptData, DiskFull
 from quietpage.settings import Settings
-from quietpage.store import OneThread, Store
+from quietpage.store import OneThread, Store, pack_bodies
 from quietpage.store.health import disk_health
 from quietpage.store.journal import JournalFile, scan
 from quietpage.store.recovery import journal_files
@@ -149,9 +149,9 @@ def test_a_refused_record_is_cut_off_and_writing_resumes_when_there_is_room(disk
 
 
 async def test_a_full_disk_refuses_saves_with_507_while_reading_goes_on(aiohttp_client, disk):
-    from quietpage.app import create_app
-    from quietpage.auth import load_or_create_token
-    from quietpage.context import CONTEXT
+    from quietpage.web.app import create_app
+    from quietpage.web.auth import load_or_create_token
+    from quietpage.web.context import CONTEXT
 
     from conftest import LOREM, page_html
 
@@ -199,7 +199,7 @@ async def test_a_failed_fsync_is_reported_as_unconfirmed_and_healed(tmp_path, mo
     store = Store(tmp_path, group_commit=True)
     thread = OneThread(durability=store.storage)
     article = await thread.run(store.insert_article, {"url_key": "k", "title": "A", "created_at": "1"},
-                               {"content_html": "", "text": "a"}, "")
+                               pack_bodies({"content_html": "", "text": "a"}, ""))
     real_fsync = JournalFile.fsync
 
     def refuse_once(self):
@@ -248,11 +248,11 @@ def test_a_failed_journal_rollover_keeps_the_change_and_its_indexes(disk):
     data = disk.path / "data"
     settings = Settings(data_dir=data, journal_compact_bytes=1)  # every change starts a new journal
     store = Store(data, settings)
-    store.insert_article({"url_key": "first", "title": "first", "created_at": "1"}, {"content_html": "", "text": "1"}, "")
+    store.insert_article({"url_key": "first", "title": "first", "created_at": "1"}, pack_bodies({"content_html": "", "text": "1"}, ""))
     store.storage.wait_for_compaction()
     disk.fill_files(leave=3)  # the article's folder and two files; no inode for a new journal
     record = {"url_key": "https://a.example/x", "title": "x", "created_at": "2"}
-    saved = store.insert_article(record, {"content_html": "", "text": "x"}, "<p>x</p>")
+    saved = store.insert_article(record, pack_bodies({"content_html": "", "text": "x"}, "<p>x</p>"))
     assert store.article_id_for_url(record["url_key"]) == saved["id"]  # a retry finds it: no duplicate
     health = store.storage.health()
     assert health.status == "degraded" and "compacted" in health.reason
@@ -276,7 +276,7 @@ def test_a_full_disk_or_a_read_only_folder_at_start_is_a_sentence(disk, capsys):
     assert "the disk is full" in err and "Traceback" not in err
     disk.free()
     store = Store(disk.path / "lib")
-    store.insert_article({"url_key": "k", "title": "T", "created_at": "1"}, {"content_html": "", "text": "t"}, "")
+    store.insert_article({"url_key": "k", "title": "T", "created_at": "1"}, pack_bodies({"content_html": "", "text": "t"}, ""))
     store.close()
     disk.fill()
     again = Store(disk.path / "lib")  # an existing library opens on a full disk: reading needs no room
@@ -301,7 +301,7 @@ def test_restoring_a_backup_from_a_newer_schema_changes_nothing(tmp_path):
     from server_process import run_cli
 
     store = Store(tmp_path)
-    store.insert_article({"url_key": "k", "title": "Mine", "created_at": "1"}, {"content_html": "", "text": "t"}, "")
+    store.insert_article({"url_key": "k", "title": "Mine", "created_at": "1"}, pack_bodies({"content_html": "", "text": "t"}, ""))
     store.close()
     newer = tmp_path / "newer.json"
     write_snapshot(newer, {"articles": {}}, schema=SCHEMA_VERSION + 1, generation=3)
@@ -349,9 +349,9 @@ def test_leftovers_of_killed_or_failed_work_are_swept_at_start(tmp_path):
     from quietpage.store.backups import backup_now
 
     store = Store(tmp_path)
-    kept = store.insert_article({"url_key": "a", "title": "A", "created_at": "1"}, {"content_html": "", "text": "a"}, "")
+    kept = store.insert_article({"url_key": "a", "title": "A", "created_at": "1"}, pack_bodies({"content_html": "", "text": "a"}, ""))
     in_backup = store.insert_article({"url_key": "b", "title": "B", "created_at": "2"},
-                                     {"content_html": "", "text": "b"}, "")
+                                     pack_bodies({"content_html": "", "text": "b"}, ""))
     store.close()
     backup_now(tmp_path / "quietpage.json")  # names both articles
     store = Store(tmp_path)
@@ -375,7 +375,7 @@ def test_leftovers_of_killed_or_failed_work_are_swept_at_start(tmp_path):
 
 def test_with_no_records_at_all_no_article_folder_is_touched(tmp_path):
     store = Store(tmp_path)
-    store.insert_article({"url_key": "a", "title": "A", "created_at": "1"}, {"content_html": "", "text": "a"}, "")
+    store.insert_article({"url_key": "a", "title": "A", "created_at": "1"}, pack_bodies({"content_html": "", "text": "a"}, ""))
     store.close()
     shutil.rmtree(tmp_path / "backups")
     for path in tmp_path.glob("quietpage.j*"):  # the database moved away, as the restore message allows
@@ -428,7 +428,7 @@ def test_a_clock_that_went_back_does_not_put_off_the_daily_backup(tmp_path):
     import time
 
     store = Store(tmp_path)
-    store.insert_article({"url_key": "a", "title": "A", "created_at": "1"}, {"content_html": "", "text": "a"}, "")
+    store.insert_article({"url_key": "a", "title": "A", "created_at": "1"}, pack_bodies({"content_html": "", "text": "a"}, ""))
     store.storage.wait_for_compaction()
     daily = len(store.storage._backups.daily())
     store.storage._next_backup = time.time() + 10 * 24 * 3600  # scheduled while the clock was ahead

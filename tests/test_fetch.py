@@ -8,7 +8,7 @@ import pytest
 from aiohttp import web
 
 from conftest import LOREM, page_html
-from quietpage.handlers.transfer import FETCH_JOBS
+from quietpage.web.handlers.transfer import FETCH_JOBS
 from quietpage.settings import Settings
 from quietpage.hosts import is_public
 from quietpage.transfer.fetcher import Fetcher, FetchError
@@ -132,7 +132,7 @@ async def test_fetch_job_fills_the_imported_articles(client, site):
     assert fetched["needs_fetch"] is False and fetched["word_count"] > 50
     assert fetched["state"] == "archived" and [t["name"] for t in fetched["tags"]] == ["sea"]  # kept
     assert fetched["created_at"] == "2023-11-14T22:13:20.000Z"
-    body = await (await client.get(f"/api/articles/{fetched['id']}")).json()
+    body = await (await client.get(f"/api/articles/{fetched['id']}?body=true")).json()
     assert "harbour was quiet" in body["text"]
     assert items["missing"]["needs_fetch"] is True and "404" in items["missing"]["fetch_error"]
     assert (await (await client.get("/api/fetch-jobs")).json())["waiting"] == 2

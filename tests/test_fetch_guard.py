@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractResolver
 
 from quietpage import hosts
-from quietpage.handlers.transfer import FETCH_JOBS
+from quietpage.web.handlers.transfer import FETCH_JOBS
 from quietpage.settings import Settings
 from quietpage.transfer.fetcher import Fetcher, FetchError, Want
 

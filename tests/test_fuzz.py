@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from quietpage.app import create_app
-from quietpage.auth import load_or_create_token
-from quietpage.openapi import describe
+from quietpage.web.app import create_app
+from quietpage.web.auth import load_or_create_token
+from quietpage.web.openapi import describe
 from quietpage.settings import Settings
 
 from conftest import LOREM, page_html
@@ -31,7 +31,7 @@ MAX_EXAMPLES = 40
 SEED_URL = "https://harbour.example/a"
 # POST /api/fetch-jobs fetches saved pages from the internet: tests never touch the network.
 SKIPPED = {("POST", "/api/fetch-jobs")}
-SCHEMA = schemathesis.openapi.from_dict(describe())
+SCHEMA = schemathesis.openapi.from_dict(describe(Settings()))
 OPERATIONS = [r.ok() for r in SCHEMA.get_all_operations()
               if (r.ok().method.upper(), r.ok().path) not in SKIPPED]
 
@@ -85,7 +85,7 @@ def server(tmp_path_factory):
             srv.headers = {"Authorization": f"Bearer {token}"}
             srv.errors = errors
             served = requests.get(f"{srv.url}/api/openapi.json", timeout=10).json()
-            assert served == describe()  # what is fuzzed below is exactly what the server serves
+            assert served == describe(settings)  # what is fuzzed below is exactly what the server serves
             seed = requests.post(f"{srv.url}/api/articles", headers=srv.headers, timeout=60,
                                  json={"url": SEED_URL, "html": page_html("Harbour", LOREM)})
             assert seed.status_code == 201, seed.text  # something for the routes to find

@@ -137,7 +137,7 @@ async def test_pocket_import_stores_addresses_to_fetch_and_creates_no_duplicates
     assert books["created_at"] == "2023-11-14T22:13:20.000Z" and books["imported_from"] == "pocket"
     assert [t["name"] for t in books["tags"]] == ["reading", "habits"]
     assert {a["state"] for a in items if "Harbour" in a["title"]} == {"archived"}
-    full = await (await client.get(f"/api/articles/{books['id']}")).json()
+    full = await (await client.get(f"/api/articles/{books['id']}?body=true")).json()
     assert full["text"] == "" and "imported from Pocket without its text" in full["content_html"]
     page = await (await client.get(f"/read/{books['id']}")).text()
     assert "imported from Pocket without its text" in page  # the reader says so, honestly
@@ -162,7 +162,7 @@ async def test_omnivore_import_extracts_content_and_anchors_highlights(client, t
     hl = (await (await client.get(f"/api/articles/{harbour['id']}/highlights")).json())["items"]
     assert [(h["status"], h["note"]) for h in hl] == [
         ("anchored", "Worth checking against the port authority's figures."), ("anchored", ""), ("orphan", "")]
-    body = await (await client.get(f"/api/articles/{harbour['id']}")).json()
+    body = await (await client.get(f"/api/articles/{harbour['id']}?body=true")).json()
     pos = next(s for s in hl[0]["selectors"] if s["type"] == "TextPositionSelector")
     assert body["text"][pos["start"]:pos["end"]] == "the catch had doubled, and prices had halved."
     found = await (await client.get("/api/articles", params={"q": "checking against"})).json()
@@ -171,7 +171,7 @@ async def test_omnivore_import_extracts_content_and_anchors_highlights(client, t
     assert paywalled["needs_fetch"] is True
     orphan = (await (await client.get(f"/api/articles/{paywalled['id']}/highlights")).json())["items"]
     assert [(h["status"], h["color"], h["note"]) for h in orphan] == [("orphan", "pink", "Kept as an orphan until fetched")]
-    assert "moon pulls on the oceans" in (await (await client.get(f"/api/articles/{items['Notes on Tides']['id']}")).json())["text"]
+    assert "moon pulls on the oceans" in (await (await client.get(f"/api/articles/{items['Notes on Tides']['id']}?body=true")).json())["text"]
 
     again = await import_bytes(client, data)
     assert (again["created"], again["updated"], again["skipped"]) == (0, 0, 3)
@@ -211,7 +211,7 @@ async def test_a_bad_file_imports_nothing_and_says_where(client):
 
 
 async def test_an_import_over_the_size_limit_is_a_413(aiohttp_client, settings, token, data_dir):
-    from quietpage.app import create_app
+    from quietpage.web.app import create_app
 
     small = settings.with_(max_import_bytes=100)
     client = await aiohttp_client(create_app(small), headers={"Authorization": f"Bearer {token}"})
@@ -268,7 +268,7 @@ async def test_a_doctored_backup_cannot_smuggle_script_or_deep_html(client, aioh
     resp = await client.post("/api/import", data=body)
     assert resp.status == 200, await resp.text()
     items = (await (await client.get("/api/articles?state=all")).json())["items"]
-    stored = await (await client.get(f"/api/articles/{items[0]['id']}")).json()
+    stored = await (await client.get(f"/api/articles/{items[0]['id']}?body=true")).json()
     assert "script" not in stored["content_html"] and "onerror" not in stored["content_html"]
     assert stored["text"] == "Hello"
 

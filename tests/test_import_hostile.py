@@ -82,7 +82,7 @@ async def test_a_doctored_highlight_is_refused_naming_it(client, field, value):
 
 @pytest.mark.parametrize("name", ["content_html", "text", "raw_html"])
 async def test_imported_bodies_get_the_html_limit(aiohttp_client, settings, token, name):
-    from quietpage.app import create_app
+    from quietpage.web.app import create_app
 
     small = settings.with_(max_html_chars=1000)
     client = await aiohttp_client(create_app(small), headers={"Authorization": f"Bearer {token}"})
@@ -178,7 +178,7 @@ def test_an_omnivore_page_past_the_html_limits_waits_to_be_fetched(tmp_path):
 async def test_a_cancelled_import_stops_reading_and_keeps_whole_articles(client, monkeypatch):
     """Cancelled half way (as on shutdown): the articles before are complete, none after."""
     app = client.server.app
-    from quietpage.context import CONTEXT
+    from quietpage.web.context import CONTEXT
 
     c = app[CONTEXT]
     rows = "".join(f"n{i},https://a.example/{i},1700000000,tag{i % 3},unread\n" for i in range(200))
@@ -200,7 +200,7 @@ async def test_a_cancelled_import_stops_reading_and_keeps_whole_articles(client,
 
 
 async def test_cancelling_while_the_file_is_read_stops_the_reading_thread(client, monkeypatch):
-    from quietpage.context import CONTEXT
+    from quietpage.web.context import CONTEXT
 
     c = client.server.app[CONTEXT]
     started, finished = threading.Event(), threading.Event()

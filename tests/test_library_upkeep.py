@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from quietpage.library import Library
-from quietpage.reader import extract
+from quietpage.library import Library, read_page
+from quietpage.library.search import matches
 from quietpage.settings import Settings
-from quietpage.store import Store
+from quietpage.store import Store, pack_bodies
 
 from conftest import LOREM
 
@@ -29,19 +29,23 @@ def library(tmp_path):
 
 
 def save(library: Library, html: str) -> dict:
-    return library.save(URL, extract(html, URL), html)[0]
+    return library.save(URL, read_page(html, URL, max_depth=1000))[0]
+
+
+def found(library: Library, article_id: str, *terms: str) -> bool:
+    return matches(library.store, library.index, article_id, list(terms))
 
 
 def test_a_reanchored_quote_is_searched_as_it_now_reads(library):
     first = "The old ship traveled north along the coast, slowly, for three long days at sea."
     record = save(library, page(first))
     library.add_highlight(record["id"], [{"type": "TextQuoteSelector", "exact": first}], "yellow", "")
-    assert library.store.article_matches(record["id"], ["traveled"])
+    assert found(library, record["id"], "traveled")
     save(library, page(first.replace("traveled", "travelled")))  # the site fixed its spelling
     (h,) = library.highlights(record["id"])
     assert h["status"] == "anchored"
-    assert library.store.article_matches(record["id"], ["travelled"])
-    assert not library.store.article_matches(record["id"], ["traveled"])  # nothing says it any more
+    assert found(library, record["id"], "travelled")
+    assert not found(library, record["id"], "traveled")  # nothing says it any more
 
 
 def test_the_trash_is_emptied_of_what_outlived_its_time_only(library):
@@ -49,7 +53,7 @@ def test_the_trash_is_emptied_of_what_outlived_its_time_only(library):
     library.delete(old["id"])
     assert library.purge_trash(now=time.time()) == 0  # an hour has not passed
     assert library.purge_trash(now=time.time() + 3601) == 1
-    assert library.store.article_counts()["all"] == 0
+    assert library.index.counts()["all"] == 0
     with pytest.raises(Exception):
         library.store.get_article(old["id"], include_deleted=True)
 
@@ -65,13 +69,15 @@ def test_maintenance_forgets_expired_sessions(library):
 
 
 def test_a_search_looks_at_the_words_never_at_how_they_are_stored(tmp_path):
-    """search_text is {"w": text's words, "n": highlights' words}: "w" and "n" are keys, not words."""
+    """The search words are {"w": text's words, "n": highlights' words}: "w" and "n" are keys, not words."""
     store = Store(tmp_path)
     record = store.insert_article({"url_key": "k", "title": "T", "created_at": "2026-01-01T00:00:00.000Z"},
-                                  {"content_html": "", "text": "a quiet harbour"}, "<p></p>")
+                                  pack_bodies({"content_html": "", "text": "a quiet harbour"}, "<p></p>"))
     store.insert_highlight({"article_id": record["id"], "selectors": [{"type": "TextQuoteSelector", "exact": "quiet"}],
                             "note": "boats", "color": "yellow", "status": "anchored",
                             "created_at": "2026-01-01T00:00:00.000Z", "updated_at": "2026-01-01T00:00:00.000Z"})
-    assert store.article_matches(record["id"], ["harbour"]) and store.article_matches(record["id"], ["boats"])
-    assert not store.article_matches(record["id"], ["w"]) and not store.article_matches(record["id"], ["n"])
+    library = Library(store, Settings(data_dir=tmp_path))  # derives the words the store lacks
+    assert store.derived_bytes(record["id"]) is not None
+    assert found(library, record["id"], "harbour") and found(library, record["id"], "boats")
+    assert not found(library, record["id"], "w") and not found(library, record["id"], "n")
     store.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from quietpage import auth, pairing
+from quietpage.web import auth, pairing
 
 from server_process import run_cli
 from conftest import EXTENSION
@@ -132,7 +132,7 @@ async def test_the_options_page_pairs_with_a_code_in_real_chromium(live, tmp_pat
 
     from browser import launch_with_extension
 
-    from quietpage.context import SETTINGS
+    from quietpage.web.context import SETTINGS
 
     data_dir = live.app[SETTINGS].data_dir
     code = pairing.issue_code(data_dir, 300)

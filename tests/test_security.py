@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
-from quietpage import auth, pairing, security
-from quietpage.app import create_app
+from quietpage.web import auth, pairing, security
+from quietpage.web.app import create_app
 from quietpage.settings import Settings
 
 from conftest import LOREM, SEED_URL, page_html, save
@@ -254,11 +254,11 @@ async def test_the_openapi_description_is_public_json(anon):
 
 
 def test_the_openapi_description_names_every_route():
-    from quietpage.app import routes
-    from quietpage.openapi import describe
+    from quietpage.web.app import routes
+    from quietpage.web.openapi import describe
 
     served = {(r.method.lower(), r.path) for r in routes() if hasattr(r, "method") and r.method != "*"}
-    described = {(m, p) for p, ops in describe()["paths"].items() for m in ops}
+    described = {(m, p) for p, ops in describe(Settings())["paths"].items() for m in ops}
     assert served == described
 
 

@@ -8,6 +8,9 @@ import time
 import orjson
 import pytest
 
+from quietpage.library import Library
+from quietpage.settings import Settings
+from quietpage.store import pack_bodies
 from quietpage.errors import CorruptData
 from quietpage.store.backups import BackupPolicy, taken_at
 from quietpage.store.journal import HEAD
@@ -120,11 +123,11 @@ def test_a_newer_schema_is_refused(tmp_path):
 
 
 def test_a_database_from_before_the_journal_is_backed_up_and_migrated(tmp_path):
-    """The old storage wrote one plain JSON file (schema 1): it opens, is backed up first, and
-    gains the search words of each article from its saved body."""
+    """The old storage wrote one plain JSON file (schema 1): it opens, is backed up first, and the
+    library opened on it derives the search words of each article from its saved body."""
     store = Store(tmp_path / "build")
     rec = store.insert_article({"url_key": "k", "title": "Harbour", "created_at": "2026-01-01T00:00:00.000Z"},
-                               {"content_html": "", "text": "Mackerel and crab"}, "<p>raw</p>")
+                               pack_bodies({"content_html": "", "text": "Mackerel and crab"}, "<p>raw</p>"))
     tables = {"articles": {rec["id"]: store.get_article(rec["id"]) | {"id": rec["id"]}}, "highlights": {}}
     store.close()
     old_dir = tmp_path / "old"
@@ -135,8 +138,8 @@ def test_a_database_from_before_the_journal_is_backed_up_and_migrated(tmp_path):
 
     migrated = Store(old_dir)
     assert migrated.get_article(rec["id"])["title"] == "Harbour"
-    assert migrated.article_matches(rec["id"], ["mackerel"])
-    assert migrated.storage.raw_bytes("search_text", rec["id"]) == b'{"w":"mackerel and crab"}'
+    Library(migrated, Settings(data_dir=old_dir))
+    assert migrated.derived_bytes(rec["id"]) == b'{"w":"mackerel and crab"}'
     migrated.close()
     saved = list((old_dir / "backups").glob("before-schema-2-*/quietpage.json"))
     assert len(saved) == 1 and saved[0].read_bytes() == original

@@ -1,6 +1,7 @@
 """The store: real TinyDB files, atomic writes, unreadable files never overwritten."""
 import pytest
 
+from quietpage.store import pack_bodies
 from quietpage.errors import CorruptData
 from quietpage.store import Store
 from quietpage.store.files import atomic_write
@@ -12,7 +13,7 @@ def test_records_and_bodies_round_trip(tmp_path):
     store = Store(tmp_path)
     rec = store.insert_article({"url": "https://a.example/", "url_key": "https://a.example/", "title": "A",
                                 "created_at": "2026-01-01T00:00:00.000Z"},
-                               {"content_html": "<p>x</p>", "text": "x"}, "<html>raw é</html>")
+                               pack_bodies({"content_html": "<p>x</p>", "text": "x"}, "<html>raw é</html>"))
     store.close()
     again = Store(tmp_path)
     assert again.get_article(rec["id"])["title"] == "A"
@@ -23,8 +24,8 @@ def test_records_and_bodies_round_trip(tmp_path):
 
 def test_a_new_revision_replaces_the_old_files(tmp_path):
     store = Store(tmp_path)
-    rec = store.insert_article({"url_key": "k", "title": "A"}, {"content_html": "", "text": "one"}, "<p>one</p>")
-    store.replace_article(rec["id"], {"url_key": "k", "title": "B"}, {"content_html": "", "text": "two"}, "<p>two</p>")
+    rec = store.insert_article({"url_key": "k", "title": "A"}, pack_bodies({"content_html": "", "text": "one"}, "<p>one</p>"))
+    store.replace_article(rec["id"], {"url_key": "k", "title": "B"}, pack_bodies({"content_html": "", "text": "two"}, "<p>two</p>"))
     files = sorted(p.name for p in (tmp_path / "articles" / rec["id"]).iterdir())
     assert len(files) == 2 and all(f.startswith(store.get_article(rec["id"])["rev"]) for f in files)
     assert store.read_body(rec["id"])["text"] == "two"

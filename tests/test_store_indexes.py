@@ -1,14 +1,14 @@
-"""Listing through the store's indexes finds exactly what a plain scan of every record finds:
+"""Listing through the library's index finds exactly what a plain scan of every record finds:
 newest first, paged by cursor, filtered by state and tag, searched - before and after a reopen."""
 import random
 
 import pytest
 
-from quietpage.library import Library
-from quietpage.listing import ListQuery
+from quietpage.library import Library, ListQuery
+from quietpage.library.index import ArticleQuery
+from quietpage.library.search import matches
 from quietpage.settings import Settings
-from quietpage.store import Store
-from quietpage.store.indexes import ArticleQuery
+from quietpage.store import Store, pack_bodies
 from quietpage.store.lock import DataDirLocked
 from quietpage.tags import normalize
 
@@ -60,7 +60,7 @@ def fill(store, rng, n=70):
                   # a few share a timestamp: the id breaks the tie
                   "created_at": f"2026-01-{1 + i // 3:02d}T00:00:00.000Z"}
         text = " ".join(rng.choice(WORDS + ["Zebra", "naïve", "STRAẞE"]) for _ in range(40))
-        ids.append(store.insert_article(record, {"content_html": "", "text": text}, "<p></p>")["id"])
+        ids.append(store.insert_article(record, pack_bodies({"content_html": "", "text": text}, "<p></p>"))["id"])
         if rng.random() < 0.3:
             store.insert_highlight({"article_id": ids[-1], "color": "yellow", "status": "anchored",
                                     "note": rng.choice(["", "remember the walrus", "Kelp forest"]),
@@ -90,8 +90,9 @@ QUERIES = [dict(q=None, tag=None, state="all"), dict(q=None, tag=None, state="un
 def pages(library, limit, **query) -> list[str]:
     seen, cursor = [], None
     while True:
-        items, cursor = library.list(limit=limit, cursor=cursor, **query)
-        seen += [a["id"] for a in items]
+        page = library.page(ListQuery(limit=limit, cursor=cursor, **query))
+        seen += [a["id"] for a in page["items"]]
+        cursor = page["next_cursor"]
         if not cursor:
             return seen
 
@@ -116,7 +117,7 @@ def test_counts_come_from_the_index(tmp_path):
     store = Store(tmp_path)
     fill(store, random.Random(5), n=30)
     live = [a for a in store.all_articles() if not a.get("deleted_at")]
-    counts = store.article_counts()
+    counts = Library(store, Settings(data_dir=tmp_path)).index.counts()
     assert counts["all"] == len(live)
     assert counts["unread"] == sum(a["state"] == "unread" for a in live)
     assert counts["archived"] == sum(a["state"] == "archived" for a in live)
@@ -128,25 +129,31 @@ def test_counts_come_from_the_index(tmp_path):
 def test_other_sort_orders_are_one_query_away(tmp_path):
     store = Store(tmp_path)
     fill(store, random.Random(3), n=20)
-    by_minutes = list(store.article_ids(ArticleQuery(sort="reading", descending=False)))
+    index = Library(store, Settings(data_dir=tmp_path)).index
+    by_minutes = list(index.ids(ArticleQuery(sort="reading", descending=False)))
     live = [a for a in store.all_articles() if not a.get("deleted_at")]
     assert by_minutes == [a["id"] for a in sorted(live, key=lambda a: (a.get("reading_minutes") or 0, a["id"]))]
     store.close()
 
 
-def test_a_search_finds_articles_saved_before_the_search_words_existed(tmp_path):
+def test_a_search_finds_articles_whose_search_words_are_missing(tmp_path):
+    """Words missing (a crash between the record and its words, an older QuietPage): the search
+    reads the text, and opening the library derives them again."""
     store = Store(tmp_path)
     rec = store.insert_article({"url_key": "k", "title": "T", "created_at": "2026-01-01T00:00:00.000Z"},
-                               {"content_html": "", "text": "A quiet harbour"}, "<p></p>")
-    store.search_text.remove(doc_ids=[rec["id"]])  # as if written by an older QuietPage
-    assert store.article_matches(rec["id"], ["harbo"]) and not store.article_matches(rec["id"], ["storm"])
+                               pack_bodies({"content_html": "", "text": "A quiet harbour"}, "<p></p>"))
+    library = Library(store, Settings(data_dir=tmp_path))
+    store.derived.remove(doc_ids=[rec["id"]])
+    assert matches(store, library.index, rec["id"], ["harbo"]) and not matches(store, library.index, rec["id"], ["storm"])
+    Library(store, Settings(data_dir=tmp_path))
+    assert b"harbour" in store.derived_bytes(rec["id"])
     store.close()
 
 
 def test_highlights_by_article_and_articles_by_url_survive_a_reopen(tmp_path):
     store = Store(tmp_path)
     rec = store.insert_article({"url_key": "https://a.example/", "title": "A", "created_at": "x"},
-                               {"content_html": "", "text": "x"}, "<p></p>")
+                               pack_bodies({"content_html": "", "text": "x"}, "<p></p>"))
     h = store.insert_highlight({"article_id": rec["id"], "note": "n", "created_at": "1"})
     store.update_highlight(h["id"], {"note": "changed"})
     store.close()
@@ -155,7 +162,7 @@ def test_highlights_by_article_and_articles_by_url_survive_a_reopen(tmp_path):
     assert [x["note"] for x in again.highlights_of(rec["id"])] == ["changed"]
     again.purge_article(rec["id"])
     assert again.highlights_of(rec["id"]) == [] and again.article_id_for_url("https://a.example/") is None
-    assert again.storage.raw_bytes("search_text", rec["id"]) is None
+    assert again.derived_bytes(rec["id"]) is None
     again.close()
 
 
@@ -171,10 +178,11 @@ def test_a_second_store_on_the_same_dir_is_refused(tmp_path):
 def test_tag_names_come_from_the_index_and_follow_every_change(tmp_path):
     store = Store(tmp_path)
     ids = fill(store, random.Random(9), n=40)
+    library = Library(store, Settings(data_dir=tmp_path))  # later changes go through the library
     for article_id in ids[:10]:  # the user sets some tags; the vocabulary only counts those
-        store.update_article(article_id, {"tags_edited": True})
-    store.update_article(ids[0], {"tags": [{"name": "Kelp", "source": "user", "score": 1.0}]})
-    store.purge_article(ids[1])
+        library._update_article(article_id, {"tags_edited": True})
+    library._update_article(ids[0], {"tags": [{"name": "Kelp", "source": "user", "score": 1.0}]})
+    library._purge_article(ids[1])
 
     def scan(edited_only):
         counts = {}
@@ -186,6 +194,6 @@ def test_tag_names_come_from_the_index_and_follow_every_change(tmp_path):
         return counts
 
     for edited_only in (False, True):
-        indexed = {normalize(name): n for name, n in store.tag_names(edited_only=edited_only)}
+        indexed = {normalize(name): n for name, n in library.index.tag_names(edited_only=edited_only)}
         assert indexed == scan(edited_only)
     store.close()

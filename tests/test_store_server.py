@@ -10,11 +10,12 @@ import aiohttp
 import orjson
 import pytest
 
-from quietpage.app import create_app
-from quietpage.auth import load_or_create_token
-from quietpage.context import CONTEXT
+from quietpage.store import pack_bodies
+from quietpage.web.app import create_app
+from quietpage.web.auth import load_or_create_token
+from quietpage.web.context import CONTEXT
 from quietpage.errors import Unavailable
-from quietpage.extract_pool import ExtractPool
+from quietpage.web.extract_pool import ExtractPool
 from quietpage.settings import Settings
 from quietpage.store import Store
 from quietpage.store.snapshot import read_snapshot
@@ -102,7 +103,7 @@ def library_state(data_dir: Path) -> dict:
 
 def test_backup_then_restore_brings_the_records_back(tmp_path):
     store = Store(tmp_path)
-    a = store.insert_article({"url_key": "a", "title": "A", "created_at": "1"}, {"content_html": "", "text": "one"}, "")
+    a = store.insert_article({"url_key": "a", "title": "A", "created_at": "1"}, pack_bodies({"content_html": "", "text": "one"}, ""))
     store.insert_highlight({"article_id": a["id"], "note": "kept", "created_at": "1"})
     store.close()
     before = library_state(tmp_path)
@@ -113,8 +114,8 @@ def test_backup_then_restore_brings_the_records_back(tmp_path):
     assert read_snapshot(backup).tables["articles"]
 
     store = Store(tmp_path)  # then the library changes: a new version of A, a new article
-    store.replace_article(a["id"], {**store.get_article(a["id"]), "title": "A"}, {"content_html": "", "text": "two"}, "")
-    store.insert_article({"url_key": "b", "title": "B", "created_at": "2"}, {"content_html": "", "text": "b"}, "")
+    store.replace_article(a["id"], {**store.get_article(a["id"]), "title": "A"}, pack_bodies({"content_html": "", "text": "two"}, ""))
+    store.insert_article({"url_key": "b", "title": "B", "created_at": "2"}, pack_bodies({"content_html": "", "text": "b"}, ""))
     store.close()
     replaced = (tmp_path / "quietpage.json").read_bytes()
 

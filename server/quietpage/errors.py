@@ -31,10 +31,6 @@ def _rebuild(cls, message, code, status, headers):
     return error
 
 
-class BadRequest(QuietPageError):
-    status, code = 400, "bad_request"
-
-
 class InvalidJSON(QuietPageError):
     status, code = 400, "invalid_json"
 
@@ -49,10 +45,6 @@ class Forbidden(QuietPageError):
 
 class NotFound(QuietPageError):
     status, code = 404, "not_found"
-
-
-class Conflict(QuietPageError):
-    status, code = 409, "conflict"
 
 
 class TooLarge(QuietPageError):
@@ -108,3 +100,9 @@ class DiskFull(StorageError):
     """No space (or no room for a new file) left on the disk of the data folder."""
 
     status, code = 507, "disk_full"
+
+
+def type_name(value) -> str:
+    """What a JSON value is, in the words an error message uses ("an object", "a string")."""
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+            int: "a number", float: "a number", type(None): "null"}.get(type(value), type(value).__name__)

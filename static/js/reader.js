@@ -13,6 +13,8 @@ const content = $("#content");
 const articleId = $("#main").dataset.articleId;
 const base = `/api/articles/${encodeURIComponent(articleId)}`;
 const state = { article: null, highlights: [], orphans: new Set(), pending: null };
+// The highlight colours, as the server lists them (its swatches in the selection bar).
+const COLORS = $$("#selection-bar [data-color]").map((b) => b.dataset.color);
 
 // ------------------------------------------------------------------ highlights
 function repaint() {
@@ -46,7 +48,7 @@ function panelItem(x, placed) {
       h("button.link", { type: "button", onclick: () => editNote(x) }, x.note ? "Edit note" : "Add note"),
       h("label.visually-hidden", { for: `color-${x.id}` }, "Colour"),
       h("select.color-select", { id: `color-${x.id}`, onchange: (e) => recolor(x, e.target.value) },
-        ["yellow", "green", "blue", "pink", "purple"].map((c) => h("option", { value: c, selected: c === x.color }, c))),
+        COLORS.map((c) => h("option", { value: c, selected: c === x.color }, c))),
       h("button.link.danger", { type: "button", onclick: () => removeHighlight(x) }, "Delete")));
 }
 

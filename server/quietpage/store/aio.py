@@ -8,7 +8,8 @@ only then answers. A read waits for the writes it could see, so nobody is ever s
 that a crash could still undo.
 
 One data dir has one writer: across processes, the store's flock; inside a process, the
-`SharedStores` below hands every app that opens the same dir the same store and thread.
+`SharedStores` below hands every app that opens the same dir the same open library (whatever
+its factory made: something with `.storage`, the durability, and `.close()`) and thread.
 """
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ class SharedStores:
             return entry
 
     async def open(self, data_dir: Path, factory: Callable[[], Any]) -> tuple[Any, OneThread]:
-        """The store for `data_dir` (made by `factory` on the store thread if not open yet)."""
+        """What is open on `data_dir` (made by `factory` on the store thread if not yet)."""
         loop = asyncio.get_running_loop()
         key = Path(data_dir).resolve()
         entry = await loop.run_in_executor(None, functools.partial(self._acquire, key, factory))

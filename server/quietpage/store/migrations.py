@@ -9,15 +9,9 @@ under N, bump SCHEMA_VERSION, and add a test that opens a version-N database.
 """
 from __future__ import annotations
 
-import gzip
 import logging
 from collections.abc import Callable
 from pathlib import Path
-
-import orjson
-
-from .files import body_path
-from .indexes import search_words
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +22,9 @@ Tables = dict[str, dict[str, dict]]
 
 
 def _v1_to_v2(tables: Tables, data_dir: Path) -> Tables:
-    """Version 2 keeps each article's words for full-text search in the table `search_text`,
-    so a search never has to open the article files. Built here from the saved bodies."""
-    words: dict[str, dict] = {}
-    for article_id, record in tables.get(ARTICLES, {}).items():
-        try:
-            body = orjson.loads(gzip.decompress(
-                body_path(data_dir, article_id, record["rev"], "reader.json").read_bytes()))
-            words[article_id] = {"w": search_words(body.get("text") or "")}
-        except (OSError, KeyError, ValueError, TypeError) as exc:
-            log.warning("no search text for article %s: %s", article_id, exc)
-    tables[SEARCH_TEXT] = words
+    """Version 2 keeps per-article documents the library derives (its search words) in the
+    table `search_text`; the library fills in what is missing when it opens the store."""
+    tables.setdefault(SEARCH_TEXT, {})
     return tables
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from ..clock import iso
 from ..errors import Invalid
 from ..settings import Settings
 from ..urls import BadURL, check_url
@@ -164,6 +165,3 @@ def iso_from_text(where: str, value) -> str | None:
         moment = moment.replace(tzinfo=timezone.utc)
     return iso(moment)
 
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -1,6 +1,6 @@
 """Import, export and fetch runs, for the HTTP handlers and the CLI alike. Each takes a `Worker`
-(the app's Context, or the CLI's LocalWorker): `db` runs a function on the store thread,
-`extract` runs the reader off the event loop. File parsing runs in a thread too."""
+(the app's Context, or the CLI's LocalWorker): `db` runs a Library call on the store thread,
+`read` reads a page off the event loop (library.read_page). File parsing runs in a thread too."""
 from __future__ import annotations
 
 import asyncio
@@ -13,10 +13,11 @@ from typing import Any, Protocol
 
 from ..clock import now_iso, parse_iso
 from ..errors import ExtractionError, QuietPageError, Unavailable
-from ..library import Library
+from ..library import Library, Reading
 from ..settings import Settings
+from ..store import pack_bodies
 from ..store.files import atomic_write
-from . import apply, backup
+from . import backup
 from .export_markdown import document, file_names
 from .fetcher import Fetcher
 from .importers import open_source
@@ -32,7 +33,7 @@ class Worker(Protocol):
     library: Library
 
     async def db(self, fn: Callable, *args: Any, **kwargs: Any) -> Any: ...
-    async def extract(self, html: str, url: str | None) -> Any: ...
+    async def read(self, html: str, url: str | None, *, title: str | None = None) -> Reading: ...
 
 
 def _noop(done: int, total: int) -> None:
@@ -115,14 +116,15 @@ async def _import_one(worker: Worker, fmt: str, item) -> tuple[str, int, bool]:
     """(outcome, highlights added, whether the article waits to be fetched)"""
     lib = worker.library
     if fmt == "quietpage":
-        return *await worker.db(apply.restore_entry, lib, item), bool(item.record.get("needs_fetch"))
-    article = None
+        bodies = await _off_loop(pack_bodies, item.body, item.raw_html)
+        return *await worker.db(lib.restore_entry, item, bodies), bool(item.record.get("needs_fetch"))
+    reading = None
     if item.html:
         try:
-            article = await _extract_retrying(worker, item.html, item.url)
+            reading = await _read_retrying(worker, item.html, item.url, title=item.title)
         except ExtractionError:
-            article = None  # kept as an address to fetch; its highlights wait as orphans
-    return *await worker.db(apply.apply_item, lib, item, article), article is None
+            reading = None  # kept as an address to fetch; its highlights wait as orphans
+    return *await worker.db(lib.import_item, item, reading), reading is None
 
 
 # ---------------------------------------------------------------------- export
@@ -133,11 +135,11 @@ def backup_settings(settings: Settings) -> dict:
 
 async def export_json(worker: Worker, write: Write, progress: Progress = _noop) -> int:
     """The whole library as one JSON backup, written article by article (never whole in memory)."""
-    ids = await worker.db(apply.export_ids, worker.library)
+    ids = await worker.db(worker.library.export_ids)
     await write(backup.header(now_iso(), len(ids), backup_settings(worker.settings)))
     written = 0
     for i, article_id in enumerate(ids, 1):
-        data = await worker.db(apply.export_data, worker.library, article_id)
+        data = await worker.db(worker.library.export_data, article_id)
         if data is not None:
             await write(backup.entry(*data, first=written == 0))
             written += 1
@@ -148,10 +150,10 @@ async def export_json(worker: Worker, write: Write, progress: Progress = _noop) 
 
 async def markdown_documents(worker: Worker, progress: Progress = _noop):
     """(record, Markdown) of every article not in the trash, in the library's order."""
-    ids = await worker.db(apply.export_ids, worker.library)
+    ids = await worker.db(worker.library.export_ids)
     for i, article_id in enumerate(ids, 1):
         progress(i, len(ids))
-        data = await worker.db(apply.export_data, worker.library, article_id)
+        data = await worker.db(worker.library.export_data, article_id)
         if data is None or data[0].get("deleted_at"):
             continue
         record, body, _, highlights = data
@@ -159,10 +161,7 @@ async def markdown_documents(worker: Worker, progress: Progress = _noop):
 
 
 async def markdown_names(worker: Worker) -> dict[str, str]:
-    def index(library: Library) -> list[tuple[str, str, str]]:
-        return [(a["id"], a.get("title"), a.get("created_at")) for a in library.store.all_articles()
-                if not a.get("deleted_at")]
-    return file_names(await worker.db(index, worker.library))
+    return file_names(await worker.db(worker.library.markdown_index))
 
 
 async def export_markdown_dir(worker: Worker, dest: Path, progress: Progress = _noop) -> int:
@@ -230,11 +229,11 @@ async def run_fetch(worker: Worker, targets: list[tuple[str, str]], progress: Pr
     async def one(article_id: str, url: str, fetcher: Fetcher) -> None:
         try:
             page = await fetcher.fetch(url)
-            article = await _extract_retrying(worker, page.html, page.url)
-            await worker.db(apply.fill_content, worker.library, article_id, article, page.html)
+            reading = await _read_retrying(worker, page.html, page.url)
+            await worker.db(worker.library.fill_content, article_id, reading)
             counts["fetched"] += 1
         except QuietPageError as exc:
-            await worker.db(apply.fetch_failed, worker.library, article_id, exc.message)
+            await worker.db(worker.library.fetch_failed, article_id, exc.message)
             counts["failed"] += 1
             if on_error:
                 on_error(article_id, url, exc.message)
@@ -251,12 +250,12 @@ async def run_fetch(worker: Worker, targets: list[tuple[str, str]], progress: Pr
     return counts
 
 
-async def _extract_retrying(worker: Worker, html: str, url: str):
+async def _read_retrying(worker: Worker, html: str, url: str, *, title: str | None = None) -> Reading:
     """The reader for an import or a fetch job, waiting its turn when the extraction queue is
     full (503) instead of failing: a job must not stop half way because saves are busy."""
     for _ in range(20):
         try:
-            return await worker.extract(html, url)
+            return await worker.read(html, url, title=title)
         except Unavailable:
             await asyncio.sleep(0.5)
-    return await worker.extract(html, url)
+    return await worker.read(html, url, title=title)

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from datetime import timezone
 
 from .. import anchoring
-from ..clock import parse_iso
+from ..clock import iso, parse_iso
+from ..errors import type_name as _kind
 from ..library import COLORS, STATES
-from ..validate import type_name as _kind
-from .items import ImportFormatError, ImportLimits, checked_url, iso
+from .items import ImportFormatError, ImportLimits, checked_url
 
 HIGHLIGHT_STATUSES = ("anchored", "orphan")
 ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")

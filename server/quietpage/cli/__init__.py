@@ -1,0 +1,86 @@
+"""cli/ owns the `quietpage` command: `serve | token [--rotate] | pair | login-url | extract |
+backup | restore | export | import | fetch`, each taking --data-dir. commands.py has the server,
+secrets, reader and backup commands; transfer.py export, import and fetch; running.py where a
+running server listens. The top layer: it may import everything else, and nothing imports it.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .. import __version__
+from ..settings import DEFAULT_HOST, DEFAULT_PORT, Settings, default_data_dir, is_loopback
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=None,
+                        help="folder for the library (default: $QUIETPAGE_DATA_DIR or the platform's "
+                             f"user data dir, here {default_data_dir()})")
+    p = argparse.ArgumentParser(prog="quietpage", description="QuietPage: a local, private read-it-later server.")
+    p.add_argument("--version", action="version", version=f"quietpage {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("serve", parents=[common], help="run the server")
+    s.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    s.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    s.add_argument("--allow-remote", action="store_true",
+                   help="allow a non-loopback --host (exposes your library to the network)")
+
+    t = sub.add_parser("token", parents=[common], help="print the API token (the extension needs it)")
+    t.add_argument("--rotate", action="store_true",
+                   help="replace the token: the old one, page sessions, login links and paired extensions stop working")
+    sub.add_parser("pair", parents=[common],
+                   help="show a short one-time code to pair the browser extension (instead of pasting the token)")
+
+    lu = sub.add_parser("login-url", parents=[common], help="print a fresh one-time login link for the pages")
+    lu.add_argument("--next", default="/", help="page to open after logging in (default /)")
+
+    b = sub.add_parser("backup", parents=[common],
+                       help="write a backup of the library's records (works while the server runs)")
+    b.add_argument("--to", type=Path, default=None,
+                   help="the file to write (default: DATA_DIR/backups/quietpage-<UTC time>.json)")
+    r = sub.add_parser("restore", parents=[common],
+                       help="replace the library's records with a backup (stop the server first)")
+    r.add_argument("backup", type=Path, nargs="?", default=None,
+                   help="the backup file to restore; without it, the backups there are listed")
+
+    e = sub.add_parser("extract", parents=[common], help="run the reader on an HTML file, no server")
+    e.add_argument("file", type=Path, help="the HTML file ('-' for standard input)")
+    e.add_argument("--url", default=None, help="the page's URL (resolves relative links)")
+    e.add_argument("--format", choices=("json", "html", "text"), default="json")
+
+    x = sub.add_parser("export", parents=[common], help="export the library: a JSON backup or Markdown files")
+    x.add_argument("--format", choices=("json", "markdown"), default="json",
+                   help="json: one complete backup file; markdown: one .md file per article (a folder, or a .zip)")
+    x.add_argument("dest", help="the file (json; '-' for standard output) or folder (markdown) to write")
+    i = sub.add_parser("import", parents=[common],
+                       help="import a QuietPage backup, Pocket CSV, Omnivore export or bookmarks HTML file")
+    i.add_argument("file", help="the file (or Omnivore's unpacked export folder)")
+    sub.add_parser("fetch", parents=[common], help="fetch the pages of articles imported without their text")
+    return p
+
+
+def settings_from(args) -> Settings:
+    kwargs = {"data_dir": args.data_dir} if args.data_dir else {}
+    for name in ("host", "port", "allow_remote"):
+        if hasattr(args, name):
+            kwargs[name] = getattr(args, name)
+    return Settings(**kwargs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from(args)
+    except ValueError as exc:
+        print(f"quietpage: {exc}", file=sys.stderr)
+        return 2
+    if args.command in ("export", "import", "fetch"):
+        from . import transfer
+
+        return getattr(transfer, f"cmd_{args.command}")(settings, args)
+    from . import commands
+
+    return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(settings, args)

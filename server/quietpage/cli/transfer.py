@@ -1,0 +1,227 @@
+"""`quietpage export | import | fetch`: the command-line side of transfer/.
+
+Import and fetch write, so they take the data dir's lock like the server does: while the server
+runs on the same folder they stop with a clear message (use the reading list, or stop the
+server). Export only reads: without a server it opens the library itself; with one running it
+asks that server (GET /api/export with the token), which serialises the reads - reading the
+files under a live server could see a journal deleted by a compaction or a body revision
+replaced in between."""
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import shutil
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Callable
+
+from ..clock import now_iso
+from ..errors import QuietPageError
+from ..library import Library, Reading, read_page
+from ..settings import Settings
+from ..store import SHARED
+from ..store.lock import DataDirLocked
+from ..transfer import runner
+from ..web import auth
+from .running import running_origin
+
+SERVER_RUNNING = ("the server is running on this data dir; use the reading list's {what} (Import / export), "
+                  "or stop the server and run this again.")
+
+
+class LocalWorker:
+    """What the runner needs, for a CLI process: the library on its own store thread, pages read
+    in a thread of this process."""
+
+    def __init__(self, settings: Settings, library: Library, thread):
+        self.settings, self.library, self._thread = settings, library, thread
+
+    async def db(self, fn: Callable, *args: Any, **kwargs: Any) -> Any:
+        return await self._thread.run(fn, *args, **kwargs)
+
+    async def read(self, html: str, url: str | None, *, title: str | None = None) -> Reading:
+        vocabulary = await self.db(self.library.tag_vocabulary)
+        job = functools.partial(read_page, html, url, max_depth=self.settings.max_html_depth,
+                                vocabulary=vocabulary, title=title)
+        return await asyncio.get_running_loop().run_in_executor(None, job)
+
+
+@asynccontextmanager
+async def local_worker(settings: Settings):
+    """The library, locked for this process (DataDirLocked if a server holds it)."""
+    library, thread = await SHARED.open(settings.data_dir, functools.partial(
+        Library.open, settings.data_dir, settings, group_commit=True))
+    try:
+        yield LocalWorker(settings, library, thread)
+    finally:
+        await SHARED.release(settings.data_dir)
+
+
+class ProgressBar:
+    """A one-line bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, label: str, stream=None):
+        self.label, self.stream = label, stream or sys.stderr
+        self.on = self.stream.isatty()
+        self._last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.on or not total:
+            return
+        filled = done * 30 // total
+        if filled == self._last and done != total:
+            return
+        self._last = filled
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _fail(message: str) -> int:
+    print(f"quietpage: {message}", file=sys.stderr)
+    return 1
+
+
+# ---------------------------------------------------------------------- import
+def cmd_import(settings: Settings, args) -> int:
+    path = Path(args.file)
+    if not path.exists():
+        return _fail(f"{path} does not exist.")
+    try:
+        summary = asyncio.run(_import(settings, path))
+    except DataDirLocked:
+        return _fail(SERVER_RUNNING.format(what="Import"))
+    except QuietPageError as exc:
+        return _fail(exc.message)
+    waiting = summary["needs_fetch"]
+    print(f"Imported {path.name} ({summary['format']}): {summary['created']} new, {summary['updated']} updated, "
+          f"{summary['skipped']} already in the library; {summary['highlights']} highlight(s)."
+          + (f" {waiting} article(s) have no text yet: `quietpage fetch` gets them." if waiting else ""))
+    return 0
+
+
+async def _import(settings: Settings, path: Path) -> dict:
+    async with local_worker(settings) as worker:
+        return await runner.run_import(worker, path, ProgressBar("Importing"))
+
+
+# ---------------------------------------------------------------------- fetch
+def cmd_fetch(settings: Settings, args) -> int:
+    try:
+        counts, errors = asyncio.run(_fetch(settings))
+    except DataDirLocked:
+        return _fail(SERVER_RUNNING.format(what="Fetch missing articles"))
+    if not counts["total"]:
+        print("Nothing to fetch: every article has its text.")
+        return 0
+    for url, message in errors:
+        print(f"  {url}: {message}", file=sys.stderr)
+    print(f"Fetched {counts['fetched']} of {counts['total']} article(s)"
+          + (f"; {counts['failed']} could not be fetched (listed above; they stay in the list)." if counts["failed"] else "."))
+    return 0 if not counts["failed"] else 3
+
+
+async def _fetch(settings: Settings) -> tuple[dict, list]:
+    errors: list[tuple[str, str]] = []
+    async with local_worker(settings) as worker:
+        targets = await worker.db(worker.library.to_fetch)
+        counts = await runner.run_fetch(worker, targets, ProgressBar("Fetching"),
+                                        lambda _id, url, message: errors.append((url, message)))
+    return counts, errors
+
+
+# ---------------------------------------------------------------------- export
+def cmd_export(settings: Settings, args) -> int:
+    dest = Path(args.dest)
+    fmt = args.format
+    if fmt == "json" and dest.is_dir():
+        dest = dest / f"quietpage-{now_iso()[:10]}.json"
+    try:
+        n = asyncio.run(_export_local(settings, fmt, dest))
+    except DataDirLocked:
+        try:
+            n = _export_remote(settings, fmt, dest)
+        except QuietPageError as exc:
+            return _fail(exc.message)
+    except BrokenPipeError:  # `quietpage export - | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:
+        return _fail(f"cannot write {dest}: {exc.strerror or exc}")
+    if str(dest) != "-":
+        print(f"Exported {n} article(s) to {dest}" if n >= 0 else f"Exported the library to {dest}")
+    return 0
+
+
+async def _export_local(settings: Settings, fmt: str, dest: Path) -> int:
+    async with local_worker(settings) as worker:
+        progress = ProgressBar("Exporting")
+        if fmt == "markdown" and dest.suffix.lower() != ".zip":
+            return await runner.export_markdown_dir(worker, dest, progress)
+        with _output(dest) as out:
+            async def write(data: bytes) -> None:
+                out.write(data)
+            if fmt == "json":
+                return await runner.export_json(worker, write, progress)
+            return await runner.export_markdown_zip(worker, write, progress)
+
+
+class _output:
+    """stdout for '-', else a temp file renamed over `dest` once complete (never half a file)."""
+
+    def __init__(self, dest: Path):
+        self.dest = dest
+
+    def __enter__(self):
+        if str(self.dest) == "-":
+            self.f, self.tmp = sys.stdout.buffer, None
+            return self.f
+        self.dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.dest.name}.", dir=self.dest.parent)
+        self.f = os.fdopen(fd, "wb")
+        return self.f
+
+    def __exit__(self, exc_type, *rest) -> None:
+        if self.tmp is None:
+            self.f.flush()
+            return
+        self.f.flush()
+        os.fsync(self.f.fileno())
+        self.f.close()
+        if exc_type is None:
+            os.replace(self.tmp, self.dest)
+        else:
+            os.unlink(self.tmp)
+
+
+def _export_remote(settings: Settings, fmt: str, dest: Path) -> int:
+    """Ask the server running on this data dir for the export."""
+    origin = running_origin(settings)
+    request = urllib.request.Request(f"{origin}/api/export?format={fmt}", headers={
+        "Authorization": f"Bearer {auth.load_or_create_token(settings.data_dir)}"})
+    zipped = fmt == "markdown" and dest.suffix.lower() != ".zip"
+    target = Path(tempfile.mkdtemp()) / "export.zip" if zipped else dest
+    try:
+        with urllib.request.urlopen(request, timeout=600) as resp, _output(target) as out:
+            shutil.copyfileobj(resp, out, 1024 * 1024)
+        if zipped:
+            dest.mkdir(parents=True, exist_ok=True)
+            with zipfile.ZipFile(target) as zf:
+                names = [n for n in zf.namelist() if "/" not in n and "\\" not in n and not n.startswith(".")]
+                for name in names:
+                    (dest / name).write_bytes(zf.read(name))
+                return len(names)
+        return -1
+    except (urllib.error.URLError, OSError) as exc:
+        raise QuietPageError(f"the server is running on this data dir, but it could not be asked for the "
+                             f"export at {origin} ({exc}). Use the reading list's Export, or stop the server.") from None
+    finally:
+        if zipped:
+            shutil.rmtree(target.parent, ignore_errors=True)

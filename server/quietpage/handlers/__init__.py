@@ -1,1 +1,0 @@
-"""Thin HTTP handlers: parse and check the request, call one core function, answer JSON."""

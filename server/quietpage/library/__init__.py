@@ -1,0 +1,15 @@
+"""library/ owns the user's articles and highlights: it is the only writer of their records
+(saves, re-anchoring, highlights, tags, imports and restores, fetched pages, the trash), and
+keeps what it derives from them - the index that lists and filters, the search words - in step.
+
+It may import the pure cores (reader, tags, anchoring), store/ and the base modules (settings,
+errors, clock, urls) - never web/, transfer/ or cli/. It runs on the store's single thread.
+"""
+from .articles import META_FIELDS, STATES
+from .highlights import COLORS
+from .library import Library
+from .listing import LIST_STATES, SORTS, ListQuery
+from .reading import Reading, read_page
+
+__all__ = ["COLORS", "LIST_STATES", "META_FIELDS", "SORTS", "STATES", "Library", "ListQuery", "Reading",
+           "read_page"]

@@ -1,0 +1,133 @@
+"""Articles: save a page (new, or a new version of a saved URL), read, change, trash, restore.
+
+A mixin of Library (library.py), which owns the record writes (`_insert_article` & co.)."""
+from __future__ import annotations
+
+import time
+
+from .. import anchoring
+from ..clock import now_iso, parse_iso
+from ..errors import Invalid
+from ..tags import Tag, normalize
+from ..urls import url_key
+from .index import ArticleQuery
+from .reading import Reading
+
+STATES = ("unread", "archived")
+# Article fields kept in the record (the body lives in files).
+META_FIELDS = ("url", "title", "byline", "site_name", "published", "lang", "direction", "excerpt",
+               "lead_image", "word_count", "reading_minutes", "keywords")
+
+
+def meta_fields(reading: Reading) -> dict:
+    return {k: getattr(reading.article, k) for k in META_FIELDS}
+
+
+class ArticleActions:
+    def tag_vocabulary(self) -> tuple[str, ...]:
+        """The user's own tags, most used first (shown as first written). Only articles whose
+        tags the user has set count: suggestions nobody reviewed must not feed themselves."""
+        return tuple(name for name, _ in self.index.tag_names(edited_only=True))
+
+    def save(self, url: str, reading: Reading) -> tuple[dict, bool, dict]:
+        """Store a page (new, or a new version of a saved URL). Returns the record (with its
+        highlight count), whether it was created, and the re-anchoring counts of its highlights."""
+        key = url_key(url)
+        now = now_iso()
+        fields = {**meta_fields(reading), "url": url, "url_key": key, "suggested_tags": reading.suggested,
+                  "updated_at": now, "deleted_at": None}
+        existing_id = self.store.article_id_for_url(key)
+        if existing_id is None:
+            record = {**fields, "tags": reading.suggested, "tags_edited": False, "state": "unread",
+                      "favorite": False, "progress": 0.0, "created_at": now}
+            record = self._insert_article(record, reading.bodies, reading.article.text)
+            return {**record, "highlight_count": 0}, True, {"anchored": 0, "orphaned": 0}
+        old = self.store.get_article(existing_id, include_deleted=True)
+        if not old.get("tags_edited"):
+            fields["tags"] = reading.suggested
+        record = self._replace_article(existing_id, {**old, **fields}, reading.bodies, reading.article.text)
+        counts = self.reanchor(existing_id, reading.article.text)
+        return {**record, "highlight_count": self.store.highlight_count(existing_id)}, False, counts
+
+    def reanchor(self, article_id: str, new_text: str) -> dict:
+        """Find every highlight of an article again in its new text; what cannot be placed
+        becomes an orphan (kept, and placed again if a later version brings its passage back)."""
+        counts = {"anchored": 0, "orphaned": 0}
+        changes = {}
+        now = now_iso()
+        for h in self.store.highlights_of(article_id):
+            match = anchoring.anchor(new_text, h["selectors"])
+            if match is None:
+                counts["orphaned"] += 1
+                if h["status"] != "orphan":
+                    changes[h["id"]] = {"status": "orphan", "updated_at": now}
+                continue
+            counts["anchored"] += 1
+            selectors = anchoring.describe(new_text, match.start, match.end)
+            if selectors != h["selectors"] or h["status"] != "anchored":
+                changes[h["id"]] = {"selectors": selectors, "status": "anchored", "updated_at": now}
+        for changed in self.store.update_highlights(changes):
+            self._highlights_changed(changed)
+        return counts
+
+    def get(self, article_id: str, *, with_body: bool = False) -> dict:
+        record = self.store.get_article(article_id)
+        record["highlight_count"] = self.store.highlight_count(article_id)
+        if with_body:
+            record.update(self.store.read_body(article_id))
+        return record
+
+    def patch(self, article_id: str, changes: dict) -> dict:
+        record = self.store.get_article(article_id)
+        fields = dict(changes)
+        if "tags" in fields:
+            fields["tags"] = self._tags_from_names(record, fields["tags"])
+            fields["tags_edited"] = True
+        fields["updated_at"] = now_iso()
+        self._update_article(article_id, fields)
+        return self.get(article_id)
+
+    def _tags_from_names(self, record: dict, names: list[str]) -> list[dict]:
+        known = {normalize(t["name"]): t for t in [*record.get("suggested_tags", []), *record.get("tags", [])]}
+        out, seen = [], set()
+        for name in names:
+            name = " ".join(name.split())
+            key = normalize(name)
+            if not key:
+                raise Invalid(f"The tag {name!r} has no letters or digits in it.", code="invalid_tag")
+            if key in seen:
+                continue
+            seen.add(key)
+            prior = known.get(key)
+            out.append({"name": name, "source": prior["source"], "score": prior["score"]} if prior
+                       else Tag(name, "user", 1.0).to_dict())
+        return out
+
+    def delete(self, article_id: str) -> dict:
+        """Move to the trash (restorable until purged)."""
+        self.store.get_article(article_id)
+        now = now_iso()
+        return self._update_article(article_id, {"deleted_at": now, "updated_at": now})
+
+    def restore(self, article_id: str) -> dict:
+        self.store.get_article(article_id, include_deleted=True)
+        self._update_article(article_id, {"deleted_at": None, "updated_at": now_iso()})
+        return self.get(article_id)
+
+    def purge_trash(self, now: float | None = None) -> int:
+        """Delete for good what has been in the trash longer than trash_ttl_s (the trash is a
+        set in the index: nothing else is read). A deletion time that cannot be read is kept."""
+        cutoff = (now or time.time()) - self.settings.trash_ttl_s
+        doomed = [a for a in self.index.ids(ArticleQuery(trash=True))
+                  if _epoch(self.store.get_article(a, include_deleted=True).get("deleted_at")) < cutoff]
+        for article_id in doomed:
+            self._purge_article(article_id)
+        return len(doomed)
+
+
+def _epoch(iso) -> float:
+    """Seconds since the epoch of an ISO time; +inf (never due) for anything unreadable."""
+    try:
+        return parse_iso(iso).timestamp()
+    except (TypeError, ValueError, AttributeError):
+        return float("inf")

@@ -1,0 +1,238 @@
+"""The library's in-memory index over its article records, so that listing and filtering never scan.
+
+`ArticleIndex` keeps, per sort order, a sorted list of (sort key, id), and per filter a set of
+ids (state, normalised tag, trash, favourite, highlighted), plus each article's case-folded
+metadata for search. A page walks the sorted list from the cursor and tests set membership; a
+filter that few articles pass (SPARSE) is sorted directly. Counts come from set sizes.
+Adding a sort order is one entry in SORTS; adding a filter is one set and one ArticleQuery field.
+"""
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _whole(value) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value else 0
+
+
+# How each sort order ranks an article (ties broken by id). Missing values sort first; a value
+# of the wrong type (a damaged or doctored record) sorts as missing instead of breaking the order.
+SORTS: dict[str, Callable[[dict], object]] = {
+    "saved": lambda r: _text(r.get("created_at")),
+    "published": lambda r: _text(r.get("published")),
+    "reading": lambda r: _whole(r.get("reading_minutes")),
+}
+# The metadata a search looks at before it reads an article's text.
+HAY_FIELDS = ("title", "byline", "site_name", "excerpt", "url")
+# A filter that keeps fewer than 1/SPARSE of the articles is sorted directly, not walked.
+SPARSE = 16
+
+
+def tag_names_of(record: dict) -> list[str]:
+    """The names of a record's tags (what is not a {name: str} tag is skipped)."""
+    tags = record.get("tags")
+    return [t["name"] for t in tags if isinstance(t, dict) and isinstance(t.get("name"), str)] \
+        if isinstance(tags, list) else []
+
+
+def haystack(record: dict) -> str:
+    hay = " ".join(str(record.get(k) or "") for k in HAY_FIELDS)
+    hay += " " + " ".join(tag_names_of(record))
+    return hay.casefold()
+
+
+@dataclass(frozen=True)
+class ArticleQuery:
+    sort: str = "saved"
+    descending: bool = True
+    after: tuple | None = None  # (sort key, id) of the last article already shown
+    state: str | None = None    # None: any state
+    tag: str | None = None      # a normalised tag name
+    trash: bool = False         # the trash instead of the library
+    favorite: bool = False      # only favourites
+    highlighted: bool = False   # only articles with highlights
+
+
+class ArticleIndex:
+    def __init__(self, tag_key: Callable[[str], str]):
+        self._tag_key = functools.lru_cache(maxsize=1 << 16)(tag_key)  # names repeat a lot
+        self._sorted: dict[str, list[tuple]] = {name: [] for name in SORTS}
+        self._keys: dict[str, dict[str, tuple]] = {name: {} for name in SORTS}
+        self._state: dict[str, set[str]] = {}
+        self._tag: dict[str, set[str]] = {}
+        self._trash: set[str] = set()
+        self._favorite: set[str] = set()
+        self._highlighted: set[str] = set()  # kept by the Store, which knows the highlights
+        self._hay: dict[str, str] = {}
+        self._title: dict[str, str] = {}  # case-folded titles, to rank searches
+        # (tag key, spelling) -> live articles carrying it; and only those whose tags the user set
+        self._names: Counter = Counter()
+        self._edited_names: Counter = Counter()
+        self._filed: dict[str, tuple] = {}  # id -> (state, tag keys, tag names, edited) as indexed
+
+    def __len__(self) -> int:
+        return len(self._hay)
+
+    def all_ids(self) -> list[str]:
+        """Every indexed article, the trash too."""
+        return list(self._hay)
+
+    def load(self, records: Iterator[tuple[str, dict]]) -> None:
+        """Index many articles at once (sorting once instead of inserting one by one)."""
+        for article_id, record in records:
+            self._file(article_id, record)
+            for name, key_of in SORTS.items():
+                entry = (key_of(record), article_id)
+                self._keys[name][article_id] = entry
+                self._sorted[name].append(entry)
+        for entries in self._sorted.values():
+            entries.sort()
+
+    def add(self, article_id: str, record: dict) -> None:
+        if article_id in self._hay:
+            self.remove(article_id)
+        self._file(article_id, record)
+        for name, key_of in SORTS.items():
+            entry = (key_of(record), article_id)
+            self._keys[name][article_id] = entry
+            insort(self._sorted[name], entry)
+
+    def _file(self, article_id: str, record: dict) -> None:
+        state = record.get("state") if isinstance(record.get("state"), str) else None
+        names_in_order = tag_names_of(record)
+        tags = {self._tag_key(name) for name in names_in_order}
+        self._state.setdefault(state, set()).add(article_id)
+        for tag in tags:
+            self._tag.setdefault(tag, set()).add(article_id)
+        if record.get("deleted_at"):
+            self._trash.add(article_id)
+        if record.get("favorite"):
+            self._favorite.add(article_id)
+        self._hay[article_id] = haystack(record)
+        self._title[article_id] = str(record.get("title") or "").casefold()
+        names = [] if record.get("deleted_at") else list(
+            {self._tag_key(name): name for name in reversed(names_in_order)}.items())
+        edited = bool(record.get("tags_edited"))
+        self._names.update(names)
+        if edited:
+            self._edited_names.update(names)
+        self._filed[article_id] = (state, tags, names, edited)
+
+    def remove(self, article_id: str) -> None:
+        if article_id not in self._hay:
+            return
+        state, tags, names, edited = self._filed.pop(article_id)
+        self._names.subtract(names)
+        if edited:
+            self._edited_names.subtract(names)
+        self._state[state].discard(article_id)
+        for tag in tags:
+            ids = self._tag[tag]
+            ids.discard(article_id)
+            if not ids:
+                del self._tag[tag]
+        self._trash.discard(article_id)
+        self._favorite.discard(article_id)
+        del self._hay[article_id]
+        del self._title[article_id]
+        for name in SORTS:
+            entries = self._sorted[name]
+            entry = self._keys[name].pop(article_id)
+            del entries[bisect_left(entries, entry)]
+
+    def sort_key(self, order: str, article_id: str) -> tuple:
+        """(sort key, id) of an article in one of the SORTS orders: what a cursor remembers."""
+        return self._keys[order][article_id]
+
+    def title(self, article_id: str) -> str:
+        return self._title.get(article_id, "")
+
+    def hay(self, article_id: str) -> str:
+        return self._hay.get(article_id, "")
+
+    def set_highlighted(self, article_id: str, has_highlights: bool) -> None:
+        (self._highlighted.add if has_highlights else self._highlighted.discard)(article_id)
+
+    def counts(self) -> dict[str, int]:
+        """How many articles are in the library ("all"), in each state, favourites and with
+        highlights - the trash aside."""
+        live = self._live
+        out = {"all": len(self._hay) - len(self._trash), "unread": 0, "archived": 0,
+               "favorites": live(self._favorite), "highlighted": live(self._highlighted & self._hay.keys())}
+        for state, ids in self._state.items():
+            if state is not None:
+                out[state] = live(ids)
+        return out
+
+    def tag_names(self, *, edited_only: bool = False) -> list[tuple[str, int]]:
+        """[(spelling, articles)] of the tags on live articles, most used first, each tag once in
+        its most common spelling; `edited_only`: on articles whose tags the user has set."""
+        counts, best = Counter(), {}
+        for (key, name), n in (self._edited_names if edited_only else self._names).items():
+            if n <= 0:
+                continue
+            counts[key] += n
+            if key not in best or n > best[key][1] or (n == best[key][1] and name < best[key][0]):
+                best[key] = (name, n)
+        return sorted(((best[k][0], n) for k, n in counts.items()), key=lambda e: (-e[1], e[0].casefold()))
+
+    def _live(self, ids: set[str]) -> int:
+        """How many of `ids` are out of the trash (walks the smaller of the two sets)."""
+        return len(ids) - len(ids & self._trash)
+
+    def _filters(self, query: ArticleQuery) -> list[set]:
+        sets = []
+        if query.state is not None:
+            sets.append(self._state.get(query.state, set()))
+        if query.tag is not None:
+            sets.append(self._tag.get(query.tag, set()))
+        if query.trash:
+            sets.append(self._trash)
+        if query.favorite:
+            sets.append(self._favorite)
+        if query.highlighted:
+            sets.append(self._highlighted)
+        return sets
+
+    def count(self, query: ArticleQuery) -> int:
+        """How many articles pass the query's filters (its cursor aside), from the sets alone."""
+        sets = self._filters(query)
+        if not sets:
+            return len(self._hay) - len(self._trash)
+        if len(sets) == 1 and sets[0] is not self._highlighted:  # a set of indexed articles only
+            return len(sets[0]) if query.trash else self._live(sets[0])
+        smallest = min(sets, key=len)
+        trash = set() if query.trash else self._trash
+        return sum(1 for a in smallest if a in self._hay and a not in trash and all(a in s for s in sets))
+
+    def ids(self, query: ArticleQuery) -> Iterator[str]:
+        """Article ids in the query's order, after its cursor, that pass its filters."""
+        sets = self._filters(query)
+        entries = self._sorted[query.sort]
+        smallest = min(sets, key=len) if sets else None
+        if smallest is not None and len(smallest) * SPARSE < len(entries):
+            keys = self._keys[query.sort]
+            entries = sorted(keys[i] for i in smallest)
+        return self._walk(entries, query, sets)
+
+    def _walk(self, entries: list[tuple], query: ArticleQuery, sets: list[set]) -> Iterator[str]:
+        trash = None if query.trash else self._trash
+        if query.descending:
+            start = len(entries) - 1 if query.after is None else bisect_left(entries, query.after) - 1
+            positions = range(start, -1, -1)
+        else:
+            start = 0 if query.after is None else bisect_right(entries, query.after)
+            positions = range(start, len(entries))
+        for i in positions:
+            article_id = entries[i][1]
+            if trash is not None and article_id in trash:
+                continue
+            if all(article_id in s for s in sets):
+                yield article_id

@@ -1,0 +1,36 @@
+"""Reading a captured page into what the library stores: the reader's Article, the suggested
+tags, and the compressed files. Runs where the CPU work belongs - an extraction worker process
+for the server, a thread for the CLI - so the store's single thread only writes bytes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..reader import Article, extract
+from ..store.files import Bodies, pack_bodies
+from ..tags import suggest
+
+
+@dataclass(frozen=True)
+class Reading:
+    article: Article
+    suggested: list[dict]  # Tag dicts, best first
+    bodies: Bodies | None  # the reader view and the page as captured, compressed (None: not asked for)
+
+    @property
+    def body(self) -> dict:
+        """What GET /api/articles/{id}?body=1 adds: the reader view's HTML and text."""
+        return {"content_html": self.article.content_html, "text": self.article.text}
+
+
+def read_page(html: str, url: str | None, *, max_depth: int, vocabulary: tuple[str, ...] = (),
+              title: str | None = None, pack: bool = True) -> Reading:
+    """The depth check, the reader, tag suggestions (in the user's vocabulary) and, with `pack`,
+    the compressed files of one page. `title` (a tab's or an import's) stands in when the page
+    has none."""
+    article = extract(html, url, max_depth=max_depth)
+    if title and title.strip() and not article.title:
+        article = replace(article, title=title.strip())
+    suggested = [t.to_dict() for t in suggest(article, list(vocabulary))]
+    bodies = pack_bodies({"content_html": article.content_html, "text": article.text}, html) if pack else None
+    return Reading(article, suggested, bodies)

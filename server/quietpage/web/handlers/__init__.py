@@ -1,0 +1,1 @@
+"""Thin HTTP handlers: check the request (schema.py), call one core function, answer JSON."""

@@ -1,0 +1,69 @@
+"""/api/extract and /api/articles: pages in, reader views out."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from ...library import ListQuery
+from .. import schema
+from ..context import ctx
+from ..http import article_json, json_response, read_json
+
+
+async def extract_page(request: web.Request) -> web.Response:
+    """POST /api/extract {url, html, title?} -> the article and its suggested tags; nothing stored."""
+    c = ctx(request)
+    page = schema.PAGE.check(await read_json(request), c.settings)
+    reading = await c.read(page["html"], page["url"], title=page.get("title"), pack=False)
+    return json_response({**reading.article.to_dict(), "tags": reading.suggested, "suggested_tags": reading.suggested})
+
+
+async def save_article(request: web.Request) -> web.Response:
+    """POST /api/articles {url, html, title?} -> 201 new / 200 updated (same normalised URL). The
+    answer is made from what the save has in hand: nothing is read back."""
+    c = ctx(request)
+    page = schema.PAGE.check(await read_json(request), c.settings)
+    reading = await c.read(page["html"], page["url"], title=page.get("title"))
+    record, created, counts = await c.db(c.library.save, page["url"], reading)
+    out = article_json({**record, **reading.body}, request)
+    out["highlights"] = counts
+    return json_response(out, status=201 if created else 200)
+
+
+async def list_articles(request: web.Request) -> web.Response:
+    """GET /api/articles?q=&tag=&state=&favorite=&highlighted=&sort=&order=&limit=&cursor=
+    -> {items, next_cursor, total, counts}"""
+    c = ctx(request)
+    p = schema.ARTICLE_LIST.check(request.query, c.settings)
+    order = p.pop("order")
+    page = await c.db(c.library.page, ListQuery(**p, descending=None if order is None else order == "desc"))
+    page["items"] = [article_json(a, request) for a in page["items"]]
+    return json_response(page)
+
+
+async def get_article(request: web.Request) -> web.Response:
+    """GET /api/articles/{id}[?body=true] -> the article; its reader HTML and text only when asked."""
+    c = ctx(request)
+    with_body = schema.ARTICLE_READ.check(request.query, c.settings)["body"]
+    record = await c.db(c.library.get, request.match_info["id"], with_body=with_body)
+    return json_response(article_json(record, request))
+
+
+async def patch_article(request: web.Request) -> web.Response:
+    """PATCH /api/articles/{id} {tags?, state?, favorite?, progress?}"""
+    c = ctx(request)
+    changes = schema.ARTICLE_PATCH.check(await read_json(request), c.settings)
+    record = await c.db(c.library.patch, request.match_info["id"], changes)
+    return json_response(article_json(record, request))
+
+
+async def delete_article(request: web.Request) -> web.Response:
+    """DELETE /api/articles/{id}: to the trash; POST .../restore brings it back."""
+    c = ctx(request)
+    record = await c.db(c.library.delete, request.match_info["id"])
+    return json_response({"id": record["id"], "deleted": True, "deleted_at": record["deleted_at"]})
+
+
+async def restore_article(request: web.Request) -> web.Response:
+    c = ctx(request)
+    record = await c.db(c.library.restore, request.match_info["id"])
+    return json_response(article_json(record, request))

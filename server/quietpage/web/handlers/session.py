@@ -1,0 +1,90 @@
+"""Health, pairing the extension, login links and the page session they start."""
+from __future__ import annotations
+
+import time
+
+from aiohttp import web
+
+from ... import __version__
+from ...errors import Forbidden, Invalid, Unauthorized
+from .. import auth, openapi, pairing, schema, security
+from ..context import ctx
+from ..guard import ORIGIN_KIND, TOKEN, remember_extension
+from ..http import json_response, origin, read_json
+from ..render import page
+
+
+async def health(request: web.Request) -> web.Response:
+    return json_response({"status": "ok", "version": __version__})
+
+
+async def hello(request: web.Request) -> web.Response:
+    """GET /api/hello?nonce=N -> {proof, version}: the server proves it holds the token (an HMAC of
+    the caller's fresh nonce), so the extension never sends secrets to an impostor on its port."""
+    nonce = request.query.get("nonce", "")
+    if not auth.HELLO_NONCE.match(nonce):
+        raise Invalid("The parameter 'nonce' must be 16 to 128 characters of A-Z, a-z, 0-9, '-' or '_'.",
+                      code="invalid_nonce")
+    return json_response({"proof": auth.server_proof(request[TOKEN], nonce), "version": __version__})
+
+
+async def openapi_description(request: web.Request) -> web.Response:
+    """GET /api/openapi.json: every route, its parameters and bodies (no token needed)."""
+    return json_response(openapi.describe(ctx(request).settings))
+
+
+async def pair(request: web.Request) -> web.Response:
+    """POST /api/pair {code} -> {token}: the extension's options page trades the code that
+    `quietpage pair` shows for the token. Only a browser extension may ask (its Origin is
+    chrome-extension://<id> or moz-extension://<uuid>); that origin is remembered as paired."""
+    c = ctx(request)
+    origin = request.headers.get("Origin")
+    if request[ORIGIN_KIND] != security.EXTENSION:  # as the guard judged the Origin
+        raise Forbidden("Pairing codes are for the QuietPage browser extension. Scripts can read the token "
+                        "with `quietpage token`.", code="not_an_extension")
+    code = schema.PAIR.check(await read_json(request), c.settings)["code"]
+    await c.db(pairing.redeem_code, c.settings.data_dir, code, c.settings.max_pair_attempts)
+    await remember_extension(request, origin)
+    return json_response({"token": request[TOKEN], "origin": origin})
+
+
+async def create_login_link(request: web.Request) -> web.Response:
+    """POST /api/login-links {next?} -> {url}: a fresh one-time login link."""
+    c = ctx(request)
+    body = schema.LOGIN_LINK.check(await read_json(request) if request.can_read_body else {}, c.settings)
+    url = auth.login_url(origin(request), request[TOKEN], c.settings.login_link_ttl_s, body.get("next"))
+    return json_response({"url": url, "expires_in": c.settings.login_link_ttl_s}, status=201)
+
+
+async def login(request: web.Request) -> web.Response:
+    """GET /login?code=...&next=/read/x: use the one-time code, start a session, go on.
+
+    Answers a small page that moves on by itself instead of a redirect: a SameSite=Strict
+    cookie set while arriving from another site (a terminal, the extension) is only sent on a
+    navigation that starts from our own page."""
+    c = ctx(request)
+    now = time.time()
+    token = request[TOKEN]
+    nonce, expiry = auth.check_login_code(token, request.query.get("code"), now)
+    if not await c.db(c.sessions.use_login_nonce, nonce, float(expiry), now):
+        raise Unauthorized("This login link was used already; each works once. Ask for a new one: "
+                           "run `quietpage login-url`.", code="used_login_link")
+    secret = auth.new_session_secret()
+    ttl = c.settings.session_ttl_s
+    await c.db(c.sessions.add_session, auth.session_key(token, secret), now + ttl)
+    nxt = auth.safe_next(request.query.get("next"))
+    response = page(request, "login.html", next=nxt)
+    response.set_cookie(auth.cookie_name(request.url.port), secret, max_age=ttl, path="/",
+                        httponly=True, samesite="Strict")
+    return response
+
+
+async def logout(request: web.Request) -> web.Response:
+    c = ctx(request)
+    name = auth.cookie_name(request.url.port)
+    secret = request.cookies.get(name)
+    if secret:
+        await c.db(c.sessions.remove_session, auth.session_key(request[TOKEN], secret))
+    response = web.Response(status=303, headers={"Location": "/"})
+    response.del_cookie(name, path="/")
+    return response

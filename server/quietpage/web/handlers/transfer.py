@@ -1,0 +1,115 @@
+"""/api/export, /api/import and /api/fetch-jobs: the reading list's Import / export dialog."""
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+
+from aiohttp import web
+
+from ...clock import now_iso
+from ...errors import Invalid, TooLarge, UnsupportedMediaType
+from ...transfer import runner
+from ...transfer.jobs import FetchJobs
+from .. import schema
+from .. import validate as v
+from ..context import ctx
+from ..http import json_response, read_json
+
+FETCH_JOBS = web.AppKey("fetch_jobs", FetchJobs)
+EXPORTS = {"json": ("application/json", "json"), "markdown": ("application/zip", "zip")}
+UPLOAD_CHUNK = 256 * 1024
+
+
+async def fetch_jobs_ctx(app: web.Application):
+    """The app's fetch jobs; running ones are cancelled on shutdown, before the store closes."""
+    app[FETCH_JOBS] = jobs = FetchJobs()
+    yield
+    await jobs.close()
+
+
+async def export_library(request: web.Request) -> web.StreamResponse:
+    """GET /api/export?format=json|markdown -> a JSON backup, or a zip of Markdown files, streamed."""
+    c = ctx(request)
+    fmt = v.choice_param(request.query.get("format"), "format", EXPORTS, default="json")
+    ctype, ext = EXPORTS[fmt]
+    name = f"quietpage-{now_iso()[:10]}{'-markdown' if fmt == 'markdown' else ''}.{ext}"
+    resp = web.StreamResponse(headers={
+        "Content-Type": ctype, "Content-Disposition": f'attachment; filename="{name}"'})  # + prepare_headers
+    await resp.prepare(request)
+    if fmt == "json":
+        await runner.export_json(c, resp.write)
+    else:
+        await runner.export_markdown_zip(c, resp.write)
+    await resp.write_eof()
+    return resp
+
+
+async def import_file(request: web.Request) -> web.Response:
+    """POST /api/import, the file as the body -> what was imported, counted. Nothing is
+    imported when any entry of the file is wrong (422 naming it)."""
+    c = ctx(request)
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding != "identity":  # a few KB of gzip can inflate to gigabytes: send the file as it is
+        raise UnsupportedMediaType(f"Send the file as it is, without Content-Encoding ({encoding[:40]}).",
+                                   code="encoded_upload")
+    path = await _spool(request, c.settings.max_import_bytes, c.settings.data_dir / "tmp")
+    try:
+        summary = await runner.run_import(c, path)
+    finally:
+        path.unlink(missing_ok=True)
+    return json_response(summary)
+
+
+async def _spool(request: web.Request, limit: int, folder: Path) -> Path:
+    """The request body, in a private temp file (it may be far larger than memory should hold)."""
+    if request.content_length is not None and request.content_length > limit:
+        raise _too_large(limit)
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, lambda: folder.mkdir(mode=0o700, parents=True, exist_ok=True))
+    fd, name = tempfile.mkstemp(prefix="import-", suffix=".upload", dir=folder)
+    path, size = Path(name), 0
+    try:
+        with os.fdopen(fd, "wb") as f:
+            async for chunk in request.content.iter_chunked(UPLOAD_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(limit)
+                await loop.run_in_executor(None, f.write, chunk)
+        if size == 0:
+            raise Invalid("The upload is empty: send the file to import as the request body.", code="empty_body")
+        return path
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(f"The file is too large to import (at most {limit // (1024 * 1024)} MiB, the "
+                    "max_import_bytes setting). `quietpage import FILE` reads files of any size.")
+
+
+async def fetch_status(request: web.Request) -> web.Response:
+    """GET /api/fetch-jobs -> {waiting: how many articles wait for their text, running: job|null}"""
+    c = ctx(request)
+    waiting = await c.db(c.library.to_fetch)
+    running = request.app[FETCH_JOBS].running()
+    return json_response({"waiting": len(waiting), "running": running.to_json() if running else None})
+
+
+async def start_fetch(request: web.Request) -> web.Response:
+    """POST /api/fetch-jobs {ids?} -> 202 with the new job (200 with the one already running)."""
+    c = ctx(request)
+    ids = schema.FETCH.check(await read_json(request), c.settings).get("ids") if request.can_read_body else None
+    jobs = request.app[FETCH_JOBS]
+    if (running := jobs.running()) is not None:
+        return json_response(running.to_json())
+    targets = await c.db(c.library.to_fetch, ids)
+    job = jobs.start(len(targets), lambda job: runner.run_fetch(c, targets, job.progress, job.error))
+    return json_response(job.to_json(), status=202)
+
+
+async def get_fetch_job(request: web.Request) -> web.Response:
+    """GET /api/fetch-jobs/{id} -> {state, total, done, fetched, failed, errors}"""
+    return json_response(request.app[FETCH_JOBS].get(request.match_info["id"]).to_json())

@@ -1,0 +1,52 @@
+"""What every handler and middleware shares about HTTP: JSON in, JSON out, the one error shape,
+and the public shape of our records."""
+from __future__ import annotations
+
+import orjson
+from aiohttp import web
+
+from ..errors import InvalidJSON, QuietPageError
+from .validate import obj
+
+# Record fields that are internal bookkeeping, never sent.
+PRIVATE_FIELDS = frozenset({"url_key", "rev", "deleted_at", "tags_edited"})
+
+
+def json_response(data, status: int = 200) -> web.Response:
+    return web.Response(body=orjson.dumps(data), status=status, content_type="application/json")
+
+
+def error_response(exc: QuietPageError) -> web.Response:
+    return json_response(exc.to_json(), status=exc.status)
+
+
+async def read_json(request: web.Request) -> dict:
+    """The request body as a JSON object, or a clear 4xx. Its size (client_max_size, 413) and its
+    Content-Type (the guard's rule 4, 415) were checked before any handler ran."""
+    raw = await request.read()
+    if not raw.strip():
+        raise InvalidJSON("The request body is empty; send a JSON object.")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidJSON(f"The request body is not valid JSON: {exc}.") from None
+    return obj(data)
+
+
+def article_json(record: dict, request: web.Request) -> dict:
+    out = {k: v for k, v in record.items() if k not in PRIVATE_FIELDS}
+    out["reader_url"] = f"{origin(request)}/read/{record['id']}"
+    return out
+
+
+def highlight_json(record: dict) -> dict:
+    keys = ("id", "article_id", "selectors", "color", "note", "status", "created_at", "updated_at")
+    return {k: record.get(k) for k in keys}
+
+
+def is_api(request: web.Request) -> bool:
+    return request.path.startswith("/api/") or request.path == "/api"
+
+
+def origin(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}"

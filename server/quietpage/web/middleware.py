@@ -1,0 +1,145 @@
+"""Middlewares, outermost first: errors -> guard -> authentication; and the security headers.
+
+- errors: every failure under /api/ becomes `{"error": {"code", "message"}}` with its status;
+  pages get a short HTML explanation. Nothing escapes as a bare 500 or kills the server. It also
+  gives each request its CSP nonce (an error page needs one too).
+- headers: `prepare_headers` (on_response_prepare, so errors, static files and streamed exports
+  too) adds Content-Security-Policy with the nonce to pages, and nosniff, no referrer, no
+  framing, Cross-Origin-Opener/Resource-Policy to every answer.
+- guard (guard.py): the request rules of security.py - Host, Origin, Sec-Fetch-Site,
+  Content-Type, CORS - for every request, public or not, before anyone looks at a credential.
+- auth: /api/* needs the bearer token (compared in constant time) or the page session cookie
+  (state changes with it only from our own pages); public: health, the OpenAPI description,
+  pairing, login links and static files. Pages need the cookie, else they explain how to log in.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from aiohttp import web
+
+from ..errors import Forbidden, QuietPageError, TooLarge, Unauthorized
+from . import auth, security
+from .context import ctx
+from .guard import CORS, ORIGIN_KIND, PAIR_PATH, TOKEN, remember_extension
+from .http import error_response, is_api
+from .render import nonce_of, render_message
+
+log = logging.getLogger(__name__)
+OPENAPI_PATH = "/api/openapi.json"
+PUBLIC_PATHS = frozenset({"/api/health", "/api/hello", OPENAPI_PATH, PAIR_PATH, auth.LOGIN_PATH, "/favicon.ico"})
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
+
+
+# ----------------------------------------------------------------------------- errors
+@web.middleware
+async def errors(request: web.Request, handler):
+    nonce_of(request)  # an error page needs it too
+    try:
+        return await handler(request)
+    except QuietPageError as exc:
+        return _render_error(request, exc, exc.headers)
+    except web.HTTPRequestEntityTooLarge as exc:
+        limit = ctx(request).settings.max_body_bytes
+        size = f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
+        return _render_error(request, TooLarge(
+            f"The request body is too large (at most {size}; the max_body_bytes setting)."), exc.headers)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = _HTTP_CODES.get(exc.status, "http_error")
+        message = exc.reason if exc.status != 404 else f"Nothing here: {request.method} {request.path}"
+        return _render_error(request, QuietPageError(message, code=code, status=exc.status), exc.headers)
+    except Exception:  # a bug: log it, answer cleanly, keep serving
+        log.exception("unhandled error in %s %s", request.method, request.path)
+        return _render_error(request, QuietPageError(
+            "Something went wrong inside QuietPage; nothing was changed. The server log has details.",
+            code="internal_error", status=500))
+
+
+def _render_error(request: web.Request, exc: QuietPageError, headers=None) -> web.StreamResponse:
+    if is_api(request):
+        response = error_response(exc)
+    else:
+        response = render_message(request, exc.status, "Something is not right", exc.message)
+    for name in ("Allow", "Retry-After"):
+        if headers and name in headers:
+            response.headers[name] = headers[name]
+    return response
+
+
+# ---------------------------------------------------------------------------- headers
+async def prepare_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare: the security headers, on every answer just before it is sent."""
+    h = response.headers
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "no-referrer")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    h.setdefault("X-Frame-Options", "DENY")
+    for name, value in request.get(CORS, {}).items():
+        h.setdefault(name, value)
+    if (response.content_type or "").startswith("text/html"):
+        h.setdefault("Content-Security-Policy", page_csp(nonce_of(request)))
+        h.setdefault("Cache-Control", "no-store")
+    elif is_api(request):
+        h.setdefault("Cache-Control", "no-store")
+
+
+def page_csp(nonce: str) -> str:
+    return "; ".join([
+        "default-src 'none'",
+        f"script-src 'nonce-{nonce}' 'strict-dynamic'",
+        "style-src 'self'",
+        "img-src 'self' https: http: data:",
+        "media-src 'self' https: http:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ])
+
+
+# ----------------------------------------------------------------------- authenticate
+@web.middleware
+async def authenticate(request: web.Request, handler):
+    path = request.path
+    if path in PUBLIC_PATHS or path.startswith("/static/"):
+        return await handler(request)
+    token = request[TOKEN]
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not auth.same_secret(given.strip(), token):
+            raise Unauthorized("The API token is missing or wrong. Send `Authorization: Bearer <token>`; "
+                               "`quietpage token` prints it.", code="bad_token")
+        if request[ORIGIN_KIND] == security.EXTENSION:  # the token proves it is ours: remember it
+            await remember_extension(request, request.headers["Origin"])
+        return await handler(request)
+    if await has_session(request, token):
+        if not security.cookie_change_allowed(request.method, request[ORIGIN_KIND],
+                                              request.headers.get("Sec-Fetch-Site")):
+            raise Forbidden("Changes with the page session must come from QuietPage's own pages.",
+                            code="cross_site")
+        return await handler(request)
+    if is_api(request):
+        raise Unauthorized("Log in first: send `Authorization: Bearer <token>` (`quietpage token` prints "
+                           "it), or open a login link (`quietpage login-url`).")
+    return render_message(request, 401, "Please log in",
+                          "QuietPage keeps your library private. To open it in this browser, run "
+                          "`quietpage login-url` in a terminal and open the link it prints - or use "
+                          "\u201cOpen reading list\u201d in the QuietPage extension.")
+
+
+async def has_session(request: web.Request, token: str) -> bool:
+    secret = request.cookies.get(auth.cookie_name(request.url.port))
+    if not secret or len(secret) > 200:
+        return False
+    c = ctx(request)
+    expiry = await c.db(c.sessions.session_expiry, auth.session_key(token, secret))
+    return expiry is not None and expiry > time.time()

@@ -1,0 +1,140 @@
+"""The OpenAPI 3.0 description of every route, served at /api/openapi.json.
+
+Written from a small table (one `_op` per route) so it stays one screen per area; the request
+bodies and the list's parameters come from schema.py, the same objects the handlers check
+requests with, so the description cannot drift from what is enforced. A test checks it names
+exactly the routes app.routes() serves, and schemathesis fuzzes the server from it.
+"""
+from __future__ import annotations
+
+import functools
+
+from .. import __version__
+from ..settings import Settings
+from . import schema
+
+JSON = "application/json"
+_STR = {"type": "string"}
+_OBJ = {"type": "object"}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _param(name: str, where: str = "query", schema: dict | None = None, required: bool = False) -> dict:
+    return {"name": name, "in": where, "required": required or where == "path", "schema": schema or _STR}
+
+
+ID = _param("id", "path", {"type": "string", "minLength": 1, "maxLength": 64})
+
+
+def _op(summary: str, *, params: tuple = (), body: dict | None = None, body_type: str = JSON,
+        ok: int = 200, ok_type: str = JSON, public: bool = False, optional_body: bool = False) -> dict:
+    op = {"summary": summary, "parameters": list(params), "responses": {
+        str(ok): {"description": "success", "content": {ok_type: {"schema": _OBJ if ok_type == JSON else _STR}}},
+        "default": {"description": "an error", "content": {JSON: {"schema": _ref("Error")},
+                                                           "text/html": {"schema": _STR}}},
+    }}
+    if body is not None:
+        op["requestBody"] = {"required": not optional_body, "content": {body_type: {"schema": body}}}
+    if public:
+        op["security"] = []
+    return op
+
+
+def _obj(required: tuple[str, ...], **props: dict) -> dict:
+    return {"type": "object", "required": list(required), "properties": props, "additionalProperties": False}
+
+
+def _schemas(s: Settings) -> dict:
+    return {
+        "Error": _obj(("error",), error=_obj(("code", "message"), code=_STR, message=_STR)),
+        **{body.name: body.openapi(s) for body in schema.BODIES},
+    }
+
+
+def _api_paths(s: Settings) -> dict:
+    q = _param
+    return {
+        "/api/health": {"get": _op("Is the server up? (no token needed)", public=True)},
+        "/api/openapi.json": {"get": _op("This description", public=True)},
+        "/api/hello": {"get": _op("Proof that this server holds the token: an HMAC of the caller's nonce (no token needed)",
+                                  public=True, params=(_param("nonce", required=True, schema={
+                                      "type": "string", "pattern": "^[A-Za-z0-9_-]{16,128}$"}),))},
+        "/api/pair": {"post": _op("Trade a `quietpage pair` code for the token (browser extensions only)",
+                                  body=_ref("Pair"), public=True)},
+        "/api/login-links": {"post": _op("A one-time login link for the pages", ok=201, optional_body=True,
+                                         body=_ref("LoginLink"))},
+        "/api/extract": {"post": _op("The reader view of a page and its suggested tags; nothing stored",
+                                     body=_ref("Page"))},
+        "/api/articles": {
+            "post": _op("Save a page (201 new, 200 the same URL again)", body=_ref("Page"), ok=201),
+            "get": _op("List articles (newest saved first unless sort/order say otherwise)",
+                       params=tuple(schema.ARTICLE_LIST.openapi(s))),
+        },
+        "/api/articles/{id}": {
+            "get": _op("One article; with body=true, also its reader HTML (content_html) and text",
+                       params=(ID, *schema.ARTICLE_READ.openapi(s))),
+            "patch": _op("Change tags, state, favorite or progress", params=(ID,), body=_ref("ArticlePatch")),
+            "delete": _op("Move to the trash", params=(ID,)),
+        },
+        "/api/articles/{id}/restore": {"post": _op("Bring back from the trash", params=(ID,))},
+        "/api/articles/{id}/highlights": {
+            "post": _op("Add a highlight", params=(ID,), body=_ref("NewHighlight"), ok=201),
+            "get": _op("The article's highlights", params=(ID,)),
+        },
+        "/api/highlights": {"get": _op("The highlights of the saved page at a URL", params=(
+            q("url", required=True, schema={"type": "string", "maxLength": s.max_url_chars}),))},
+        "/api/highlights/{id}": {
+            "patch": _op("Change a highlight's color or note", params=(ID,), body=_ref("HighlightPatch")),
+            "delete": _op("Delete a highlight", params=(ID,)),
+        },
+        "/api/tags": {"get": _op("The tags in use, with counts")},
+        "/api/tags/{name}/rename": {"post": _op(
+            "Rename (or merge) a tag", params=(_param("name", "path", {"type": "string", "minLength": 1,
+                                                                      "maxLength": s.max_tag_chars}),),
+            body=_ref("TagRename"))},
+    }
+
+
+def _transfer_and_page_paths() -> dict:
+    return {
+        "/api/export": {"get": _op("Export the library (streamed)", ok_type="application/octet-stream",
+                                   params=(_param("format", schema={"enum": ["json", "markdown"]}),))},
+        "/api/import": {"post": _op("Import a backup, Pocket CSV, Omnivore export or bookmarks file (the body)",
+                                    body={"type": "string", "format": "binary"},
+                                    body_type="application/octet-stream")},
+        "/api/fetch-jobs": {
+            "get": _op("How many imported articles wait for their text; the running fetch"),
+            "post": _op("Fetch the text of imported articles", ok=202, optional_body=True, body=_ref("Fetch")),
+        },
+        "/api/fetch-jobs/{id}": {"get": _op("A fetch job's progress", params=(ID,))},
+        "/": {"get": _op("The reading list (page)", ok_type="text/html")},
+        "/read/{id}": {"get": _op("The reader (page)", params=(ID,), ok_type="text/html")},
+        "/login": {"get": _op("Use a one-time login link: starts a page session", ok_type="text/html", public=True,
+                              params=(_param("code", required=True), _param("next")))},
+        "/logout": {"post": _op("End the page session", ok=303, ok_type="text/html")},
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def describe(s: Settings) -> dict:
+    """The whole description, with the limits of these settings (built once per settings)."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "QuietPage", "version": __version__,
+                 "description": "The local server of QuietPage. Errors are always "
+                                "{\"error\": {\"code\", \"message\"}}. See SECURITY.md for the request rules."},
+        "servers": [{"url": "http://127.0.0.1:27182"}],
+        "security": [{"token": []}, {"session": []}],
+        "paths": {**_api_paths(s), **_transfer_and_page_paths()},
+        "components": {
+            "schemas": _schemas(s),
+            "securitySchemes": {
+                "token": {"type": "http", "scheme": "bearer", "description": "`quietpage token` prints it"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "qp_session_<port>",
+                            "description": "set by a login link; state changes only from our own pages"},
+            },
+        },
+    }
