@@ -1,19 +1,33 @@
 """One frozen settings object: every knob of the server, its default and why.
 
-Build it with `Settings(data_dir=...)` (tests pass `tmp_path`) or `Settings.from_env()`; the CLI
-fills it from its flags. Nothing else in the package reads the environment.
+Build it with `Settings(data_dir=...)` (tests pass `tmp_path`), or `Settings.load(data_dir,
+**flags)`, which the CLI uses: the code's defaults, then `<data dir>/config.toml` (any field
+below but data_dir, each value checked, a mistake named by its key), then the command's flags.
+Nothing else in the package reads the environment or the config file.
 """
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import os
-from dataclasses import dataclass, field, replace
+import tomllib
+import typing
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+
+from .errors import QuietPageError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 27182
 ENV_DATA_DIR = "QUIETPAGE_DATA_DIR"
 MiB = 1024 * 1024
+CONFIG_FILE = "config.toml"
+
+
+class ConfigError(QuietPageError):
+    """config.toml cannot be used: the message names the file and the key."""
+
+    status, code = 400, "bad_config"
 
 
 def default_data_dir() -> Path:
@@ -154,13 +168,77 @@ class Settings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
-        if not 0 < self.port < 65536 and self.port != 0:
+        if not 0 <= self.port < 65536:
             raise ValueError(f"port out of range: {self.port}")
+        for f in fields(self):  # a negative size, count or time is never meant
+            value = getattr(self, f.name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+                raise ValueError(f"'{f.name}' must not be negative (it is {value})")
+        if self.extract_workers < 1:
+            raise ValueError("'extract_workers' must be at least 1")
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None, **overrides) -> "Settings":
+        """The defaults, then `<data dir>/config.toml` if there is one, then `overrides` (the
+        command line's flags; None means not given). ConfigError names what is wrong."""
+        data_dir = Path(data_dir).expanduser() if data_dir else default_data_dir()
+        try:
+            configured = cls(data_dir=data_dir, **read_config(data_dir / CONFIG_FILE))
+        except ValueError as exc:
+            raise ConfigError(f"{data_dir / CONFIG_FILE}: {exc}") from None
+        try:
+            return replace(configured, **{k: v for k, v in overrides.items() if v is not None})
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
 
     @property
     def origin(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+
+# ---------------------------------------------------------------------------- config.toml
+def _field_types() -> dict[str, type]:
+    hints = typing.get_type_hints(Settings)
+    return {f.name: hints[f.name] for f in fields(Settings) if f.name != "data_dir"}
+
+
+def read_config(path: Path) -> dict:
+    """The settings that `path` (TOML) sets, each checked against its field's type; {} when
+    there is no such file. ConfigError, naming the file and the key, for anything else."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"QuietPage cannot read its settings file {path}: {exc.strerror or exc}.") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}. Fix it, or remove it to use the defaults.") from None
+    types = _field_types()
+    out = {}
+    for key, value in data.items():
+        if key == "data_dir":
+            raise ConfigError(f"{path}: 'data_dir' cannot be set inside the data folder; use --data-dir or "
+                              f"${ENV_DATA_DIR}.")
+        if key not in types:
+            near = difflib.get_close_matches(key, types, n=1)
+            raise ConfigError(f"{path}: there is no setting '{key}'"
+                              + (f" (did you mean '{near[0]}'?)." if near else ". `quietpage config` lists them."))
+        out[key] = _checked(path, key, value, types[key])
+    return out
+
+
+def _checked(path: Path, key: str, value, kind: type):
+    names = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+    ok = (isinstance(value, bool) if kind is bool else
+          isinstance(value, int) and not isinstance(value, bool) if kind is int else
+          isinstance(value, (int, float)) and not isinstance(value, bool) if kind is float else
+          isinstance(value, kind))
+    if not ok:
+        raise ConfigError(f"{path}: '{key}' must be {names.get(kind, kind.__name__)}, not {value!r}.")
+    return float(value) if kind is float else value

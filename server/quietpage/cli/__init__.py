@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from ..settings import DEFAULT_HOST, DEFAULT_PORT, Settings, default_data_dir, is_loopback
+from ..settings import DEFAULT_HOST, DEFAULT_PORT, ConfigError, Settings, default_data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,8 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("serve", parents=[common], help="run the server")
-    s.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
-    s.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    s.add_argument("--host", default=None, help=f"address to listen on (default {DEFAULT_HOST}, or config.toml's host)")
+    s.add_argument("--port", type=int, default=None,
+                   help=f"port (default {DEFAULT_PORT}, or config.toml's port; 0 picks a free one)")
     s.add_argument("--allow-remote", action="store_true",
                    help="allow a non-loopback --host (exposes your library to the network)")
 
@@ -63,19 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args) -> Settings:
-    kwargs = {"data_dir": args.data_dir} if args.data_dir else {}
-    for name in ("host", "port", "allow_remote"):
-        if hasattr(args, name):
-            kwargs[name] = getattr(args, name)
-    return Settings(**kwargs)
+    """The defaults, then the data folder's config.toml, then the flags given."""
+    flags = {name: getattr(args, name) for name in ("host", "port") if hasattr(args, name)}
+    if getattr(args, "allow_remote", False):
+        flags["allow_remote"] = True
+    return Settings.load(args.data_dir, **flags)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = settings_from(args)
-    except ValueError as exc:
-        print(f"quietpage: {exc}", file=sys.stderr)
+    except ConfigError as exc:
+        print(f"quietpage: {exc.message}", file=sys.stderr)
         return 2
     if args.command in ("export", "import", "fetch"):
         from . import transfer
