@@ -81,9 +81,9 @@ def load(cache: Path | None) -> list[dict]:
     for page in pages():
         try:
             saved = extract(page["html"], page["url"])
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             stripped = extract(strip_declarations(page["html"]), page["url"])
-            t_extract = time.perf_counter() - t0
+            t_extract = time.process_time() - t0
         except QuietPageError:
             continue
         rows.append({"page": f"{page['corpus']}/{page['id'][:12]}", "corpus": page["corpus"],
@@ -114,12 +114,12 @@ def recall_rows(rows: list[dict], yake) -> list[dict]:
         wanted = {normalize(k): k for k in saved.keywords if normalize(k) and _in_text(k, text_key)}
         if not wanted:
             continue
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         ours = [t.name for t in suggest(article)]
-        t_suggest = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t_suggest = time.process_time() - t0
+        t0 = time.process_time()
         theirs = _yake(yake, article, row["lang"])
-        t_yake = time.perf_counter() - t0
+        t_yake = time.process_time() - t0
         out.append({**row, "wanted": sorted(wanted.values()), "ours": ours, "yake": theirs,
                     "r_ours": _hits(ours, wanted) / len(wanted), "r_yake": _hits(theirs, wanted) / len(wanted),
                     "t_suggest": t_suggest, "t_yake": t_yake})
@@ -192,16 +192,16 @@ def rss():  # resident memory now, in MB
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * 4096 / 2**20
 from quietpage.reader import Article
-base = rss(); t0 = time.perf_counter()
+base = rss(); t0 = time.process_time()
 from quietpage import tags
-t1 = time.perf_counter()
+t1 = time.process_time()
 art = lambda lang, text: Article(url=None, title="t", byline=None, site_name=None, published=None, lang=lang,
                                  excerpt=None, lead_image=None, content_html="", text=text, word_count=9, reading_minutes=1)
 tags.suggest(art("en", "The cat sat on the mat. " * 20))
-t2 = time.perf_counter(); after_en = rss()
+t2 = time.process_time(); after_en = rss()
 for lang, text in (("de", "Die Katze sitzt auf der Matte. " * 20), ("fr", "Le chat est sur le tapis. " * 20)):
     tags.suggest(art(lang, text))
-t3 = time.perf_counter()
+t3 = time.process_time()
 print(f"{(t1-t0)*1000:.0f} {(t2-t1)*1000:.0f} {(t3-t2)*500:.0f} {base:.1f} {after_en:.1f} {(rss()-after_en)/2:.1f}")
 """
 

@@ -150,3 +150,15 @@ def test_suggest_takes_the_site_history():
     assert "Pets" in names(article)
     assert "Pets" not in [t.name for t in suggest(article, (), site_keywords=history)]
     assert len(suggest(article)) <= MAX_SUGGESTIONS
+
+
+def test_a_declared_common_word_counts_only_where_the_article_is_about_it():
+    passing = page(title="Markets rally", text="The economy grew a little. " + FILLER * 8, keywords=["economy"])
+    assert "economy" not in names(passing)
+    about = page(title="The economy grows", text="The economy grew. " + FILLER * 8, keywords=["economy"])
+    assert "economy" in names(about)
+
+
+def test_a_name_declared_in_lower_case_is_shown_as_the_body_writes_it():
+    text = "Talks in Afghanistan resumed. Troops left Afghanistan in May. " + FILLER * 5
+    assert "Afghanistan" in names(page(title="Talks resume", text=text, keywords=["afghanistan"]))

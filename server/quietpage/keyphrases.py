@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from .lexicon import Language
 from .textdoc import Doc
+from .topics import CONNECTORS, Key, inside, merge_same_person, same_topic
 
 MAX_NAME_WORDS = 4  # "Red Dead Redemption 2"-like names; longer runs are headlines, not names
 MAX_RUN = 7  # a longer run of capitals is a Title Cased line (a heading, a list), skipped
@@ -39,9 +40,6 @@ NAME_WEIGHT = 1.5
 PHRASE_WEIGHT = 1.3
 MIN_SHARE = 0.1  # a topic scoring under a tenth of the best one is noise
 NESTED_SHARE = 3  # a phrase replaces a word inside it that it accounts for a third of
-# Short words that join the parts of a name: "Bank of England", "Rio de Janeiro".
-CONNECTORS = frozenset("of de du des la le del della dello delle dei degli di da do dos das van von der den al "
-                       "bin ibn af zu".split())
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,6 @@ class Phrase:
     named: bool
 
 
-Key = tuple  # ((folded words...), named)
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -59,12 +56,13 @@ def key_phrases(doc: Doc, lang: Language | None, limit: int = 12) -> list[Phrase
     if not doc.words:
         return []
     kinds = _classify(doc, lang)
+    runs = list(_runs(kinds, doc))
     at: dict[Key, list[int]] = {}  # candidate -> body positions where it starts
-    _names(doc, kinds, lang, at)
+    _names(doc, kinds, runs, lang, at)
     if lang is not None:
-        _phrases(doc, kinds, lang, at)
+        _phrases(doc, kinds, runs, lang, at)
     counts = {key: len(where) for key, where in at.items()}
-    _merge_same_person(counts)
+    merge_same_person(counts)
     title = _title_keys(doc)
     scored = []
     for key, count in counts.items():
@@ -77,10 +75,10 @@ def key_phrases(doc: Doc, lang: Language | None, limit: int = 12) -> list[Phrase
     for score, key in scored:
         if chosen and score < MIN_SHARE * chosen[0][0]:
             break
-        same = [k for k, (_, other) in enumerate(chosen) if _same_topic(key, other)]
+        same = [k for k, (_, other) in enumerate(chosen) if same_topic(key, other)]
         if same:
             k = same[0]
-            if len(same) == 1 and _inside(chosen[k][1], key) and counts[key] * NESTED_SHARE >= counts[chosen[k][1]]:
+            if len(same) == 1 and inside(chosen[k][1], key) and counts[key] * NESTED_SHARE >= counts[chosen[k][1]]:
                 chosen[k] = (chosen[k][0], key)  # "bubonic plague" says more than "plague"
             continue
         chosen.append((score, key))
@@ -102,60 +100,71 @@ NAME, WORD, CONNECTOR, BREAK = "N", "w", "c", "-"
 
 def _classify(doc: Doc, lang: Language | None) -> list[str]:
     """A kind per token of the body (the title's are BREAK): NAME part, lower-case content
-    WORD, CONNECTOR or BREAK. One loop with local names: it runs over every token."""
-    fold, low, cap, caps, dotted, start, shout = doc.fold, doc.low, doc.cap, doc.caps, doc.dotted, doc.start, doc.shout
+    WORD, CONNECTOR or BREAK. Most of a token's kind depends on the token alone and is cached
+    per language; only a capitalised word needs its place (a sentence's start, the page's
+    other capitals)."""
+    fold, text, start, shout = doc.fold, doc.text, doc.start, doc.shout
     b = doc.body_start
     first = 0 if doc.title_cased else b  # a headline in sentence case shows its names too
-    inside = {fold[i] for i in range(first, len(fold)) if cap[i] and not start[i] and not shout[i]}
-    nouns = lang is not None and lang.capitalises_nouns
-    facts: dict[str, tuple[bool, bool, bool]] = {}  # low -> (glue, frequent, common)
+    inside = {f for f, c, st, sh in zip(fold[first:], doc.cap[first:], start[first:], shout[first:])
+              if c and not st and not sh}
+    code = lang.code if lang is not None else ""
+    cache = _KINDS.setdefault(code, {})
+    if len(cache) > _KINDS_MAX:
+        cache.clear()
     kinds = [BREAK] * b
     for i in range(b, len(fold)):
-        f = fold[i]
-        if not f or shout[i]:
+        if shout[i]:
             kinds.append(BREAK)
             continue
-        if f[0].isdigit():  # a number, or a name that starts with one: 1Password, 9to5Mac
-            kinds.append(NAME if any(c.isupper() for c in doc.text[i]) and not caps[i] else BREAK)
-            continue
-        if dotted[i]:  # U.S. (an acronym) or M. (an initial, inside a name)
-            kinds.append(NAME if len(f) >= 2 and cap[i] else CONNECTOR if cap[i] else BREAK)
-            continue
-        if caps[i]:  # an acronym; a long or common word in capitals is shouted ("HAYWARD —", "DEAR")
-            shouted = len(f) > MAX_ACRONYM or len(f) > 3 and lang is not None and lang.is_common(low[i])
-            kinds.append(BREAK if shouted or len(f) < 2 else NAME)
-            continue
-        w = low[i]
-        if "'" in w and len(w) - w.rindex("'") <= 3:
-            kinds.append(BREAK)  # a contraction: I'll, don't, we're
-            continue
-        if cap[i] and "-" in w and not all(p[:1].isupper() or p[:1].isdigit() for p in doc.text[i].split("-") if p):
-            kinds.append(BREAK)  # "NBA-leading", "Long-dated": an adjective, not a name
-            continue
-        if lang is None:  # no word data: only capitals inside sentences say "name"
-            kinds.append(NAME if cap[i] and (not start[i] or f in inside) else BREAK)
-            continue
-        if not cap[i] and any(c.isupper() for c in doc.text[i][1:]):
-            kinds.append(NAME)  # iPhone, eBay, macOS
-            continue
-        fact = facts.get(w)
-        if fact is None:
-            fact = facts[w] = (lang.is_glue(w), lang.is_frequent(w), lang.is_common(w))
-        glue, frequent, common = fact
-        if cap[i]:
-            if nouns:  # every noun has a capital: only the uncommon ones say "name"
-                kinds.append(BREAK if common else NAME)
-            elif start[i] and (glue or f not in inside and (common or not _name_follows(doc, i))):
-                kinds.append(BREAK)  # a capital that only starts a sentence says nothing
-            else:
-                kinds.append(NAME)
-        elif w in CONNECTORS:
-            kinds.append(CONNECTOR)
-        elif frequent or len(f) < 3 or not w.replace("-", "").isalpha():
-            kinds.append(BREAK)
-        else:
-            kinds.append(WORD)
+        kind = cache.get(text[i])
+        if kind is None:
+            kind = cache[text[i]] = _token_kind(i, doc, lang)
+        if kind == _CAPITAL:  # a capitalised word: a name unless it only starts a sentence
+            kind = NAME if not start[i] or fold[i] in inside or _name_follows(doc, i) else BREAK
+        elif kind == _CAPITAL_COMMON:
+            kind = NAME if not start[i] or fold[i] in inside else BREAK
+        elif kind == _GLUE_CAPITAL:  # "The", "In": a name's part only inside a sentence
+            kind = BREAK if start[i] else NAME
+        kinds.append(kind)
     return kinds
+
+
+_KINDS: dict[str, dict[str, str]] = {}  # language -> token -> kind (or a capital's class)
+_KINDS_MAX = 100_000
+_CAPITAL, _CAPITAL_COMMON, _GLUE_CAPITAL = "C", "K", "G"  # capitalised words: the place decides
+
+
+def _token_kind(i: int, doc: Doc, lang: Language | None) -> str:
+    f, w, t = doc.fold[i], doc.low[i], doc.text[i]
+    if not f:
+        return BREAK
+    if f[0].isdigit():  # a number, or a name that starts with one: 1Password, 9to5Mac
+        return NAME if t != t.lower() and not doc.caps[i] else BREAK
+    if doc.dotted[i]:  # U.S. (an acronym) or M. (an initial, inside a name)
+        return (NAME if len(f) >= 2 else CONNECTOR) if doc.cap[i] else BREAK
+    if doc.caps[i]:  # an acronym; a long or common word in capitals is shouted ("HAYWARD —", "DEAR")
+        shouted = len(f) > MAX_ACRONYM or len(f) > 3 and lang is not None and lang.is_common(w)
+        return BREAK if shouted or len(f) < 2 else NAME
+    if "'" in w and len(w) - w.rindex("'") <= 3:
+        return BREAK  # a contraction: I'll, don't, we're
+    if doc.cap[i]:
+        if "-" in w and not all(p[:1].isupper() or p[:1].isdigit() for p in t.split("-") if p):
+            return BREAK  # "NBA-leading", "Long-dated": an adjective, not a name
+        if lang is None:
+            return _CAPITAL_COMMON  # no word data: only capitals inside sentences say "name"
+        if lang.capitalises_nouns:  # every noun has a capital: only the uncommon ones say "name"
+            return BREAK if lang.is_common(w) else NAME
+        if lang.is_glue(w):
+            return _GLUE_CAPITAL
+        return _CAPITAL_COMMON if lang.is_common(w) else _CAPITAL
+    if t != t.lower():
+        return NAME  # iPhone, eBay, macOS
+    if w in CONNECTORS:
+        return CONNECTOR
+    if lang is None or lang.is_frequent(w) or len(f) < 3 or not w.replace("-", "").isalpha():
+        return BREAK
+    return WORD
 
 
 def _name_follows(doc: Doc, i: int) -> bool:
@@ -165,9 +174,9 @@ def _name_follows(doc: Doc, i: int) -> bool:
 
 
 # ------------------------------------------------------------------------------ candidates
-def _names(doc: Doc, kinds: list[str], lang: Language | None, at: dict) -> None:
-    roles, before = _role_words(doc, kinds, lang)
-    for start, end in _runs(kinds, doc):
+def _names(doc: Doc, kinds: list[str], runs: list, lang: Language | None, at: dict) -> None:
+    roles, before = _role_words(doc, runs, lang)
+    for start, end in runs:
         if end - start > MAX_RUN:
             continue
         if all(doc.caps[k] or kinds[k] == CONNECTOR for k in range(start, end)) and end - start > 1:
@@ -240,21 +249,24 @@ def _possessive(text: str) -> bool:
     return text[-2:] in ("'s", "’s") or text[-1:] in "'’"
 
 
-def _role_words(doc: Doc, kinds: list[str], lang: Language | None) -> tuple[set, dict]:
+def _role_words(doc: Doc, runs: list, lang: Language | None) -> tuple[set, dict]:
     """Capitalised words that are titles before names, not names: words the body also writes in
     lower case ("the president"), other than frequent words ("New York" stays whole). Also
     returns, for each capitalised word, the names it stands before."""
     b = doc.body_start
-    lower = {doc.fold[i] for i in range(b, len(doc.fold)) if doc.fold[i] and not doc.cap[i]}
     before: dict[str, set] = defaultdict(set)
-    for i in range(b, len(kinds) - 1):
-        if kinds[i] == NAME and kinds[i + 1] == NAME and doc.para[i] == doc.para[i + 1]:
-            before[doc.fold[i]].add(doc.fold[i + 1])
+    fold = doc.fold
+    for start, end in runs:
+        for i in range(start, end - 1):
+            before[fold[i]].add(fold[i + 1])
+    if not before:
+        return set(), before
+    lower = {f for f, c in zip(fold[b:], doc.cap[b:]) if f and not c}
     roles = {w for w in before if w in lower and not (lang is not None and lang.is_frequent(w))}
     return roles, before
 
 
-def _phrases(doc: Doc, kinds: list[str], lang: Language, at: dict) -> None:
+def _phrases(doc: Doc, kinds: list[str], runs: list, lang: Language, at: dict) -> None:
     """Lower-case noun phrases of two or three words, "Capitalised lower-case" pairs ("Israeli
     settlements") and, when the headline has them, "lower-case Capitalised" pairs ("диета
     Аткинса") in the body; single lower-case words only if the headline has them (they need it,
@@ -263,9 +275,9 @@ def _phrases(doc: Doc, kinds: list[str], lang: Language, at: dict) -> None:
     title_words = {f for f in doc.fold[:doc.body_start] if f}
     english = lang.code == "en"
     fold, para = doc.fold, doc.para
-    adjectival = _adjectival(doc, kinds)
+    adjectival = _adjectival(doc, kinds, runs)
     title_pairs = set(zip(doc.fold[:doc.body_start], doc.fold[1:doc.body_start]))
-    for i in range(doc.body_start, n):
+    for i in [k for k in range(doc.body_start, n) if kinds[k] == WORD or kinds[k] == NAME]:
         kind = kinds[i]
         if kind == WORD:
             if fold[i] in title_words and _shaped(doc, i, i + 1, english):
@@ -274,21 +286,21 @@ def _phrases(doc: Doc, kinds: list[str], lang: Language, at: dict) -> None:
                 at.setdefault(((fold[i], fold[i + 1]), False), []).append(i)  # the headline's "диета Аткинса"
         elif kind != NAME or lang.capitalises_nouns or fold[i] not in adjectival:
             continue
-        for j in range(i + 2, min(i + MAX_PHRASE_WORDS, n) + 1):
+        for j in range(i + 2, (i + MAX_PHRASE_WORDS if i + MAX_PHRASE_WORDS < n else n) + 1):
             if kinds[j - 1] != WORD or para[j - 1] != para[i] or kind == NAME and j > i + 2:
                 break
             if _shaped(doc, i, j, english):
                 at.setdefault((tuple(fold[i:j]), False), []).append(i)
 
 
-def _adjectival(doc: Doc, kinds: list[str]) -> set[str]:
-    """Capitalised words that the body only ever writes before a lower-case word ("Israeli
+def _adjectival(doc: Doc, kinds: list[str], runs: list) -> set[str]:
+    """Capitalised words that the body only ever writes alone before a lower-case word ("Israeli
     settlements", "Israeli officials"): adjectives of a name, which may head a phrase."""
     before_word: dict[str, bool] = {}
-    for i in range(doc.body_start, len(kinds)):
-        if kinds[i] == NAME and (i == 0 or kinds[i - 1] != NAME):
-            nxt = i + 1 < len(kinds) and kinds[i + 1] == WORD and doc.para[i + 1] == doc.para[i]
-            before_word[doc.fold[i]] = before_word.get(doc.fold[i], True) and nxt
+    n = len(kinds)
+    for start, end in runs:
+        nxt = end - start == 1 and end < n and kinds[end] == WORD and doc.para[end] == doc.para[start]
+        before_word[doc.fold[start]] = before_word.get(doc.fold[start], True) and nxt
     return {w for w, always in before_word.items() if always}
 
 
@@ -303,59 +315,6 @@ def _shaped(doc: Doc, i: int, j: int, english: bool) -> bool:
 def _title_keys(doc: Doc) -> str:
     words = [f if f else "|" for f in doc.fold[:doc.body_start]]
     return f" {' '.join(words)} "
-
-
-# ------------------------------------------------------------------------------ one topic once
-def _merge_same_person(counts: dict) -> None:
-    """A one-word name that ends a two- or three-word name the body uses ("Biden" in "Joe
-    Biden", "Volker" in "Kurt Volker") is counted as that name, the most used if several."""
-    longer: dict[str, list[Key]] = defaultdict(list)
-    for key in counts:
-        words, named = key
-        if named and 2 <= len(words) <= 3:
-            longer[words[-1]].append(key)
-    for key in [k for k in counts if k[1] and len(k[0]) == 1 and k[0][0] in longer]:
-        best = max(longer[key[0][0]], key=lambda k: (counts[k], -len(k[0])))
-        counts[best] += counts[key]
-        counts[key] = 0
-
-
-def _same_topic(a: Key, b: Key) -> bool:
-    (wa, na), (wb, nb) = a, b
-    sa, sb = f" {' '.join(wa)} ", f" {' '.join(wb)} "
-    if not (na and nb) and (sa in sb or sb in sa):
-        return True  # one phrase inside the other
-    return na and nb and same_topic_names(wa, wb)
-
-
-def _inside(short: Key, long_: Key) -> bool:
-    """A lower-case word or phrase inside a longer lower-case phrase."""
-    return not short[1] and not long_[1] and len(short[0]) < len(long_[0]) and \
-        f" {' '.join(short[0])} " in f" {' '.join(long_[0])} "
-
-
-def same_topic_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Two names (folded words) of one topic: a demonym ("chinese", "china") or an
-    abbreviation ("us", "united states")."""
-    return _demonym(a, b) or _abbreviation(a, b) or _abbreviation(b, a)
-
-
-def _demonym(a: tuple, b: tuple) -> bool:
-    """"chinese" ~ "china", "iranian" ~ "iran", "israeli" ~ "israel": one word is the other,
-    less a final vowel, plus a short suffix."""
-    if len(a) != 1 or len(b) != 1:
-        return False
-    short, long_ = sorted((a[0], b[0]), key=len)
-    stem = short[:-1] if short[-1] in "aeiouy" and len(short) > 4 else short
-    return len(stem) >= 4 and long_.startswith(stem) and len(long_) - len(stem) <= 4
-
-
-def _abbreviation(short: tuple, long_: tuple) -> bool:
-    """"us" ~ ("united", "states"): the letters of one are the initials of the other's words."""
-    if len(short) != 1 or len(long_) < 2:
-        return False
-    initials = "".join(w[0] for w in long_ if w not in CONNECTORS)
-    return short[0] == initials
 
 
 def _score(key: Key, count: int, title: bool, lead: bool, lang: Language | None) -> float:

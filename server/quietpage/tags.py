@@ -7,7 +7,9 @@ MAX_SUGGESTIONS `Tag(name, source, score)`, in this order:
           function words, plurals and evidence rules); score >= STRONG_SCORE (`Tag.strong`)
           when the evidence is strong enough to apply it without asking, if the user allows;
   page  - what the publisher declared (declared.py), those the text mentions first; at most
-          MAX_UNSEEN_DECLARED that it does not mention, after the text suggestions;
+          MAX_UNSEEN_DECLARED that it does not mention, after the text suggestions; a common
+          lower-case word ("economy") only where the article is about it; a name declared in
+          lower case ("afghanistan") as the body writes it;
   text  - names and noun phrases from the body (keyphrases.py).
 The library adds a fourth source, "user", for a tag the user typed. Scores are in (0, 1]: yours
 0.6..0.99, page 0.85 (in the text) or 0.5 (not), text up to 0.8.
@@ -20,17 +22,22 @@ Names of tags are compared by `normalize` (tagkey.py).
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 from . import lexicon, textdoc
 from .declared import SiteKeywords, clean, declared_tags  # noqa: F401  (clean: public)
-from .keyphrases import key_phrases, same_topic_names
+from .keyphrases import key_phrases
 from .tagkey import normalize
 from .tagmatch import STRONG_SCORE, evidence
+from .topics import same_topic_names
 
 MAX_SUGGESTIONS = 8
 MAX_UNSEEN_DECLARED = 2  # declared tags the text never mentions: at most two, last
+MIN_HITS_COMMON_DECLARED = 3  # a declared common word outside the headline: three body mentions
 LANGUAGE_SAMPLE = 400  # body words read to tell the language
+_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 @dataclass(frozen=True)
@@ -62,8 +69,9 @@ def suggest(article, user_tags=(), site_name: str | None = None, *,
     for ev, name in sorted(found, key=lambda e: (-e[0].score, -e[0].body, e[1])):
         picks.add(name, "yours", ev.score)
     # 2. page: what the publisher declared, those the text mentions first (by how much)
-    declared = [(evidence(n, doc, lang), i, n)
+    declared = [(evidence(n, doc, lang), i, _spelled(n, doc))
                 for i, n in enumerate(declared_tags(article, site_keywords, site_name=site_name))]
+    declared = [d for d in declared if not _common_word(d[2], d[0], lang)]
     seen = sorted((d for d in declared if d[0].body or d[0].title), key=lambda d: (-min(d[0].body + d[0].title, 3), d[1]))
     for rank, (_, _, name) in enumerate(seen):
         picks.add(name, "page", 0.85 - 0.01 * rank)
@@ -77,6 +85,26 @@ def suggest(article, user_tags=(), site_name: str | None = None, *,
     for rank, name in enumerate(unseen):
         picks.add(name, "page", 0.5 - 0.01 * rank)
     return picks.tags
+
+
+def _spelled(name: str, doc: textdoc.Doc) -> str:
+    """A declared tag in lower case ("afghanistan") as the body writes it when it writes it as a
+    name ("Afghanistan")."""
+    if name != name.lower() or " " in name:
+        return name
+    at = [i for i in doc.index.get(textdoc.fold(name), ()) if i >= doc.body_start and not doc.start[i]]
+    named = Counter(doc.text[i] for i in at if doc.cap[i])
+    if named and sum(named.values()) > len(at) / 2:
+        return _POSSESSIVE.sub("", named.most_common(1)[0][0])
+    return name
+
+
+def _common_word(name: str, ev, lang) -> bool:
+    """A declared single lower-case word among the language's common ones ("economy",
+    "shoes") is a tag only where the article is about it: in the headline or talked about."""
+    if " " in name or name != name.lower() or lang is None or not lang.is_common(name.casefold()):
+        return False
+    return not (ev.title or ev.body >= MIN_HITS_COMMON_DECLARED)
 
 
 class _Picks:

@@ -122,24 +122,37 @@ def fold(word: str) -> str:
 
 
 def read(title: str, body: str) -> Doc:
-    doc = Doc()
-    _add_paragraph(doc, clean(title or ""), 0)
-    doc.title_cased = _title_cased(doc)
-    doc.body_start = len(doc.fold)
+    props: list[tuple] = []
+    starts: list[bool] = []
+    shout: list[bool] = []
+    para: list[int] = []
+    _tokens(clean(title or ""), 0, props, starts, shout, para)
+    body_start = len(props)
     for n, line in enumerate(clean((body or "")[:MAX_CHARS]).split("\n"), start=1):
         if line.strip():
-            _add_paragraph(doc, line, n)
-    doc.words = sum(1 for f in doc.fold[doc.body_start:] if f)
+            _tokens(line, n, props, starts, shout, para)
+    doc = Doc(start=starts, shout=shout, para=para, body_start=body_start)
+    if props:
+        text, low, folded, cap, caps, dotted, parts = zip(*props)
+        doc.text, doc.low, doc.fold = list(text), list(low), list(folded)
+        doc.cap, doc.caps, doc.dotted = list(cap), list(caps), list(dotted)
+        doc.parts = {k: pieces for k, pieces in enumerate(parts) if pieces}
+    doc.title_cased = _title_cased(doc)
+    body = doc.fold[body_start:]
+    doc.words = len(body) - body.count("")
     return doc
 
 
-def _add_paragraph(doc: Doc, line: str, n: int) -> None:
+def _tokens(line: str, n: int, props: list, starts: list, shout: list, para: list) -> None:
+    """Append the tokens of one paragraph (n) with their properties and places."""
     tokens = _TOKEN.findall(line)
-    props = [_PROPS.get(t) or _props(t) for t in tokens]
-    first = len(doc.fold)
-    starts, shout = [], [False] * len(tokens)
-    at_start, sentence, words, capitals = True, 0, 0, 0
-    for k, (tok, p) in enumerate(zip(tokens, props)):
+    first = len(props)
+    props.extend([_PROPS.get(t) or _props(t) for t in tokens])
+    shout.extend([False] * len(tokens))
+    para.extend([n] * len(tokens))
+    at_start, sentence, words, capitals = True, first, 0, 0
+    for k in range(first, len(props)):
+        p = props[k]
         if p[2]:  # a word
             starts.append(at_start)
             at_start = p[5] and len(p[2]) > 1  # "in the U.S. The ..." may end a sentence; "M." does not
@@ -147,6 +160,7 @@ def _add_paragraph(doc: Doc, line: str, n: int) -> None:
                 words += 1
                 capitals += p[4]
             continue
+        tok = p[0]
         starts.append(False)
         at_start = at_start and tok in _OPENERS or tok[-1] in _SENTENCE_END or tok == ":"
         if tok[-1] in _SENTENCE_END:
@@ -154,22 +168,7 @@ def _add_paragraph(doc: Doc, line: str, n: int) -> None:
                 shout[sentence:k] = [True] * (k - sentence)
             sentence, words, capitals = k + 1, 0, 0
     if words >= 3 and capitals >= SHOUT_SHARE * words:
-        shout[sentence:] = [True] * (len(tokens) - sentence)
-    if not props:
-        return
-    text, low, folded, cap, caps, dotted, parts = zip(*props)
-    doc.text.extend(text)
-    doc.low.extend(low)
-    doc.fold.extend(folded)
-    doc.cap.extend(cap)
-    doc.caps.extend(caps)
-    doc.dotted.extend(dotted)
-    doc.start.extend(starts)
-    doc.shout.extend(shout)
-    doc.para.extend([n] * len(tokens))
-    for k, pieces in enumerate(parts):
-        if pieces:
-            doc.parts[first + k] = pieces
+        shout[sentence:] = [True] * (len(props) - sentence)
 
 
 _PROPS: dict[str, tuple] = {}  # token -> its properties; tokens repeat across pages
@@ -202,5 +201,6 @@ def _props(tok: str) -> tuple:
 
 
 def _title_cased(doc: Doc) -> bool:
-    words = [t for t, f in zip(doc.text, doc.fold) if f and len(t) > 3 and t[0].isalpha()]
+    head = range(doc.body_start)
+    words = [doc.text[i] for i in head if doc.fold[i] and len(doc.text[i]) > 3 and doc.text[i][0].isalpha()]
     return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.7 * len(words)
