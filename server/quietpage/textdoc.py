@@ -20,12 +20,13 @@ import unicodedata
 from dataclasses import dataclass, field
 
 MAX_CHARS = 30_000  # the topics of a long article are all in its first few thousand words
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e]")
 _TOKEN = re.compile(
-    r"(?:[^\W\d_]\.){2,}(?![^\W\d_])|[^\W\d_](?:\.[^\W\d_])+(?![\w.])"  # U.S. / U.S / e.g.
-    r"|(?<![\w.])[^\W\d_]\.(?=[ \u00a0][^\W\d_])"  # an initial: John M. Ford
+    r"(?=\S)(?:"  # (the guards skip spaces and ordinary words fast: half the time)
+    r"(?=[^\W\d_]\.)(?:(?:[^\W\d_]\.){2,}(?![^\W\d_])|[^\W\d_](?:\.[^\W\d_])+(?![\w.])"  # U.S. / U.S / e.g.
+    r"|(?<![\w.])[^\W\d_]\.(?=[ \u00a0][^\W\d_]))"  # an initial: John M. Ford
     r"|[^\W_][\w'’&]*(?:-[^\W_][\w'’&]*)*"  # words (AT&T), with inner apostrophes and hyphens; numbers
-    r"|[.!?…]+|[,;:()\[\]{}\"“”„«»|/–—]|(?<!\w)-(?!\w)")
+    r"|[.!?…]+|[,;:()\[\]{}\"“”„«»|/–—]|(?<!\w)-(?!\w))")
 _SENTENCE_END = frozenset(".!?…")
 _OPENERS = frozenset("\"“„«([")
 _ELIDED = re.compile(r"^([^\W\d_]{1,4})'(?=[^\W\d_]{3})")  # l'Union, dell'Europa, qu'elle
@@ -95,7 +96,9 @@ class Doc:
 
 def clean(text: str) -> str:
     """NFKC, without soft hyphens and zero-width characters."""
-    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    if text.isascii():
+        return text  # nothing to do, and the common case
+    return unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
 
 
 @functools.lru_cache(maxsize=4096)
