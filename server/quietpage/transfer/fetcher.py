@@ -79,7 +79,7 @@ class Page:
 
 
 def page_want(settings: Settings) -> Want:
-    return Want(HTML_TYPES, settings.fetch_max_bytes, what="page", limit_name="fetch_max_bytes",
+    return Want(HTML_TYPES, settings.fetch_max_bytes, what="web page", limit_name="fetch_max_bytes",
                 accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.1", type_code="fetch_not_html")
 
 
@@ -110,9 +110,11 @@ class GuardedConnector(aiohttp.TCPConnector):
     @staticmethod
     def _check(req, address: str) -> None:
         why = hosts.address_refusal(address)
-        if why is not None:
-            host = req.url.host if req is not None else address
-            raise aiohttp.ClientConnectorError(req.connection_key, PrivateAddress(f"{host} connects to {why}"))
+        if why is None:
+            return
+        if req is None:  # not how aiohttp calls it; refused all the same
+            raise PrivateAddress(why)
+        raise aiohttp.ClientConnectorError(req.connection_key, PrivateAddress(f"{req.url.host} connects to {why}"))
 
 
 class Fetcher:
@@ -152,6 +154,8 @@ class Fetcher:
         except asyncio.TimeoutError:
             seconds = want.timeout_s or self.s.fetch_timeout_s
             raise FetchError(f"The site did not answer within {seconds:g} s.", code="fetch_timeout") from None
+        except PrivateAddress as exc:
+            raise _private(str(exc)) from None
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, PrivateAddress):
                 raise _private(str(exc.os_error)) from None
