@@ -141,7 +141,7 @@ def tag_list(limits: ImportLimits) -> Callable:
 
 
 def selectors(limits: ImportLimits) -> Callable:
-    """The API's selector rules (handlers/highlights.check_selectors), plus: a quote is kept."""
+    """The API's selector rules (web/schema.py, Selectors), plus: a quote is kept."""
     quote, context = text(limits.max_quote_chars, empty=False), text(MAX_CONTEXT_CHARS)
 
     def check(value):
