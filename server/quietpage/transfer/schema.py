@@ -14,10 +14,10 @@ import math
 from collections.abc import Callable
 from datetime import timezone
 
-from .. import anchoring
 from ..clock import iso, parse_iso
 from ..errors import type_name as _kind
 from ..library import COLORS, STATES
+from ..selectors import SelectorProblem, checked as checked_selectors
 from .items import ImportFormatError, ImportLimits, checked_url
 
 HIGHLIGHT_STATUSES = ("anchored", "orphan")
@@ -25,7 +25,6 @@ ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 MAX_ID_CHARS = 64
 MAX_TEXT_CHARS = 100_000  # a title, byline, excerpt...: generous, but a record stays a record
 MAX_LIST_ITEMS = 10_000  # keywords
-MAX_CONTEXT_CHARS = 1000  # a quote selector's prefix/suffix (as the API)
 MAX_COUNT = 10**9  # word counts, minutes, text positions
 _ABSENT = object()
 
@@ -141,28 +140,13 @@ def tag_list(limits: ImportLimits) -> Callable:
 
 
 def selectors(limits: ImportLimits) -> Callable:
-    """The API's selector rules (web/schema.py, Selectors), plus: a quote is kept."""
-    quote, context = text(limits.max_quote_chars, empty=False), text(MAX_CONTEXT_CHARS)
-
+    """The API's selector rules (../selectors.py), plus: a quote is kept."""
     def check(value):
-        if not isinstance(value, list) or not 0 < len(value) <= limits.max_selectors:
-            raise _Bad(f"must be a list of 1 to {limits.max_selectors} selectors")
-        out = []
-        for s in value:
-            kind = s.get("type") if isinstance(s, dict) else None
-            if kind == anchoring.QUOTE:
-                out.append({"type": kind, "exact": quote(s.get("exact")), "prefix": context(s.get("prefix") or ""),
-                            "suffix": context(s.get("suffix") or "")})
-            elif kind == anchoring.POSITION:
-                start, end = whole()(s.get("start")), whole()(s.get("end"))
-                if not start < end:
-                    raise _Bad("has a TextPositionSelector whose start is not before its end")
-                out.append({"type": kind, "start": start, "end": end})
-            else:
-                raise _Bad(f"must each be a {anchoring.QUOTE} or a {anchoring.POSITION}")
-        if not any(s["type"] == anchoring.QUOTE for s in out):
-            raise _Bad(f"must include a {anchoring.QUOTE} (the highlighted words)")
-        return out
+        try:
+            return checked_selectors(value, max_quote=limits.max_quote_chars, max_selectors=limits.max_selectors,
+                                     need_quote=True)
+        except SelectorProblem as exc:
+            raise _Bad(exc.problem) from None
     return check
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import anchoring
+from .. import anchoring, selectors
 from ..errors import Invalid
 from ..library import COLORS, LIST_STATES, SORTS, STATES
 from ..settings import Settings
@@ -129,56 +129,24 @@ class Ids(Field):
         return {"type": "array", "maxItems": self.max_items, "items": {"type": "string"}}
 
 
-CONTEXT_CHARS = 1000  # a quote's prefix or suffix: ~32 characters are sent; room for more
-
-
 @dataclass(frozen=True)
 class Selectors(Field):
-    """W3C Web Annotation selectors over the article's text: a TextQuoteSelector (the quote and
-    its context) and/or a TextPositionSelector (code-point offsets)."""
+    """W3C Web Annotation selectors over the article's text (the rules: ../selectors.py)."""
 
     def check(self, value, s):
-        if not isinstance(value, list) or not value:
-            raise Invalid(f"The field '{self.name}' must be a non-empty array of W3C selectors "
-                          "(a TextQuoteSelector with 'exact' is enough).")
-        if len(value) > s.max_selectors:
-            raise Invalid(f"Too many selectors (at most {s.max_selectors}).", code="too_many")
-        types = (anchoring.QUOTE, anchoring.POSITION)
-        out = []
-        for sel in value:
-            if not isinstance(sel, dict) or sel.get("type") not in types:
-                raise Invalid(f"Each selector must be an object whose 'type' is one of {', '.join(types)}.")
-            out.append(_quote(sel, s.max_quote_chars) if sel["type"] == anchoring.QUOTE else _position(sel))
-        return out
+        try:
+            return selectors.checked(value, max_quote=s.max_quote_chars, max_selectors=s.max_selectors)
+        except selectors.SelectorProblem as exc:
+            raise Invalid(f"The field '{self.name}' {exc.problem}.", code=exc.code) from None
 
     def schema(self, s):
-        context = {"type": "string", "maxLength": CONTEXT_CHARS}
+        context = {"type": "string", "maxLength": selectors.CONTEXT_CHARS}
         quote = _object(("type", "exact"), type={"enum": [anchoring.QUOTE]},
                         exact={"type": "string", "minLength": 1, "maxLength": s.max_quote_chars},
                         prefix=context, suffix=context)
         position = _object(("type", "start", "end"), type={"enum": [anchoring.POSITION]},
                            start={"type": "integer", "minimum": 0}, end={"type": "integer", "minimum": 1})
         return {"type": "array", "minItems": 1, "maxItems": s.max_selectors, "items": {"oneOf": [quote, position]}}
-
-
-def _quote(sel: dict, max_quote: int) -> dict:
-    for key in ("exact", "prefix", "suffix"):
-        if key in sel and sel[key] is not None and not isinstance(sel[key], str):
-            raise Invalid(f"TextQuoteSelector '{key}' must be a string.")
-    exact = sel.get("exact")
-    if not exact or not exact.strip():
-        raise Invalid("TextQuoteSelector needs a non-empty 'exact' quote.", code="empty_field")
-    if len(exact) > max_quote or len(sel.get("prefix") or "") > CONTEXT_CHARS \
-            or len(sel.get("suffix") or "") > CONTEXT_CHARS:
-        raise Invalid(f"The quote is too long (at most {max_quote} characters).", code="too_long")
-    return {"type": anchoring.QUOTE, "exact": exact, "prefix": sel.get("prefix") or "", "suffix": sel.get("suffix") or ""}
-
-
-def _position(sel: dict) -> dict:
-    start, end = sel.get("start"), sel.get("end")
-    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)) or not 0 <= start < end:
-        raise Invalid("TextPositionSelector needs whole numbers 0 <= start < end.")
-    return {"type": anchoring.POSITION, "start": start, "end": end}
 
 
 def _object(required: tuple[str, ...], **props: dict) -> dict:
