@@ -36,6 +36,7 @@ def js_built_page(title: str, paragraphs: list[str]) -> str:
     payload = base64.b64encode(json.dumps([title, *paragraphs]).encode()).decode()
     big_image = "data:image/png;base64," + "A" * 50_000
     return f"""<!DOCTYPE html><html lang="en"><head><title>{title}</title>
+<meta name="keywords" content="fishing, quotas">
 <style>body {{ font-family: serif }}</style></head>
 <body><nav><a href="/">Home</a> <a href="/about">About</a></nav>
 <main id="app"><p>Loading the article...</p></main>

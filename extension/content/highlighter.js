@@ -1,4 +1,5 @@
-/* QuietPage extension - the highlighter, injected into a page on demand (never on its own).
+/* QuietPage extension - the highlighter, injected into a page by the worker when the user asks
+ * (popup, shortcut, menu) or, with "pages I revisit" on, when a saved page with highlights loads.
  *
  * Installs itself once per page, in the extension's isolated world, under a symbol (never a name:
  * a page's <div id="..."> shows up as a global of that name, even in the isolated world), with:
@@ -7,8 +8,9 @@
  *                        context, no position: the live page's text is not the reader's text)
  *   toast(problem)       a short message on the page (for the shortcut and the context menu)
  * Text, selection offsets and matching come from the shared anchoring modules (lib/anchoring/,
- * the very files the reader page uses), loaded with import() through lib/page-text.js. No network calls here: the worker
- * does those. A classic script (scripting.executeScript runs no modules); lib/tabs.js calls it.
+ * the very files the reader page uses), loaded with import() through lib/page-text.js. No
+ * network calls here: the worker does those. A classic script (scripting.executeScript runs no
+ * modules); lib/tabs.js calls it.
  */
 (() => {
   "use strict";
