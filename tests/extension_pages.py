@@ -15,6 +15,9 @@ from conftest import LOREM
 
 BUILT_SENTENCE = "This sentence exists only after the page's own script has run, which is the whole point."
 QUOTE = "the catch had doubled, and prices had halved"
+# What the article is about, in words a tag suggester can see: a place and a person, named again.
+TOPIC = ("In Porthleven the harbour master, Ann Trevithick, counted the boats twice. Porthleven had never "
+         "seen so many, and Ann Trevithick said the Porthleven quotas had worked.")
 # Text a sighted reader never sees (each must be marked), and real, openable text (never marked).
 HIDDEN_TEXTS = {
     "display-none": "Subscribe to our newsletter for daily deals",
@@ -138,7 +141,7 @@ def site_app() -> tuple[web.Application, asyncio.Event]:
         return web.json_response(LOREM)
 
     app = web.Application()
-    app.router.add_get("/article", html(js_built_page("Harbour economics", [*LOREM, BUILT_SENTENCE])))
+    app.router.add_get("/article", html(js_built_page("Harbour economics", [*LOREM, TOPIC, BUILT_SENTENCE])))
     app.router.add_get("/second", html(js_built_page("Second harbour", [*reversed(LOREM), BUILT_SENTENCE])))
     app.router.add_get("/big", html(big_page()))
     app.router.add_get("/hidden", html(hidden_page()))
