@@ -45,7 +45,7 @@ async function webPage(url) {
 const inExtension = (fn, ...args) => control.evaluate(fn, ...args);
 const tabIdOf = (match) => inExtension(async (m) => {
   const tabs = await browser.tabs.query({});
-  const tab = tabs.find((t) => t.url === m || t.title === m);
+  const tab = tabs.filter((t) => t.url === m || t.title === m).at(-1); // the newest such tab
   return tab ? tab.id : null;
 }, match);
 const badgeOf = (tabId) => inExtension(async (id) => ({ text: await browser.action.getBadgeText({ tabId: id }),
@@ -135,7 +135,7 @@ test("a save from the popup opens no tab and puts a \u2713 on the button", { tim
   assert.deepEqual(await badgeOf(tabId), { text: CHECK, title: "QuietPage: saved \u201cHarbour economics\u201d" });
   const { items } = await api("/api/articles");
   assert.equal(items.length, 1);
-  const article = await api(`/api/articles/${items[0].id}`);
+  const article = await api(`/api/articles/${items[0].id}?body=true`);
   assert.ok(article.text.includes("only after the page's own script has run"));
   await popup.close();
   await page.close();
