@@ -75,7 +75,8 @@ export function fromHttp(status, body, serverUrl) {
       "the article has finished loading, or open the article's own page, then save again.");
   }
   if (status >= 500) {
-    return new QuietPageError(code, message, "Nothing was changed. Try again; if it keeps failing, the server's terminal shows why.");
+    // The server's message says what it knows of the change (refused, kept unconfirmed, unknown): no guess here.
+    return new QuietPageError(code, message, "Try again in a moment; if it keeps failing, the server's terminal shows why.");
   }
   return new QuietPageError(code, message, "");
 }

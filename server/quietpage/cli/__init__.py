@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__
+from ..errors import StorageError
 from ..settings import DEFAULT_HOST, DEFAULT_PORT, ConfigError, Settings, default_data_dir
 
 
@@ -78,10 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"quietpage: {exc.message}", file=sys.stderr)
         return 2
-    if args.command in ("export", "import", "fetch"):
-        from . import transfer
+    try:
+        if args.command in ("export", "import", "fetch"):
+            from . import transfer
 
-        return getattr(transfer, f"cmd_{args.command}")(settings, args)
-    from . import commands
+            return getattr(transfer, f"cmd_{args.command}")(settings, args)
+        from . import commands
 
-    return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(settings, args)
+        return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(settings, args)
+    except StorageError as exc:  # a full or read-only disk (the token, say): a sentence, not a traceback
+        print(f"quietpage: {exc.message}", file=sys.stderr)
+        return 1

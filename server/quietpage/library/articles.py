@@ -3,7 +3,7 @@
 A mixin of Library (library.py), which owns the record writes (`_insert_article` & co.)."""
 from __future__ import annotations
 
-import time
+import logging
 
 from .. import anchoring
 from ..clock import now_iso, parse_iso
@@ -13,6 +13,7 @@ from ..urls import url_key
 from .index import ArticleQuery
 from .reading import Reading
 
+log = logging.getLogger(__name__)
 STATES = ("unread", "archived")
 # Article fields kept in the record (the body lives in files).
 META_FIELDS = ("url", "title", "byline", "site_name", "published", "lang", "direction", "excerpt",
@@ -116,8 +117,15 @@ class ArticleActions:
 
     def purge_trash(self, now: float | None = None) -> int:
         """Delete for good what has been in the trash longer than trash_ttl_s (the trash is a
-        set in the index: nothing else is read). A deletion time that cannot be read is kept."""
-        cutoff = (now or time.time()) - self.settings.trash_ttl_s
+        set in the index: nothing else is read), by the stored deletion times and the library's
+        steady clock: a system clock set forward (a month, say) empties nothing - only time that
+        really passes does. A deletion time that cannot be read, or lies in the future, is kept."""
+        if now is None:
+            now = self.clock.now()
+            if self.clock.ahead() > 3600:
+                log.warning("the system clock is %.1f days ahead of the time that passed since QuietPage started: "
+                            "the trash is emptied by the time that passed", self.clock.ahead() / 86400)
+        cutoff = now - self.settings.trash_ttl_s
         doomed = [a for a in self.index.ids(ArticleQuery(trash=True))
                   if _epoch(self.store.get_article(a, include_deleted=True).get("deleted_at")) < cutoff]
         for article_id in doomed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from ..clock import SteadyClock
 from ..settings import Settings
 from ..store import Bodies, Store
 from ..store.sessions import SessionRecords
@@ -30,6 +31,7 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions):
     def __init__(self, store: Store, settings: Settings):
         self.store = store
         self.settings = settings
+        self.clock = SteadyClock()  # what the trash's time is told by: a clock set forward empties nothing
         self.index = ArticleIndex(normalize)
         self.index.load(store.scan_articles())
         for article_id in store.articles_with_highlights():

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import Unauthorized
-from ..store.files import atomic_write
+from ..store.files import atomic_write, storage_error
 
 TOKEN_FILE = "token"
 TOKEN_BYTES = 32
@@ -43,23 +43,34 @@ def read_token(data_dir: Path) -> str | None:
 
 
 def load_or_create_token(data_dir: Path) -> str:
-    """The API token, created (mode 0600) if this data dir has none yet."""
+    """The API token, created (mode 0600) if this data dir has none yet (StorageError, a
+    sentence, if the disk refuses it)."""
     token = read_token(data_dir)
     if token:
         return token
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    try:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, Path(data_dir).parent, doing=f"make its data folder {data_dir}") from exc
     try:
         os.chmod(data_dir, 0o700)
     except OSError:
         pass
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    atomic_write(token_path(data_dir), token.encode("ascii"), mode=0o600)
-    return token
+    return _write_token(data_dir, "create")
 
 
 def rotate_token(data_dir: Path) -> str:
+    return _write_token(data_dir, "replace")
+
+
+def _write_token(data_dir: Path, doing: str) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    atomic_write(token_path(data_dir), token.encode("ascii"), mode=0o600)
+    path = token_path(data_dir)
+    try:
+        atomic_write(path, token.encode("ascii"), mode=0o600)
+    except OSError as exc:
+        raise storage_error(exc, Path(data_dir), doing=f"{doing} its API token in {path}",
+                            note="The token is unchanged." if doing == "replace" else "") from exc
     return token
 
 

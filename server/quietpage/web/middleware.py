@@ -54,9 +54,15 @@ async def errors(request: web.Request, handler):
         return _render_error(request, QuietPageError(message, code=code, status=exc.status), exc.headers)
     except Exception:  # a bug: log it, answer cleanly, keep serving
         log.exception("unhandled error in %s %s", request.method, request.path)
-        return _render_error(request, QuietPageError(
-            "Something went wrong inside QuietPage; nothing was changed. The server log has details.",
-            code="internal_error", status=500))
+        return _render_error(request, QuietPageError(unexpected(request.method), code="internal_error", status=500))
+
+
+def unexpected(method: str) -> str:
+    """What an unexpected error can honestly say: it may have struck after a change was made."""
+    said = "Something went wrong inside QuietPage (the server log has the details)."
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return said
+    return f"{said} Whether your change was made is not known: reload to see, then try again if need be."
 
 
 def _render_error(request: web.Request, exc: QuietPageError, headers=None) -> web.StreamResponse:

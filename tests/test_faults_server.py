@@ -1,0 +1,114 @@
+"""Faults of the server around the store, each as a user meets it: a full disk when the token is
+made, an unexpected error, a clock that jumps ahead, a page that takes too long to read, a saved
+page whose files are gone or damaged, an export that cannot be written. Full disks are a real
+small tmpfs as root, else simulated at the file layer (tests/disk_faults.py)."""
+from __future__ import annotations
+
+import pytest
+
+from quietpage.settings import Settings
+from quietpage.store import Store, pack_bodies
+
+from disk_faults import SmallDisk
+
+
+@pytest.fixture
+def disk(tmp_path, monkeypatch):
+    small = SmallDisk(tmp_path / "disk", monkeypatch)
+    yield small
+    small.close()
+
+
+# ---------------------------------------------------------------------------- a full disk at start
+def test_making_the_token_on_a_full_disk_is_a_sentence(disk, capsys):
+    from quietpage.cli import main
+
+    library = disk.path / "lib"
+    store = Store(library)  # a library without a token file yet (copied from elsewhere, say)
+    store.insert_article({"url_key": "k", "title": "T", "created_at": "1"}, pack_bodies({"content_html": "", "text": "t"}, ""))
+    store.close()
+    disk.fill()
+    assert main(["serve", "--port", "0", "--data-dir", str(library)]) == 1
+    err = capsys.readouterr().err
+    assert "API token" in err and "the disk is full" in err and "Traceback" not in err
+    for command in (["token"], ["login-url"], ["pair"]):
+        assert main([*command, "--data-dir", str(library)]) == 1
+        err = capsys.readouterr().err
+        assert "API token" in err and "the disk is full" in err, command
+    assert not (library / "token").exists() and not list(library.glob(".token.*"))
+    disk.free()
+    assert main(["token", "--data-dir", str(library)]) == 0
+    assert (library / "token").stat().st_mode & 0o777 == 0o600
+
+
+# ---------------------------------------------------------------------------- an unexpected error
+async def test_an_unexpected_error_says_only_what_is_known(client, caplog):
+    from quietpage.web.context import CONTEXT
+
+    from conftest import LOREM, page_html, save
+
+    article = await save(client, "https://a.example/x", page_html("Harbour", LOREM))
+    library = client.app[CONTEXT].library
+    real_patch = library.patch
+
+    def patch_then_fail(article_id, changes):
+        real_patch(article_id, changes)  # the change is made, then something breaks
+        raise RuntimeError("a bug after the write")
+
+    library.patch = patch_then_fail
+    resp = await client.patch(f"/api/articles/{article['id']}", json={"favorite": True})
+    body = await resp.json()
+    assert resp.status == 500 and body["error"]["code"] == "internal_error"
+    message = body["error"]["message"]
+    assert "nothing was changed" not in message.lower() and "not known" in message and "reload" in message
+    assert (await (await client.get(f"/api/articles/{article['id']}")).json())["favorite"] is True  # it was made
+    library.tags = lambda: 1 / 0
+    resp = await client.get("/api/tags")
+    message = (await resp.json())["error"]["message"]
+    assert resp.status == 500 and "server log" in message and "change" not in message
+    assert "a bug after the write" in caplog.text
+
+
+# ---------------------------------------------------------------------------- a clock that jumps
+def test_a_clock_set_a_month_ahead_empties_nothing_from_the_trash(tmp_path, caplog, monkeypatch):
+    import time
+
+    from quietpage.clock import SteadyClock
+    from quietpage.library import Library, read_page
+
+    from conftest import LOREM, page_html
+
+    month = 30 * 24 * 3600
+    store = Store(tmp_path)
+    library = Library(store, Settings(data_dir=tmp_path, trash_ttl_s=month))
+    try:
+        wall = [time.time()]
+        passed = [0.0]
+        library.clock = SteadyClock(wall=lambda: wall[0], elapsed=lambda: passed[0])
+        page = read_page(page_html("Harbour", LOREM), "https://a.example/x", max_depth=1000)
+        article = library.save("https://a.example/x", page)[0]
+        library.delete(article["id"])
+        wall[0] += month + 3600  # the system clock is set a month and an hour ahead
+        monkeypatch.setattr(time, "time", lambda: wall[0])
+        assert library.purge_trash() == 0
+        assert "days ahead" in caplog.text
+        assert library.restore(article["id"])["id"] == article["id"]  # still there, and restorable
+        library.delete(article["id"])
+        passed[0] += month + 7200  # and now a month really passes
+        assert library.purge_trash() == 1
+    finally:
+        store.close()
+
+
+def test_the_steady_clock_follows_a_clock_set_back_and_ignores_one_set_ahead():
+    from quietpage.clock import SteadyClock
+
+    wall, passed = [1000.0], [50.0]
+    clock = SteadyClock(wall=lambda: wall[0], elapsed=lambda: passed[0])
+    passed[0] += 10
+    wall[0] += 10
+    assert clock.now() == 1010 and clock.ahead() == 0
+    wall[0] += 86400  # set ahead: ignored
+    assert clock.now() == 1010 and clock.ahead() == 86400
+    wall[0] = 900  # set back: followed, things come due later
+    assert clock.now() == 900
