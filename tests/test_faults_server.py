@@ -112,3 +112,48 @@ def test_the_steady_clock_follows_a_clock_set_back_and_ignores_one_set_ahead():
     assert clock.now() == 1010 and clock.ahead() == 86400
     wall[0] = 900  # set back: followed, things come due later
     assert clock.now() == 900
+
+
+# ---------------------------------------------------------------------------- an export that cannot be written
+def leftovers(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".filler"))
+
+
+def big_library(data_dir) -> None:
+    """A library whose JSON export is larger than a page (a full disk refuses it)."""
+    store = Store(data_dir)
+    for n in range(3):
+        store.insert_article({"url": f"https://a.example/{n}", "url_key": f"k{n}", "title": f"T{n}", "created_at": f"{n}"},
+                             pack_bodies({"content_html": "<p>x</p>", "text": "x " * 5000}, "<p>" + "y " * 5000))
+    store.close()
+
+
+@pytest.mark.parametrize("fmt, dest", [("json", "out.json"), ("markdown", "out.zip")])
+def test_an_export_to_a_full_disk_is_a_sentence_and_leaves_nothing(disk, tmp_path, capsys, fmt, dest):
+    from quietpage.cli import main
+
+    lib = tmp_path / "lib"
+    big_library(lib)
+    disk.fill()
+    assert main(["export", "--format", fmt, str(disk.path / dest), "--data-dir", str(lib)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write {disk.path / dest}" in err and "the disk is full" in err and "Traceback" not in err
+    assert leftovers(disk.path) == []  # no half file, no temp file
+
+
+def test_an_export_through_the_server_to_a_full_disk_blames_the_disk(disk, tmp_path, capsys):
+    from quietpage.cli import main
+
+    from server_process import ServerProcess
+
+    lib = tmp_path / "lib"
+    big_library(lib)
+    with ServerProcess(lib):
+        disk.fill()
+        assert main(["export", "--format", "json", str(disk.path / "out.json"), "--data-dir", str(lib)]) == 1
+        err = capsys.readouterr().err
+        assert "the disk is full" in err and "server" not in err and "Traceback" not in err
+        assert leftovers(disk.path) == []
+        disk.free()
+        assert main(["export", "--format", "json", str(disk.path / "out.json"), "--data-dir", str(lib)]) == 0
+    assert leftovers(disk.path) == ["out.json"]

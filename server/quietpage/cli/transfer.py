@@ -9,7 +9,9 @@ replaced in between."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
+import http.client
 import os
 import shutil
 import sys
@@ -144,20 +146,28 @@ def cmd_export(settings: Settings, args) -> int:
     if fmt == "json" and dest.is_dir():
         dest = dest / f"quietpage-{now_iso()[:10]}.json"
     try:
-        n = asyncio.run(_export_local(settings, fmt, dest))
-    except DataDirLocked:
         try:
+            n = asyncio.run(_export_local(settings, fmt, dest))
+        except DataDirLocked:
             n = _export_remote(settings, fmt, dest)
-        except QuietPageError as exc:
-            return _fail(exc.message)
+    except QuietPageError as exc:
+        return _fail(exc.message)
     except BrokenPipeError:  # `quietpage export - | head`: the reader left; stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except OSError as exc:
-        return _fail(f"cannot write {dest}: {exc.strerror or exc}")
+    except OSError as exc:  # writing here, on this machine: the export file or folder
+        return _fail(_cannot_write(dest, exc, whole_file=fmt == "json" or dest.suffix.lower() == ".zip"))
     if str(dest) != "-":
         print(f"Exported {n} article(s) to {dest}" if n >= 0 else f"Exported the library to {dest}")
     return 0
+
+
+def _cannot_write(dest: Path, exc: OSError, *, whole_file: bool) -> str:
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    why = "the disk is full" if full else (exc.strerror or str(exc))
+    kept = ("nothing was written there" if whole_file else "the files written before that are in place")
+    return (f"cannot write {dest}: {why}. The library is untouched and {kept}"
+            f"{'; free some space and export again' if full else ''}.")
 
 
 async def _export_local(settings: Settings, fmt: str, dest: Path) -> int:
@@ -174,7 +184,8 @@ async def _export_local(settings: Settings, fmt: str, dest: Path) -> int:
 
 
 class _output:
-    """stdout for '-', else a temp file renamed over `dest` once complete (never half a file)."""
+    """stdout for '-', else a temp file renamed over `dest` once complete (never half a file):
+    whatever stops the export - a full disk, an error, Ctrl-C - the temp file goes."""
 
     def __init__(self, dest: Path):
         self.dest = dest
@@ -190,27 +201,48 @@ class _output:
 
     def __exit__(self, exc_type, *rest) -> None:
         if self.tmp is None:
-            self.f.flush()
+            if exc_type is None:
+                self.f.flush()
             return
-        self.f.flush()
-        os.fsync(self.f.fileno())
-        self.f.close()
-        if exc_type is None:
-            os.replace(self.tmp, self.dest)
-        else:
+        try:
+            if exc_type is None:
+                self.f.flush()
+                os.fsync(self.f.fileno())
+                self.f.close()
+                os.replace(self.tmp, self.dest)
+                return
+        except BaseException:
+            self._discard()
+            raise
+        self._discard()
+
+    def _discard(self) -> None:
+        try:
+            self.f.close()  # flushes what is left: on a full disk that fails too, and is not news
+        except OSError:
+            pass
+        try:
             os.unlink(self.tmp)
+        except FileNotFoundError:
+            pass
 
 
 def _export_remote(settings: Settings, fmt: str, dest: Path) -> int:
-    """Ask the server running on this data dir for the export."""
+    """Ask the server running on this data dir for the export. Its faults (not answering, cut
+    off) are QuietPageError; writing here (a full disk) is OSError, as for a local export."""
     origin = running_origin(settings)
     request = urllib.request.Request(f"{origin}/api/export?format={fmt}", headers={
         "Authorization": f"Bearer {auth.load_or_create_token(settings.data_dir)}"})
     zipped = fmt == "markdown" and dest.suffix.lower() != ".zip"
     target = Path(tempfile.mkdtemp()) / "export.zip" if zipped else dest
     try:
-        with urllib.request.urlopen(request, timeout=600) as resp, _output(target) as out:
-            shutil.copyfileobj(resp, out, 1024 * 1024)
+        try:
+            resp = urllib.request.urlopen(request, timeout=600)
+        except (urllib.error.URLError, OSError) as exc:
+            raise _unreachable(origin, exc) from None
+        with resp, _output(target) as out:
+            while chunk := _received(resp, origin):
+                out.write(chunk)
         if zipped:
             dest.mkdir(parents=True, exist_ok=True)
             with zipfile.ZipFile(target) as zf:
@@ -219,9 +251,19 @@ def _export_remote(settings: Settings, fmt: str, dest: Path) -> int:
                     (dest / name).write_bytes(zf.read(name))
                 return len(names)
         return -1
-    except (urllib.error.URLError, OSError) as exc:
-        raise QuietPageError(f"the server is running on this data dir, but it could not be asked for the "
-                             f"export at {origin} ({exc}). Use the reading list's Export, or stop the server.") from None
     finally:
         if zipped:
             shutil.rmtree(target.parent, ignore_errors=True)
+
+
+def _received(resp, origin: str) -> bytes:
+    try:
+        return resp.read(1024 * 1024)
+    except (OSError, http.client.HTTPException) as exc:
+        raise QuietPageError(f"the server at {origin} stopped sending the export part way ({exc!r}); nothing was "
+                             "written. Its log says why; try again.") from None
+
+
+def _unreachable(origin: str, exc: Exception) -> QuietPageError:
+    return QuietPageError(f"the server is running on this data dir, but it could not be asked for the export at "
+                          f"{origin} ({exc}). Use the reading list's Export, or stop the server.")
