@@ -22,6 +22,7 @@ DEFAULT_PORT = 27182
 ENV_DATA_DIR = "QUIETPAGE_DATA_DIR"
 MiB = 1024 * 1024
 CONFIG_FILE = "config.toml"
+REMOTE_IMAGES = ("never", "until_archived")
 
 
 class ConfigError(QuietPageError):
@@ -166,6 +167,26 @@ class Settings:
     # local network (SSRF). Refused unless turned on; tests turn it on for their local site.
     fetch_allow_private: bool = False
 
+    # -- images of saved articles (see transfer/images.py) -----------------------------------------
+    # Until an image is archived (or when it cannot be), the reader may show it from the publisher's
+    # server ("until_archived", which tells that server you are reading), or never ("never": a gap
+    # until the copy is here). Once archived, the reader contacts no one either way.
+    remote_images: str = "until_archived"
+    # One image larger than this (as received, decompressed) is not kept: a photo is rarely above
+    # 5 MiB; a hostile "image" of gigabytes is cut off here.
+    image_max_bytes: int = 10 * MiB
+    # All the images of one article together (a long photo essay stays below).
+    image_article_max_bytes: int = 64 * MiB
+    # Images archived per article at most (the rest are left to the original site).
+    image_max_count: int = 300
+    # Pixels (width x height) an image may declare: a few-KB PNG can claim 100,000 x 100,000 and
+    # inflate to 40 GB when decoded (a decompression bomb). 50 MP covers any camera.
+    image_max_pixels: int = 50_000_000
+    # Total time to fetch one image (a slow server is cut off here; the save answered long ago).
+    image_timeout_s: float = 20.0
+    # Images fetched at once while archiving (from any sites).
+    image_concurrency: int = 4
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
         if not 0 <= self.port < 65536:
@@ -176,6 +197,8 @@ class Settings:
                 raise ValueError(f"'{f.name}' must not be negative (it is {value})")
         if self.extract_workers < 1:
             raise ValueError("'extract_workers' must be at least 1")
+        if self.remote_images not in REMOTE_IMAGES:
+            raise ValueError(f"'remote_images' must be one of {', '.join(REMOTE_IMAGES)} (it is {self.remote_images!r})")
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)

@@ -158,6 +158,39 @@ function openPanel(open) {
   document.body.classList.toggle("with-panel", open);
 }
 
+// ------------------------------------------------------------------ images coming
+// Saving answers before the article's images are archived: while they come, a quiet note says
+// so, and each image is shown from our own server as soon as its copy is there.
+const IMAGES_POLL_MS = 1500;
+
+function showArchived(items) {
+  const waiting = $$("img[data-qp-image]", content);
+  for (const item of items) {
+    if (!item.src) continue;
+    for (const img of waiting) {
+      if (img.dataset.qpImage !== item.url) continue;
+      img.src = item.src;
+      delete img.dataset.qpImage;
+      delete img.dataset.qpOffline;
+    }
+  }
+}
+
+async function followImages(counts) {
+  const note = $("#images-note");
+  if (!counts || counts.total <= counts.archived + counts.failed) return;
+  for (;;) {
+    let got;
+    try { got = await get(`${base}/images`); } catch { note.hidden = true; return; }
+    showArchived(got.items);
+    const c = got.images;
+    if (c.total <= c.archived + c.failed || !got.archiving) { note.hidden = true; return; }
+    note.textContent = `Keeping this article's images on your computer… ${c.archived} of ${c.total}`;
+    note.hidden = false;
+    await new Promise((resolve) => setTimeout(resolve, IMAGES_POLL_MS));
+  }
+}
+
 // ------------------------------------------------------------------ article actions
 function renderActions() {
   const a = state.article;
@@ -192,6 +225,7 @@ async function init() {
     repaint();
     if (state.highlights.length && matchMedia("(min-width: 72rem)").matches) openPanel(true);
     initProgress(article, (progress, leaving) => patch(base, { progress }, { keepalive: leaving }));
+    followImages(article.images);
   } catch (err) {
     announce(err.message, { timeout: 20000 });
   }

@@ -41,12 +41,14 @@ class ArticleActions:
         if existing_id is None:
             record = {**fields, "tags": reading.suggested, "tags_edited": False, "state": "unread",
                       "favorite": False, "progress": 0.0, "created_at": now}
-            record = self._insert_article(record, reading.bodies, reading.article.text)
+            record = self._insert_article(record, reading.bodies, reading.article.text,
+                                          html=reading.article.content_html)
             return {**record, "highlight_count": 0}, True, {"anchored": 0, "orphaned": 0}
         old = self.store.get_article(existing_id, include_deleted=True)
         if not old.get("tags_edited"):
             fields["tags"] = reading.suggested
-        record = self._replace_article(existing_id, {**old, **fields}, reading.bodies, reading.article.text)
+        record = self._replace_article(existing_id, {**old, **fields}, reading.bodies, reading.article.text,
+                                       html=reading.article.content_html)
         counts = self.reanchor(existing_id, reading.article.text)
         return {**record, "highlight_count": self.store.highlight_count(existing_id)}, False, counts
 

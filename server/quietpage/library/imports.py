@@ -13,9 +13,11 @@ from .. import anchoring
 from ..clock import iso, now_iso
 from ..errors import NotFound
 from ..store import Bodies, pack_bodies
-from ..tags import Tag
+from ..tags import Tag, normalize
 from ..urls import url_key
 from .articles import META_FIELDS, meta_fields
+from .images import new_items
+from .index import tag_names_of
 from .reading import Reading
 
 SOURCE_NAMES = {"pocket": "Pocket", "omnivore": "Omnivore", "bookmarks": "your bookmarks"}
@@ -47,6 +49,7 @@ class Entry(Protocol):
     body: dict
     raw_html: str
     highlights: list[dict]
+    images: list[dict]  # {url, file, width, height, bytes} or {url, error, code}
 
 
 def placeholder_html(source: str) -> str:
@@ -66,7 +69,8 @@ class ImportActions:
         existing = self.store.article_id_for_url(url_key(item.url))
         if existing is None:
             record, bodies, text = self._new_record(item, reading)
-            article_id = self._insert_article(record, bodies, text)["id"]
+            html = reading.article.content_html if reading is not None else ""
+            article_id = self._insert_article(record, bodies, text, html=html)["id"]
             self._add_imported_highlights(article_id, item.highlights, text)
             return "created", len(item.highlights)
         record = self.store.get_article(existing, include_deleted=True)
@@ -118,13 +122,15 @@ class ImportActions:
     # ------------------------------------------------------------------ our own backups
     def restore_entry(self, entry: Entry, bodies: Bodies) -> tuple[str, int]:
         """Bring back one article of a backup, as it was (`bodies`: its files, packed off this
-        thread): ('created' | 'updated' | 'skipped', how many highlights were added)."""
+        thread; the image files it names are on disk already, checked): ('created' | 'updated' |
+        'skipped', how many highlights were added)."""
         key = url_key(entry.url)
         text = entry.body.get("text") or ""
         existing = self.store.article_id_for_url(key)
+        images = self._restored_images(entry)
         if existing is None:
             article_id = self._insert_article({**entry.record, "url_key": key}, bodies, text,
-                                              article_id=entry.record.get("id"))["id"]
+                                              article_id=entry.record.get("id"), images=images)["id"]
             for h in entry.highlights:
                 self.store.insert_highlight({**h, "article_id": article_id}, highlight_id=h.get("id"))
             if entry.highlights:
@@ -134,7 +140,7 @@ class ImportActions:
         changed = False
         if record.get("needs_fetch") and not entry.record.get("needs_fetch"):
             record = {k: v for k, v in entry.record.items() if k != "id"}  # the article here keeps its id
-            self._replace_article(existing, {**record, "url_key": key}, bodies, text)
+            self._replace_article(existing, {**record, "url_key": key}, bodies, text, images=images)
             changed = True
         known = {(anchoring.quote_of(h["selectors"]), h.get("created_at")) for h in self.store.highlights_of(existing)}
         added = 0
@@ -146,21 +152,54 @@ class ImportActions:
             self._highlights_changed(existing)
         return ("updated" if changed or added else "skipped"), added
 
+    def _restored_images(self, entry: Entry) -> list[dict]:
+        """The image items of a backup's article: those it names whose file is here (brought
+        by the same backup, checked); the others wait to be archived again."""
+        items = new_items(entry.body.get("content_html") or "", self.settings.image_max_count, None)
+        brought = {i["url"]: i for i in entry.images}
+        out = []
+        for item in items:
+            got = brought.get(item["url"])
+            if got and got.get("file") and self.store.image_files.has(got["file"]):
+                item = {**item, **{k: got.get(k) for k in ("file", "width", "height", "bytes")}}
+            elif got and got.get("error"):
+                item = {**item, "error": got["error"][:500], "code": got.get("code")}
+            out.append(item)
+        return out
+
     # ------------------------------------------------------------------ exports
     def export_ids(self) -> list[str]:
         """Every article (the trash too), oldest saved first: the order of an export."""
         records = self.store.all_articles()
         return [r["id"] for r in sorted(records, key=lambda r: (str(r.get("created_at") or ""), r["url"], r["id"]))]
 
-    def export_data(self, article_id: str) -> tuple[dict, dict, str, list[dict]] | None:
-        """One article, read in one go on the store thread (so never half old, half new); None if
-        it was purged since the export started."""
+    def export_data(self, article_id: str) -> tuple[dict, dict, str, list[dict], list[dict]] | None:
+        """One article, read in one go on the store thread (so never half old, half new): record,
+        reader view, page as captured, highlights, image items. None if it was purged since the
+        export started."""
         try:
             record = self.store.get_article(article_id, include_deleted=True)
             return (record, self.store.read_body(article_id), self.store.read_raw(article_id),
-                    self.store.highlights_of(article_id))
+                    self.store.highlights_of(article_id), self._images_of(article_id))
         except (NotFound, FileNotFoundError):
             return None
+
+    def export_image_files(self) -> list[str]:
+        """Every archived image file some article uses (the trash too), each once, sorted."""
+        return sorted(self._image_users)
+
+    def export_selection(self, tag: str | None = None, state: str = "all", ids: list[str] | None = None) -> list[str]:
+        """The articles an EPUB holds: out of the trash, with their text, of this state and tag;
+        only `ids` when given (in their order), else oldest saved first."""
+        records = {r["id"]: r for r in self.store.all_articles() if not r.get("deleted_at") and not r.get("needs_fetch")}
+        chosen = [records[i] for i in ids if i in records] if ids else \
+            sorted(records.values(), key=lambda r: (str(r.get("created_at") or ""), r["id"]))
+        if state != "all":
+            chosen = [r for r in chosen if r.get("state") == state]
+        if tag:
+            key = normalize(tag)
+            chosen = [r for r in chosen if key in {normalize(n) for n in tag_names_of(r)}]
+        return [r["id"] for r in chosen]
 
     def markdown_index(self) -> list[tuple[str, str, str]]:
         """(id, title, saved) of the articles out of the trash: what Markdown file names come from."""

@@ -19,6 +19,7 @@ from ..tags import normalize
 from . import search
 from .articles import ArticleActions
 from .highlights import HighlightActions
+from .images import ImageActions, new_items, summary
 from .imports import ImportActions
 from .index import ArticleIndex
 from .listing import ListQuery, list_page
@@ -27,7 +28,7 @@ from .tagbook import TagActions
 log = logging.getLogger(__name__)
 
 
-class Library(ArticleActions, HighlightActions, ImportActions, TagActions):
+class Library(ArticleActions, HighlightActions, ImportActions, TagActions, ImageActions):
     def __init__(self, store: Store, settings: Settings):
         self.store = store
         self.settings = settings
@@ -37,6 +38,8 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions):
         for article_id in store.articles_with_highlights():
             self.index.set_highlighted(article_id, True)
         self._derive_missing()
+        self._load_image_users()
+        self._check_image_files()
 
     @classmethod
     def open(cls, data_dir: Path, settings: Settings, *, group_commit: bool = False) -> "Library":
@@ -71,16 +74,24 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions):
         return list_page(self.store, self.index, query)
 
     # ------------------------------------------------------------------ the only record writes
-    def _insert_article(self, record: dict, bodies: Bodies, text: str, *, article_id: str | None = None) -> dict:
-        record = self.store.insert_article(record, bodies, article_id=article_id)
+    # `html` (the reader view) lists the images an article shows; `images`, when given instead,
+    # are its image items as a backup brought them (their files already on disk).
+    def _insert_article(self, record: dict, bodies: Bodies, text: str, *, article_id: str | None = None,
+                        html: str = "", images: list[dict] | None = None) -> dict:
+        items = images if images is not None else new_items(html, self.settings.image_max_count, None)
+        record = self.store.insert_article({**record, "images": summary(items)}, bodies, article_id=article_id)
         self.index.add(record["id"], record)
         self.store.put_derived(record["id"], search.text_doc(text))
+        self._set_images(record["id"], items)
         return record
 
-    def _replace_article(self, article_id: str, record: dict, bodies: Bodies, text: str) -> dict:
-        record = self.store.replace_article(article_id, record, bodies)
+    def _replace_article(self, article_id: str, record: dict, bodies: Bodies, text: str, *, html: str = "",
+                         images: list[dict] | None = None) -> dict:
+        items = images if images is not None else self._image_items_for(article_id, html)
+        record = self.store.replace_article(article_id, {**record, "images": summary(items)}, bodies)
         self.index.add(article_id, record)
         self.store.put_derived(article_id, {**search.text_doc(text), **self._highlight_doc(article_id)})
+        self._set_images(article_id, items)
         return record
 
     def _update_article(self, article_id: str, fields: dict) -> dict:
@@ -89,7 +100,9 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions):
         return record
 
     def _purge_article(self, article_id: str) -> None:
+        items = self._images_of(article_id)
         self.store.purge_article(article_id)
+        self._released_all(article_id, items)
         self.index.remove(article_id)
         self.index.set_highlighted(article_id, False)
 

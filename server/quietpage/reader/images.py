@@ -27,14 +27,26 @@ _SRCSET_ITEM = re.compile(r"\s*(\S+)(?:\s+(\d+(?:\.\d+)?)([wx]))?\s*(?:,|$)")
 MAX_PIXEL_SIZE = 2  # width and height at most this: a tracking pixel
 
 
+# The widest srcset candidate a reader needs (wider ones are for 4K screens and cost megabytes
+# to archive), and the densest: a candidate above is taken only when nothing is at or below.
+MAX_SRCSET_WIDTH = 2000
+MAX_SRCSET_DENSITY = 2.0
+
+
 def best_from_srcset(srcset: str) -> str | None:
-    """The widest (or densest) candidate of a srcset."""
-    best, best_size = None, -1.0
+    """The widest (or densest) candidate of a srcset up to MAX_SRCSET_WIDTH (2x), else the
+    narrowest one above it."""
+    fitting, above = (None, -1.0), (None, float("inf"))
     for m in _SRCSET_ITEM.finditer(srcset or ""):
         url, size = m[1], float(m[2] or 1)
-        if url and not url.startswith("data:") and size > best_size:
-            best, best_size = url, size
-    return best
+        if not url or url.startswith("data:"):
+            continue
+        cap = MAX_SRCSET_WIDTH if m[3] == "w" else MAX_SRCSET_DENSITY
+        if size <= cap and size > fitting[1]:
+            fitting = (url, size)
+        elif size > cap and size < above[1]:
+            above = (url, size)
+    return fitting[0] or above[0]
 
 
 def _from_srcsets(el) -> str | None:

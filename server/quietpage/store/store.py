@@ -9,6 +9,8 @@ Layout of the data dir:
     backups/                     daily snapshots (the last 7) and the others - see backups.py
     articles/<id>/<rev>.reader.json.gz   the reader view (content_html, text) of one revision
     articles/<id>/<rev>.raw.html.gz      the page as captured, to re-extract later
+    images/<hh>/<sha256>.<ext>           the articles' images, once per content (images.py); the
+                                         `article_images` table says which article uses which
 Bodies arrive compressed (`Bodies`, packed off the store thread) and are written before the
 record that points at them; old revisions are removed only after the new record is durable, so
 a crash never leaves a record without its body.
@@ -33,13 +35,16 @@ from ..settings import Settings
 from . import migrations
 from .backups import BACKUP_DIR, BackupPolicy, repair_bodies, restore_file
 from .files import Bodies, body_path, ensure_private_dir, read_gzip, write_body
+from .images import ImageFiles
 from .lock import DataDirLock
 from .sessions import SessionRecords
-from .sweep import sweep
+from .sweep import _unnamed_by_backups, sweep
 from .tiny import document, new_id, open_database
 
 DB_FILE = "quietpage.json"
 ARTICLES, HIGHLIGHTS, SESSIONS, USED_LOGINS = "articles", "highlights", "sessions", "used_logins"
+# Per article (same id): the images its reader view shows and where each is archived.
+ARTICLE_IMAGES = "article_images"
 # Per-article documents the library derives from the records (its search words): kept beside
 # them so a search never opens the article files, rebuilt by the library when missing.
 DERIVED = migrations.SEARCH_TEXT
@@ -95,6 +100,8 @@ class Store(SessionRecords):
             self.sessions = self.db.table(SESSIONS)
             self.used_logins = self.db.table(USED_LOGINS)
             self.derived = self.db.table(DERIVED)
+            self.article_images = self.db.table(ARTICLE_IMAGES)
+            self.image_files = ImageFiles(self.dir)
             self._build_maps()
             articles = self.storage.view(ARTICLES)
             sweep(self.dir / DB_FILE, articles, has_records=len(articles) > 0)  # what killed work left
@@ -198,6 +205,8 @@ class Store(SessionRecords):
             self.highlights.remove(doc_ids=hids)
         if self.derived.contains(doc_id=article_id):
             self.derived.remove(doc_ids=[article_id])
+        if self.article_images.contains(doc_id=article_id):
+            self.article_images.remove(doc_ids=[article_id])
         self.articles.remove(doc_ids=[article_id])
         self._id_by_url.pop(doc["url_key"], None)
         self.flush()  # gone from the records, durably, before the files go
@@ -284,6 +293,28 @@ class Store(SessionRecords):
         self.highlights.remove(doc_ids=[highlight_id])
         self._highlights_of.get(doc["article_id"], set()).discard(highlight_id)
         return doc
+
+    # ---------------------------------------------------------------- which images an article uses
+    def images_doc(self, article_id: str) -> dict | None:
+        raw = self.storage.raw_bytes(ARTICLE_IMAGES, article_id)
+        return None if raw is None else orjson.loads(raw)
+
+    def put_images_doc(self, article_id: str, doc: dict) -> None:
+        """Write it once the files it names are on disk (ImageFiles.put)."""
+        self.article_images.upsert(document(article_id, doc))
+
+    def scan_images_docs(self):
+        """(article id, doc) of every article that has images: for the library's use counts."""
+        for doc_id, raw in self.storage.scan_bytes(ARTICLE_IMAGES):
+            yield doc_id, orjson.loads(raw)
+
+    def sweep_images(self, named, on_disk: set[str]) -> int:
+        """Remove the image files no record names and no backup in backups/ does either."""
+        unnamed = [Path(n) for n in on_disk if n not in named]
+        if not unnamed:
+            return 0
+        doomed = {p.name for p in _unnamed_by_backups(unnamed, self.dir / BACKUP_DIR)}
+        return self.image_files.sweep(named, keep_also=on_disk - doomed)
 
     # ---------------------------------------------------------------- derived documents
     def derived_bytes(self, article_id: str) -> bytes | None:

@@ -1,12 +1,19 @@
 """QuietPage's own JSON backup: everything needed to get a library back, in one JSON document
-laid out one article per line, so that it is written and read as a stream:
+laid out one image or article per line, so that it is written and read as a stream:
 
-    {"quietpage_backup":{"format":1,"app":"quietpage 0.1.0","exported_at":"...","articles":2},
+    {"quietpage_backup":{"format":2,"app":"quietpage 0.1.0","exported_at":"...","articles":2},
     "settings":{"trash_ttl_s":2592000},
+    "images":[
+    {"image":{"file":"<sha256>.png","type":"image/png","data":"<base64>"}},
+    ],
     "articles":[
-    {"article":{...the record...},"content_html":"...","text":"...","raw_html":"...","highlights":[...]},
+    {"article":{...the record...},"content_html":"...","text":"...","raw_html":"...","highlights":[...],
+     "images":[{"url":"...","file":"<sha256>.png","width":640,"height":480,"bytes":12345}, ...]},
     {"article":{...},...}
     ]}
+
+Images come first, each once however many articles show it, so an import writes every file
+before the records that name it. (Format 1, without images, is read too.)
 
 Records keep every field but the store's own bookkeeping (rev, url_key); highlights every field
 but their article_id (they sit under their article). Ids are kept, so a restored library keeps
@@ -17,6 +24,9 @@ field (schema.py), its reader HTML limited, depth-checked and sanitised, before 
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +38,13 @@ from ..reader.limits import html_depth
 from ..reader.parse import parse_fragment
 from ..reader.sanitize import sanitize
 from ..reader.text import block_text
+from ..store.images import is_name, type_of
 from . import jsonstream, schema
+from .imagecheck import ImageRefused, inspect
 from .items import ImportFormatError, ImportLimits
 
 KEY = "quietpage_backup"
-FORMAT = 1
+FORMAT = 2
 # The store's own bookkeeping, not the user's data. Ids are kept: a restored library keeps its
 # /read/{id} links and highlight ids (when they are free in the library restored into).
 STORE_FIELDS = frozenset({"rev", "url_key"})
@@ -50,6 +62,7 @@ class BackupEntry:
     body: dict  # content_html, text
     raw_html: str
     highlights: list[dict]
+    images: list[dict] = ()  # {url, file, width, height, bytes} or {url, error, code}
 
     @property
     def url(self) -> str:
@@ -57,14 +70,39 @@ class BackupEntry:
 
 
 # ---------------------------------------------------------------------- writing
+@dataclass(frozen=True)
+class BackupImage:
+    """An image file of a backup, checked: its bytes are an image of the type its name says,
+    and the name is their SHA-256."""
+    where: str
+    file: str
+    type: str
+    data: bytes
+
+
 def header(exported_at: str, count: int, settings: dict) -> bytes:
     head = {"format": FORMAT, "app": f"quietpage {__version__}", "exported_at": exported_at, "articles": count}
     return (b'{"' + KEY.encode() + b'":' + orjson.dumps(head, option=_DUMP) + b",\n"
-            + b'"settings":' + orjson.dumps(settings, option=_DUMP) + b",\n" + b'"articles":[\n')
+            + b'"settings":' + orjson.dumps(settings, option=_DUMP) + b",\n" + IMAGES_OPEN)
 
 
-def entry(record: dict, body: dict, raw_html: str, highlights: list[dict], *, first: bool) -> bytes:
+IMAGES_OPEN = b'"images":[\n'
+ARTICLES_OPEN = b'"articles":[\n'
+
+
+def image_line(name: str, data: bytes, *, first: bool) -> bytes:
+    doc = {"image": {"file": name, "type": type_of(name), "data": base64.b64encode(data).decode("ascii")}}
+    return (b"" if first else b",\n") + orjson.dumps(doc, option=_DUMP)
+
+
+def images_close(any_written: bool) -> bytes:
+    return (b"\n" if any_written else b"") + b"],\n" + ARTICLES_OPEN
+
+
+def entry(record: dict, body: dict, raw_html: str, highlights: list[dict], images: list[dict] = (), *,
+          first: bool) -> bytes:
     doc = {
+        "images": [image_item(i) for i in images],
         "article": {k: v for k, v in record.items() if k not in STORE_FIELDS},
         "content_html": body.get("content_html") or "", "text": body.get("text") or "",
         "raw_html": raw_html,
@@ -98,7 +136,7 @@ def read(path: Path, limits: ImportLimits) -> Iterator[BackupEntry]:
         lineno = 1
         while (doc := _next_line(f, lineno := lineno + 1, limits)) is not _END:
             if doc is not _SKIP:
-                yield check_entry(doc, f"line {lineno}", limits)  # the line's bytes are gone by now
+                yield check_item(doc, f"line {lineno}", limits)  # the line's bytes are gone by now
 
 
 _SKIP, _END = object(), object()
@@ -120,7 +158,7 @@ def _next_line(f, lineno: int, limits: ImportLimits):
     while end > start and line[end - 1] in b" \t\r\n":
         end -= 1
     body = memoryview(line)[start:end]
-    if not body or bytes(body[:11]) == b'"settings":' or body == b'"articles":[':
+    if not body or bytes(body[:11]) == b'"settings":' or body in (b'"articles":[', b'"images":[', b"],"):
         return _SKIP
     if body == b"]}":
         return _END
@@ -137,11 +175,11 @@ def _read_reformatted(f, name: str, limits: ImportLimits) -> Iterator[BackupEntr
     while scan.peek() != ord("}"):
         key = jsonstream.loads(scan.value(4096, "a key"), name, 1)
         scan.expect(b":")
-        if key == "articles":
+        if key in ("articles", "images"):
             for raw in jsonstream.array_items(scan, limits.max_entry_bytes, "max_import_entry_bytes"):
                 n += 1
-                where = f"article {n}"
-                yield check_entry(jsonstream.loads(raw, where, limits.max_entry_values), where, limits)
+                where = f"{key[:-1]} {n}"
+                yield check_item(jsonstream.loads(raw, where, limits.max_entry_values), where, limits)
         else:
             value = jsonstream.loads(scan.value(1 << 20, "a backup's header"), name, 10_000)
             if key == KEY:
@@ -164,6 +202,62 @@ def _check_header(data, where: str) -> dict:
     return head
 
 
+def check_item(doc, where: str, limits: ImportLimits) -> BackupEntry | BackupImage:
+    if isinstance(doc, dict) and "image" in doc and "article" not in doc:
+        return check_image(doc["image"], where, limits)
+    return check_entry(doc, where, limits)
+
+
+def check_image(doc, where: str, limits: ImportLimits) -> BackupImage:
+    """An image file of a backup, trusted for nothing: its name, its type, its size, that its
+    bytes hash to its name and are an image of that type, within the pixel limit."""
+    if not isinstance(doc, dict) or not is_name(doc.get("file")) or not isinstance(doc.get("data"), str):
+        raise ImportFormatError(where, "an image must be {file: '<sha256>.<png|jpg|gif|webp|avif>', data: base64}")
+    name, encoded = doc["file"], doc["data"]
+    if len(encoded) * 3 // 4 > limits.max_image_bytes:
+        raise ImportFormatError(where, f"the image is larger than {limits.max_image_bytes} bytes (image_max_bytes)")
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise ImportFormatError(where, "the image's data is not base64") from None
+    if hashlib.sha256(data).hexdigest() != name.split(".")[0]:
+        raise ImportFormatError(where, "the image's bytes do not match its name (damaged, or altered)")
+    try:
+        info = inspect(data, limits.max_image_pixels)
+    except ImageRefused as exc:
+        raise ImportFormatError(where, f"the file {name[:16]}... is refused: {exc.message}") from None
+    if info.type != type_of(name):
+        raise ImportFormatError(where, f"the image is {info.type}, not what its name says")
+    return BackupImage(where, name, info.type, data)
+
+
+def image_item(item: dict) -> dict:
+    keys = ("url", "file", "width", "height", "bytes") if item.get("file") else ("url", "error", "code")
+    return {k: item.get(k) for k in keys}
+
+
+def _image_items(where: str, value, limits: ImportLimits) -> list[dict]:
+    """An article's image items, rebuilt: which address showed which file (or why none)."""
+    if not isinstance(value, list) or len(value) > limits.max_images:
+        raise ImportFormatError(where, f"'images' must be a list of at most {limits.max_images} items")
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str) or len(item["url"]) > limits.max_html_chars:
+            raise ImportFormatError(where, "each image item needs its 'url'")
+        if item.get("file") is not None:
+            if not is_name(item["file"]):
+                raise ImportFormatError(where, "an image item names no image file")
+            size = [item.get(k) for k in ("width", "height", "bytes")]
+            if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 10**9 for n in size):
+                raise ImportFormatError(where, "an image item's width, height and bytes must be whole numbers")
+            out.append({"url": item["url"], "file": item["file"], "width": size[0], "height": size[1], "bytes": size[2]})
+        else:
+            error, code = item.get("error"), item.get("code")
+            out.append({"url": item["url"], "error": error[:500] if isinstance(error, str) else None,
+                        "code": code[:40] if isinstance(code, str) else None})
+    return out
+
+
 def check_entry(doc, where: str, limits: ImportLimits) -> BackupEntry:
     """One article of a backup, rebuilt and checked (schema.py) before anything is written."""
     if not isinstance(doc, dict) or not isinstance(doc.get("article"), dict):
@@ -184,7 +278,8 @@ def check_entry(doc, where: str, limits: ImportLimits) -> BackupEntry:
                                 f"({limits.max_highlights}, the max_highlights_per_article setting)")
     checked = [schema.highlight(f"{where}, highlight {j}", h, limits) for j, h in enumerate(highlights, 1)]
     body = _safe_body(doc.get("content_html", ""), doc.get("text", ""), where, limits)
-    return BackupEntry(where, record, body, doc.get("raw_html", ""), checked)
+    images = _image_items(where, doc.get("images", []), limits)
+    return BackupEntry(where, record, body, doc.get("raw_html", ""), checked, images)
 
 
 def _safe_body(content_html: str, text: str, where: str, limits: ImportLimits) -> dict:

@@ -1,5 +1,8 @@
 """One Markdown file per article, for Obsidian and similar tools: YAML front matter, the
-article, then its highlights as quotes with their notes.
+article, then its highlights as quotes with their notes. Archived images are files in an
+`assets/` folder beside the notes (named by their content, so one image shared by several
+articles is there once), linked relatively: `![alt](assets/<sha256>.png)`, which Obsidian and
+any Markdown viewer show; an image not archived keeps its original address.
 
 File names come from titles and are stable (the same article gets the same name in every
 export), safe on Windows, macOS and Linux (no reserved names or characters, no trailing dot or
@@ -14,7 +17,10 @@ import unicodedata
 import orjson
 
 from .. import anchoring
+from ..library.images import localise
 from . import markdown
+
+ASSETS = "assets"
 
 MAX_NAME_CHARS = 80
 MAX_NAME_BYTES = 200  # UTF-8; most file systems allow 255 bytes, and ".md" and an id come on top
@@ -61,12 +67,19 @@ def _id_part(article_id: str) -> str:
 
 
 # ---------------------------------------------------------------------- one document
-def document(record: dict, body: dict, highlights: list[dict]) -> str:
+def asset_names(images: list[dict]) -> list[str]:
+    """The image files an article's Markdown links to (in assets/)."""
+    return [i["file"] for i in images if i.get("file")]
+
+
+def document(record: dict, body: dict, highlights: list[dict], images: list[dict] = ()) -> str:
     parts = [front_matter(record), f"# {markdown.escape(record.get('title') or record['url'])}"]
     if record.get("needs_fetch"):
         parts.append(f"*Not fetched yet: QuietPage has only this article's address.* {markdown.autolink(record['url'])}")
     else:
-        parts.append(markdown.to_markdown(body.get("content_html") or "").rstrip("\n"))
+        html, _ = localise(body.get("content_html") or "", list(images), remote=True,
+                           local_src=lambda name: f"{ASSETS}/{name}")
+        parts.append(markdown.to_markdown(html).rstrip("\n"))
     if highlights:
         parts.append("## Highlights")
         parts.extend(_highlight(h) for h in sorted(highlights, key=_reading_order))

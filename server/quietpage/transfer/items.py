@@ -31,6 +31,9 @@ class ImportLimits:
     max_entry_bytes: int = Settings.max_import_entry_bytes
     max_items: int = Settings.max_import_items
     max_expanded_bytes: int = Settings.max_import_expanded_bytes
+    max_image_bytes: int = Settings.image_max_bytes  # one image of a backup
+    max_image_pixels: int = Settings.image_max_pixels
+    max_images: int = Settings.image_max_count  # image items of one article
 
     @property
     def max_entry_values(self) -> int:
@@ -46,7 +49,8 @@ class ImportLimits:
                    max_html_chars=s.max_html_chars, max_html_depth=s.max_html_depth,
                    max_html_bytes=s.max_body_bytes, max_member_bytes=s.max_import_member_bytes,
                    max_entry_bytes=s.max_import_entry_bytes, max_items=s.max_import_items,
-                   max_expanded_bytes=s.max_import_expanded_bytes)
+                   max_expanded_bytes=s.max_import_expanded_bytes, max_image_bytes=s.image_max_bytes,
+                   max_image_pixels=s.image_max_pixels, max_images=s.image_max_count)
 
 
 class ImportFormatError(Invalid):

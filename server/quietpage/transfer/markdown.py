@@ -26,7 +26,7 @@ _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+)([.)]?)(?=\s|$)")
 _MARKER = re.compile(r"^(?:- |\d+\. )")
 _BR = "\x00"  # a hard line break inside inline text, until lines are made
 LINK_SCHEMES = ("http://", "https://", "mailto:")
-IMAGE_SCHEMES = ("http://", "https://", "data:image/")
+IMAGE_SCHEMES = ("http://", "https://", "data:image/", "assets/")  # assets/: archived images beside the notes
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>\x00-\x1f]*>", re.I)
 _URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f<>()\"'\\`]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import threading
 import zipfile
 from collections.abc import Awaitable, Callable, Iterator
@@ -17,12 +18,14 @@ from ..library import Library, Reading
 from ..settings import Settings
 from ..store import pack_bodies
 from ..store.files import atomic_write
-from . import backup
-from .export_markdown import document, file_names
+from . import backup, epub
+from .imagecheck import ImageRefused, to_core_type
+from .export_markdown import ASSETS, asset_names, document, file_names
 from .fetcher import Fetcher
 from .importers import open_source
 from .items import ImportLimits
 
+log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Write = Callable[[bytes], Awaitable[Any]]
 BATCH = 64  # items parsed per trip to the parsing thread
@@ -61,7 +64,7 @@ async def run_import(worker: Worker, path: Path, progress: Progress = _noop) -> 
     source = await _stoppable(stop, open_source, path, limits)
     total = await _stoppable(stop, _count, source, stop)
     counts = {"format": source.format, "total": total, "created": 0, "updated": 0, "skipped": 0,
-              "needs_fetch": 0, "highlights": 0}
+              "needs_fetch": 0, "highlights": 0, **({"images": 0} if source.format == "quietpage" else {})}
     items = source.items()
     done = 0
     progress(0, total)
@@ -73,6 +76,8 @@ async def run_import(worker: Worker, path: Path, progress: Progress = _noop) -> 
                 counts[outcome] += 1
                 counts["needs_fetch"] += waiting and outcome == "created"
                 counts["highlights"] += added
+                if outcome == "images":
+                    continue  # files, not articles: the count is of articles
                 done += 1
                 progress(done, total)
     finally:
@@ -81,11 +86,12 @@ async def run_import(worker: Worker, path: Path, progress: Progress = _noop) -> 
 
 
 def _count(source, stop: threading.Event) -> int:
+    """The articles of the file (an image of a backup is checked, not counted)."""
     n = 0
-    for _ in source.items():
+    for item in source.items():
         if stop.is_set():
             raise _Stopped
-        n += 1
+        n += not isinstance(item, backup.BackupImage)
     return n
 
 
@@ -115,6 +121,10 @@ async def _stoppable(stop: threading.Event, fn: Callable, *args: Any) -> Any:
 async def _import_one(worker: Worker, fmt: str, item) -> tuple[str, int, bool]:
     """(outcome, highlights added, whether the article waits to be fetched)"""
     lib = worker.library
+    if isinstance(item, backup.BackupImage):
+        name = await _off_loop(lib.image_files.put, item.data, item.type)
+        assert name == item.file  # checked when read: the bytes hash to their name
+        return "images", 0, False
     if fmt == "quietpage":
         bodies = await _off_loop(pack_bodies, item.body, item.raw_html)
         return *await worker.db(lib.restore_entry, item, bodies), bool(item.record.get("needs_fetch"))
@@ -137,6 +147,16 @@ async def export_json(worker: Worker, write: Write, progress: Progress = _noop) 
     """The whole library as one JSON backup, written article by article (never whole in memory)."""
     ids = await worker.db(worker.library.export_ids)
     await write(backup.header(now_iso(), len(ids), backup_settings(worker.settings)))
+    files = worker.library.image_files
+    images = 0
+    for name in await worker.db(worker.library.export_image_files):
+        try:
+            data = await _off_loop(files.read, name)
+        except OSError:  # gone since (purged): its articles' items say so on import
+            continue
+        await write(backup.image_line(name, data, first=images == 0))
+        images += 1
+    await write(backup.images_close(images > 0))
     written = 0
     for i, article_id in enumerate(ids, 1):
         data = await worker.db(worker.library.export_data, article_id)
@@ -156,8 +176,8 @@ async def markdown_documents(worker: Worker, progress: Progress = _noop):
         data = await worker.db(worker.library.export_data, article_id)
         if data is None or data[0].get("deleted_at"):
             continue
-        record, body, _, highlights = data
-        yield record, await _off_loop(document, record, body, highlights)
+        record, body, _, highlights, images = data
+        yield record, images, await _off_loop(document, record, body, highlights, images)
 
 
 async def markdown_names(worker: Worker) -> dict[str, str]:
@@ -168,8 +188,13 @@ async def export_markdown_dir(worker: Worker, dest: Path, progress: Progress = _
     dest.mkdir(parents=True, exist_ok=True)
     names = await markdown_names(worker)
     n = 0
-    async for record, text in markdown_documents(worker, progress):
+    files = worker.library.image_files
+    async for record, images, text in markdown_documents(worker, progress):
         name = names.get(record["id"]) or file_names([(record["id"], record.get("title"), "")])[record["id"]]
+        for image in asset_names(images):
+            target = dest / ASSETS / image
+            if not target.exists():
+                await _off_loop(_copy_asset, files, image, target)
         await _off_loop(lambda: atomic_write(dest / name, text.encode("utf-8"), mode=0o644))
         n += 1
     return n
@@ -198,8 +223,22 @@ async def export_markdown_zip(worker: Worker, write: Write, progress: Progress =
     names = await markdown_names(worker)
     sink = _Sink()
     n = 0
+    written: set[str] = set()
+    files = worker.library.image_files
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as zf:
-        async for record, text in markdown_documents(worker, progress):
+        async for record, images, text in markdown_documents(worker, progress):
+            for image in asset_names(images):
+                if image in written:
+                    continue
+                try:
+                    data = await _off_loop(files.read, image)
+                except OSError:
+                    continue
+                info = zipfile.ZipInfo(f"{ASSETS}/{image}", date_time=_zip_time(record))
+                info.compress_type = zipfile.ZIP_STORED  # already compressed
+                zf.writestr(info, data)
+                written.add(image)
+                await write(sink.take())
             info = zipfile.ZipInfo(names.get(record["id"], f"{record['id']}.md"), date_time=_zip_time(record))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, text.encode("utf-8"))
@@ -207,6 +246,58 @@ async def export_markdown_zip(worker: Worker, write: Write, progress: Progress =
             n += 1
     await write(sink.take())
     return n
+
+
+async def export_epub(worker: Worker, write: Write, ids: list[str], progress: Progress = _noop) -> int:
+    """These articles (export_selection) as one EPUB 3, streamed chapter by chapter."""
+    files, max_pixels = worker.library.image_files, worker.settings.image_max_pixels
+    book = epub.Book(embed=lambda name: _embedded(files, name, max_pixels))
+    when = now_iso()
+    sink = _Sink()
+    records, entries = [], []
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as zf:
+        epub.start_zip(zf)
+        for i, article_id in enumerate(ids, 1):
+            data = await worker.db(worker.library.export_data, article_id)
+            if data is not None:
+                record, body, _, highlights, images = data
+                chapter = epub.Chapter(record, body.get("content_html") or "", highlights, images)
+                xhtml = await _off_loop(epub.chapter_xhtml, chapter, book)
+                href = f"chapters/c{len(records) + 1}.xhtml"
+                zf.writestr(f"OEBPS/{href}", xhtml)
+                for image_href, image, _ in book.pending:
+                    zf.writestr(f"OEBPS/{image_href}", image, compress_type=zipfile.ZIP_STORED)
+                book.pending.clear()
+                records.append(record)
+                entries.append((href, record.get("title") or record["url"]))
+                await write(sink.take())
+            progress(i, len(ids))
+        lang = epub.lang_of(records[0]) if records else "en"
+        title = epub.book_title(records, when)
+        creators = list(dict.fromkeys(r["byline"] for r in records if r.get("byline")))[:20]
+        zf.writestr("OEBPS/nav.xhtml", epub.nav_xhtml(entries, title, lang))
+        zf.writestr("OEBPS/content.opf", epub.opf(
+            title=title, lang=lang, identifier=epub.identifier([r["id"] for r in records], when),
+            modified=when[:19] + "Z", creators=creators, chapters=[h for h, _ in entries],
+            images=list(book.files.values())))
+    await write(sink.take())
+    return len(records)
+
+
+def _embedded(files, name: str, max_pixels: int) -> tuple[bytes, str] | None:
+    try:
+        return to_core_type(files.read(name), max_pixels)
+    except (OSError, ImageRefused) as exc:
+        log.warning("left the image %s out of the EPUB: %s", name, exc)
+        return None
+
+
+def _copy_asset(files, name: str, target: Path) -> None:
+    try:
+        data = files.read(name)
+    except OSError:
+        return
+    atomic_write(target, data, mode=0o644)
 
 
 def _zip_time(record: dict) -> tuple:

@@ -15,7 +15,8 @@ from ..store import SHARED, OneThread
 from . import auth, guard, middleware
 from .context import CONTEXT, SETTINGS, Context
 from .extract_pool import ExtractPool
-from .handlers import articles, highlights, pages, session, tags, transfer
+from ..transfer.images import ArchiveQueue
+from .handlers import articles, highlights, images, pages, session, tags, transfer
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ def routes() -> list[web.AbstractRouteDef]:
         web.get("/api/fetch-jobs", transfer.fetch_status),
         web.post("/api/fetch-jobs", transfer.start_fetch),
         web.get("/api/fetch-jobs/{id}", transfer.get_fetch_job),
+        web.get("/api/articles/{id}/images", images.list_images),
+        web.get("/api/image-jobs", images.archive_status),
+        web.post("/api/image-jobs", images.start_archive),
+        web.get("/api/image-jobs/{id}", images.get_archive_job),
+        web.get("/images/{name}", images.serve_image),
         web.get("/", pages.reading_list),
         web.get("/read/{id}", pages.reader),
         web.get(auth.LOGIN_PATH, session.login),
@@ -65,6 +71,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_resources)
     app.cleanup_ctx.append(guard.guard_ctx)  # after the store: reads the token it made
     app.cleanup_ctx.append(transfer.fetch_jobs_ctx)  # after the store: its jobs stop first
+    app.cleanup_ctx.append(images.image_jobs_ctx)
     app.router.add_routes(routes())
     return app
 
@@ -85,11 +92,13 @@ async def _resources(app: web.Application):
         app[CONTEXT] = Context(settings=settings, tokens=auth.TokenWatch(settings.data_dir, token),
                                library=library, sessions=library.sessions, store_thread=store_thread,
                                extract_pool=pool)
+        app[CONTEXT].images = archive = ArchiveQueue(app[CONTEXT])
         upkeep = asyncio.create_task(_maintain(library, store_thread, settings.maintenance_interval_s))
         try:
             yield
         finally:
             upkeep.cancel()
+            await archive.close()
             pool.shutdown()
     finally:
         await SHARED.release(settings.data_dir)

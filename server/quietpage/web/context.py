@@ -12,6 +12,7 @@ from ..library import Library, Reading, read_page
 from ..settings import Settings
 from ..store import OneThread
 from ..store.sessions import SessionRecords
+from ..transfer.images import ArchiveQueue
 from .auth import TokenWatch
 from .extract_pool import ExtractPool
 
@@ -26,6 +27,7 @@ class Context:
     sessions: SessionRecords  # page sessions and used login links (the store keeps them)
     store_thread: OneThread
     extract_pool: ExtractPool
+    images: ArchiveQueue | None = None  # archives saved articles' images in the background
 
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a Library (or sessions) call on the store's single thread; returns once its

@@ -94,13 +94,16 @@ async def prepare_headers(request: web.Request, response: web.StreamResponse) ->
         h.setdefault("Cache-Control", "no-store")
 
 
-def page_csp(nonce: str) -> str:
+def page_csp(nonce: str, *, remote_images: bool = True) -> str:
+    """`remote_images=False` (a reader whose images are archived): images from our origin and
+    data: only, so reading contacts no one."""
+    remote = " https: http:" if remote_images else ""
     return "; ".join([
         "default-src 'none'",
         f"script-src 'nonce-{nonce}' 'strict-dynamic'",
         "style-src 'self'",
-        "img-src 'self' https: http: data:",
-        "media-src 'self' https: http:",
+        f"img-src 'self'{remote} data:",
+        f"media-src 'self'{remote}",
         "font-src 'self'",
         "connect-src 'self'",
         "manifest-src 'self'",

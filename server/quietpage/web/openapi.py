@@ -98,10 +98,10 @@ def _api_paths(s: Settings) -> dict:
     }
 
 
-def _transfer_and_page_paths() -> dict:
+def _transfer_and_page_paths(s: Settings) -> dict:
     return {
         "/api/export": {"get": _op("Export the library (streamed)", ok_type="application/octet-stream",
-                                   params=(_param("format", schema={"enum": ["json", "markdown"]}),))},
+                                   params=tuple(schema.EXPORT.openapi(s)))},
         "/api/import": {"post": _op("Import a backup, Pocket CSV, Omnivore export or bookmarks file (the body)",
                                     body={"type": "string", "format": "binary"},
                                     body_type="application/octet-stream")},
@@ -118,6 +118,21 @@ def _transfer_and_page_paths() -> dict:
     }
 
 
+def _image_paths() -> dict:
+    name = _param("name", "path", {"type": "string", "pattern": "^[0-9a-f]{64}\\.(png|jpg|gif|webp|avif)$"})
+    return {
+        "/api/articles/{id}/images": {"get": _op("The article's images: each one's state (archived, pending, "
+                                                 "failed and why) and where it is served", params=(ID,))},
+        "/api/image-jobs": {
+            "get": _op("How many articles have images not archived yet; the running job"),
+            "post": _op("Archive the images of older articles (retry_failed: also those refused before)", ok=202,
+                        optional_body=True, body=_ref("ImageJob")),
+        },
+        "/api/image-jobs/{id}": {"get": _op("An image archiving job's progress", params=(ID,))},
+        "/images/{name}": {"get": _op("An archived image", params=(name,), ok_type="image/*")},
+    }
+
+
 @functools.lru_cache(maxsize=4)
 def describe(s: Settings) -> dict:
     """The whole description, with the limits of these settings (built once per settings)."""
@@ -128,7 +143,7 @@ def describe(s: Settings) -> dict:
                                 "{\"error\": {\"code\", \"message\"}}. See SECURITY.md for the request rules."},
         "servers": [{"url": "http://127.0.0.1:27182"}],
         "security": [{"token": []}, {"session": []}],
-        "paths": {**_api_paths(s), **_transfer_and_page_paths()},
+        "paths": {**_api_paths(s), **_transfer_and_page_paths(s), **_image_paths()},
         "components": {
             "schemas": _schemas(s),
             "securitySchemes": {

@@ -198,14 +198,15 @@ PAIR = Body("Pair", (Text("code", required=True, max_chars=40),))
 LOGIN_LINK = Body("LoginLink", (Text("next", max_chars=2000),))
 TAG_RENAME = Body("TagRename", (TagName("to", required=True),))
 FETCH = Body("Fetch", (Ids("ids"),))
-BODIES = (PAGE, NEW_HIGHLIGHT, HIGHLIGHT_PATCH, ARTICLE_PATCH, PAIR, LOGIN_LINK, TAG_RENAME, FETCH)
+IMAGE_JOB = Body("ImageJob", (Flag("retry_failed"),))
+BODIES = (PAGE, NEW_HIGHLIGHT, HIGHLIGHT_PATCH, ARTICLE_PATCH, PAIR, LOGIN_LINK, TAG_RENAME, FETCH, IMAGE_JOB)
 
 
 # --------------------------------------------------------------------------- query parameters
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str = "text"  # text | flag | choice | int
+    kind: str = "text"  # text | flag | choice | int | ids (repeated: ?id=a&id=b)
     max_chars: Limit = 0
     options: tuple[str, ...] = ()
     lo: int = 0
@@ -223,6 +224,11 @@ class Param:
             return v.choice_param(raw, self.name, self.options, default=self.default)
         if self.kind == "int":
             return v.int_param(raw, self.name, default=limit(self.default, s), lo=self.lo, hi=limit(self.hi, s))
+        if self.kind == "ids":
+            if len(raw) > limit(self.hi, s) or not all(0 < len(i) <= 64 for i in raw):
+                raise Invalid(f"The parameter '{self.name}' takes at most {limit(self.hi, s)} article ids "
+                              "(repeat it: ?id=a&id=b).")
+            return list(dict.fromkeys(raw))
         value = (raw or "").strip() or None
         if value and len(value) > limit(self.max_chars, s):
             raise Invalid(f"The parameter '{self.name}' is too long (at most {limit(self.max_chars, s)} characters).",
@@ -236,6 +242,9 @@ class Param:
             return {"enum": list(self.options)}
         if self.kind == "int":
             return {"type": "integer", "minimum": self.lo, "maximum": limit(self.hi, s)}
+        if self.kind == "ids":
+            return {"type": "array", "maxItems": limit(self.hi, s), "items": {"type": "string", "minLength": 1,
+                                                                              "maxLength": 64}}
         return {"type": "string", **({"maxLength": limit(self.max_chars, s)} if self.max_chars else {})}
 
 
@@ -244,10 +253,12 @@ class Query:
     params: tuple[Param, ...] = field(default=())
 
     def check(self, query, s: Settings) -> dict:
-        return {p.name: p.check(query.get(p.name), s) for p in self.params}
+        return {p.name: p.check(query.getall(p.name, []) if p.kind == "ids" else query.get(p.name), s)
+                for p in self.params}
 
     def openapi(self, s: Settings) -> list[dict]:
-        return [{"name": p.name, "in": "query", "required": p.required, "schema": p.schema(s)} for p in self.params]
+        return [{"name": p.name, "in": "query", "required": p.required, "schema": p.schema(s),
+                 **({"style": "form", "explode": True} if p.kind == "ids" else {})} for p in self.params]
 
 
 ARTICLE_LIST = Query((
@@ -260,3 +271,12 @@ ARTICLE_LIST = Query((
     Param("cursor", max_chars=1000),
 ))
 ARTICLE_READ = Query((Param("body", "flag"),))
+# GET /api/export: the format, and for an EPUB which articles (the list's filters; none: the
+# reading list as it is, unread first... see transfer/epub.py).
+EXPORT_FORMATS = ("json", "markdown", "epub")
+EXPORT = Query((
+    Param("format", "choice", options=EXPORT_FORMATS, default="json"),
+    Param("tag", max_chars="max_tag_chars"),
+    Param("state", "choice", options=LIST_STATES, default="all"),
+    Param("id", "ids", hi=1000),
+))

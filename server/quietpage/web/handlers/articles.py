@@ -24,9 +24,15 @@ async def save_article(request: web.Request) -> web.Response:
     page = schema.PAGE.check(await read_json(request), c.settings)
     reading = await c.read(page["html"], page["url"], title=page.get("title"))
     record, created, counts = await c.db(c.library.save, page["url"], reading)
+    if c.images is not None and _images_pending(record.get("images")):
+        c.images.add(record["id"])  # archived in the background: the save answers now
     out = article_json({**record, **reading.body}, request)
     out["highlights"] = counts
     return json_response(out, status=201 if created else 200)
+
+
+def _images_pending(counts: dict | None) -> bool:
+    return counts is not None and counts["total"] > counts["archived"] + counts["failed"]
 
 
 async def list_articles(request: web.Request) -> web.Response:

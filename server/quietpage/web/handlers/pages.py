@@ -7,8 +7,10 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from ...library import COLORS
+from ...library.images import localise
 from ..context import ctx
-from ..render import page
+from ..middleware import page_csp
+from ..render import nonce_of, page
 
 
 async def reading_list(request: web.Request) -> web.Response:
@@ -31,14 +33,20 @@ async def reader(request: web.Request) -> web.Response:
     c = ctx(request)
     article_id = request.match_info["id"]
     a = await c.db(c.library.get, article_id, with_body=True)
+    items = await c.db(c.library.image_items, article_id)
+    content, remote = localise(a["content_html"], items, remote=c.settings.remote_images == "until_archived",
+                               local_src=lambda name: f"/images/{name}")
     byline = " · ".join(escape(x) for x in (a.get("byline"), a.get("site_name") or _host(a.get("url"))) if x)
     published = a.get("published")
     date = (f'<time datetime="{escape(published)}">{escape(published[:10])}</time>' if published else "")
     tags = "".join(f'<li class="tag">{escape(t["name"])}</li>' for t in a.get("tags", []))
-    return page(
+    response = page(
         request, "reader.html",
         title=a.get("title") or "Untitled", url=a.get("url"), article_id=a["id"],
         lang=a.get("lang") or "", dir=a.get("direction") or "auto",
         minutes=a.get("reading_minutes") or 1,
-        raw={"byline": byline, "date": date, "tags": tags, "swatches": SWATCHES, "content": a["content_html"]},
+        raw={"byline": byline, "date": date, "tags": tags, "swatches": SWATCHES, "content": content},
     )
+    # Images from our own origin (and data:) only, unless one still comes from its site.
+    response.headers["Content-Security-Policy"] = page_csp(nonce_of(request), remote_images=remote)
+    return response

@@ -9,16 +9,16 @@ from pathlib import Path
 from aiohttp import web
 
 from ...clock import now_iso
-from ...errors import Invalid, TooLarge, UnsupportedMediaType
+from ...errors import Invalid, NotFound, TooLarge, UnsupportedMediaType
 from ...transfer import runner
 from ...transfer.jobs import FetchJobs
 from .. import schema
-from .. import validate as v
 from ..context import ctx
 from ..http import json_response, read_json
 
 FETCH_JOBS = web.AppKey("fetch_jobs", FetchJobs)
-EXPORTS = {"json": ("application/json", "json"), "markdown": ("application/zip", "zip")}
+EXPORTS = {"json": ("application/json", "json"), "markdown": ("application/zip", "zip"),
+           "epub": ("application/epub+zip", "epub")}
 UPLOAD_CHUNK = 256 * 1024
 
 
@@ -32,14 +32,22 @@ async def fetch_jobs_ctx(app: web.Application):
 async def export_library(request: web.Request) -> web.StreamResponse:
     """GET /api/export?format=json|markdown -> a JSON backup, or a zip of Markdown files, streamed."""
     c = ctx(request)
-    fmt = v.choice_param(request.query.get("format"), "format", EXPORTS, default="json")
+    params = schema.EXPORT.check(request.query, c.settings)
+    fmt = params["format"]
     ctype, ext = EXPORTS[fmt]
     name = f"quietpage-{now_iso()[:10]}{'-markdown' if fmt == 'markdown' else ''}.{ext}"
+    if fmt == "epub":  # which articles, decided before anything is sent
+        ids = await c.db(c.library.export_selection, params["tag"], params["state"], params["id"] or None)
+        if not ids:
+            raise NotFound("No article matches these filters (out of the trash, with its text): nothing to put "
+                           "in an EPUB.", code="nothing_to_export")
     resp = web.StreamResponse(headers={
         "Content-Type": ctype, "Content-Disposition": f'attachment; filename="{name}"'})  # + prepare_headers
     await resp.prepare(request)
     if fmt == "json":
         await runner.export_json(c, resp.write)
+    elif fmt == "epub":
+        await runner.export_epub(c, resp.write, ids)
     else:
         await runner.export_markdown_zip(c, resp.write)
     await resp.write_eof()

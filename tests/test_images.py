@@ -1,0 +1,160 @@
+"""Images of saved articles archived locally: fetched in the background after the save answers,
+stored once by content, served from our own origin with a strict CSP, released when no article
+uses them; hostile "images" refused or cut off with the article saved and the reason recorded.
+Real aiohttp sites on loopback (image_site.py), the real app, real files."""
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+
+import pytest
+
+from quietpage import hosts
+from quietpage.settings import Settings
+from quietpage.web.app import create_app
+from quietpage.web.context import CONTEXT
+
+from conftest import save
+from image_site import EVERY_KIND, EXPECTED_SOURCES, HITS, HOSTILE, IMAGES, INLINE, article_html, hostile_html, site
+
+
+@pytest.fixture
+def settings(data_dir) -> Settings:
+    return Settings(data_dir=data_dir, port=0, fetch_allow_private=True, image_timeout_s=2.0,
+                    image_max_bytes=1 << 20)
+
+
+@pytest.fixture
+async def images_site(aiohttp_server):
+    server = await aiohttp_server(site(), host="127.0.0.1")
+    server.base = f"http://127.0.0.1:{server.port}"
+    return server
+
+
+async def archived(client) -> None:
+    await client.server.app[CONTEXT].images.idle()
+
+
+async def items_of(client, article_id: str) -> dict:
+    resp = await client.get(f"/api/articles/{article_id}/images")
+    assert resp.status == 200
+    return await resp.json()
+
+
+def image_srcs(html: str) -> list[str]:
+    return re.findall(r'<img[^>]*?src="([^"]*)"', html)
+
+
+async def test_every_kind_of_image_is_archived_and_served_from_our_origin(client, images_site, data_dir):
+    page_url = f"{images_site.base}/article"
+    saved = await save(client, page_url, article_html("Pictures of the harbour", EVERY_KIND))
+    assert saved["images"] == {"total": 5, "archived": 0, "failed": 0}  # the save answered first
+    await archived(client)
+    got = await items_of(client, saved["id"])
+    assert got["images"] == {"total": 5, "archived": 5, "failed": 0}, got
+    urls = [i["url"] for i in got["items"]]
+    assert [u.rsplit("/", 1)[-1] if not u.startswith("data:") else u for u in urls] == list(EXPECTED_SOURCES)
+    for item in got["items"]:
+        assert item["state"] == "archived" and item["width"] > 0 and item["height"] > 0
+        name = item["src"].removeprefix("/images/")
+        path = data_dir / "images" / name[:2] / name
+        assert path.is_file()
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == name.split(".")[0]
+    assert "/img/huge.jpg" not in images_site.app[HITS]  # the srcset's 4000w candidate is not taken
+
+    # served from our origin, as an image and nothing else
+    first = got["items"][0]
+    resp = await client.get(first["src"])
+    assert resp.status == 200 and resp.content_type == "image/png"
+    assert await resp.read() == IMAGES["plain.png"][1]
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in resp.headers["Content-Security-Policy"]
+
+    # the reader refers to our copies only, its CSP allows nothing else, sizes are kept
+    await images_site.close()
+    resp = await client.get(f"/read/{saved['id']}")
+    page = await resp.text()
+    srcs = image_srcs(page)
+    assert len(srcs) == 5 and all(s.startswith("/images/") for s in srcs), srcs
+    content = page.split('id="content"')[1].split("</article>")[0]
+    assert images_site.base not in content and INLINE not in content
+    assert 'width="64" height="48"' in page  # the page's own size
+    assert 'width="120" height="80"' in page  # the image's size, where the page gave none
+    csp = resp.headers["Content-Security-Policy"]
+    assert "img-src 'self' data:;" in csp and "http" not in csp
+
+
+async def test_one_file_however_many_articles_and_it_goes_with_the_last_of_them(client, images_site, data_dir):
+    html = article_html("Shared", '<p><img src="/img/shared.png" alt="Shared"></p>')
+    a = await save(client, f"{images_site.base}/article?title=a", html)
+    b = await save(client, f"{images_site.base}/article?title=b", html)
+    await archived(client)
+    files = list((data_dir / "images").rglob("*.png"))
+    assert len(files) == 1
+    lib = client.server.app[CONTEXT].library
+    for article in (a, b):
+        assert (await client.delete(f"/api/articles/{article['id']}")).status == 200
+    store_thread = client.server.app[CONTEXT].store_thread
+    purge = lambda: lib._purge_article(a["id"])  # noqa: E731  (the trash period is over for a)
+    await store_thread.run(purge)
+    assert files[0].is_file()  # b, in the trash, still uses it
+    await store_thread.run(lambda: lib.purge_trash(now=4e9))
+    assert not files[0].exists()
+
+
+async def test_hostile_images_are_refused_or_cut_off_with_the_reason_and_the_article_kept(client, images_site):
+    saved = await save(client, f"{images_site.base}/article?title=hostile", article_html("Hostile", hostile_html()))
+    assert saved["images"]["total"] == 1 + len(HOSTILE)
+    await archived(client)
+    got = await items_of(client, saved["id"])
+    assert got["images"] == {"total": 1 + len(HOSTILE), "archived": 1, "failed": len(HOSTILE)}, got
+    by_path = {"/" + i["url"].split("/", 3)[3]: i for i in got["items"]}
+    assert by_path["/img/plain.png"]["state"] == "archived"
+    for path, code in HOSTILE.items():
+        item = by_path[path]
+        assert (item["state"], item["code"]) == ("failed", code), (path, item)
+        assert len(item["error"]) > 20
+    article = await (await client.get(f"/api/articles/{saved['id']}?body=true")).json()
+    assert "harbour was quiet" in article["text"]
+    # until_archived (the default): the refused ones stay the site's, and the CSP says so
+    resp = await client.get(f"/read/{saved['id']}")
+    assert "img-src 'self' https: http: data:" in resp.headers["Content-Security-Policy"]
+
+
+async def test_with_remote_images_never_the_reader_contacts_no_one(aiohttp_client, data_dir, images_site, token):
+    settings = Settings(data_dir=data_dir, port=0, fetch_allow_private=True, remote_images="never", image_timeout_s=2.0)
+    client = await aiohttp_client(create_app(settings), headers={"Authorization": f"Bearer {token}"})
+    saved = await save(client, f"{images_site.base}/article?title=never", article_html("Never", hostile_html()))
+    await archived(client)
+    resp = await client.get(f"/read/{saved['id']}")
+    page = await resp.text()
+    assert images_site.base not in page.split('id="content"')[1].split("</article>")[0]
+    assert all(s.startswith("/images/") for s in image_srcs(page))
+    assert "http" not in resp.headers["Content-Security-Policy"].split("img-src")[1].split(";")[0]
+
+
+async def test_a_redirect_to_this_machine_is_refused_with_the_setting_off(aiohttp_server, data_dir, token,
+                                                                        aiohttp_client, monkeypatch):
+    """A "public" image host (127.0.0.2 plays it) redirects to 127.0.0.1: the hop is refused,
+    nothing reaches 127.0.0.1, the article is kept and says why."""
+    public = ipaddress.ip_address("127.0.0.2")
+    real = hosts.is_public
+    monkeypatch.setattr(hosts, "is_public", lambda ip: ip == public or real(ip))
+    local = await aiohttp_server(site(), host="127.0.0.1")
+    from aiohttp import web
+
+    async def hop(request):
+        raise web.HTTPFound(f"http://127.0.0.1:{local.port}/img/plain.png")
+    hop_app = web.Application()
+    hop_app.router.add_get("/img/{name}", hop)
+    hop_server = await aiohttp_server(hop_app, host="127.0.0.2")
+    settings = Settings(data_dir=data_dir, port=0)  # fetch_allow_private off
+    client = await aiohttp_client(create_app(settings), headers={"Authorization": f"Bearer {token}"})
+    html = article_html("Redirected", f'<p><img src="http://127.0.0.2:{hop_server.port}/img/a.png" alt="a"></p>')
+    saved = await save(client, "https://news.example.com/redirected", html)
+    await archived(client)
+    got = await items_of(client, saved["id"])
+    item = got["items"][0]
+    assert (item["state"], item["code"]) == ("failed", "fetch_not_allowed"), item
+    assert "127.0.0.1" in item["error"] and local.app[HITS] == []
