@@ -158,3 +158,52 @@ async def test_a_redirect_to_this_machine_is_refused_with_the_setting_off(aiohtt
     item = got["items"][0]
     assert (item["state"], item["code"]) == ("failed", "fetch_not_allowed"), item
     assert "127.0.0.1" in item["error"] and local.app[HITS] == []
+
+
+async def test_a_backup_restores_the_images_elsewhere_and_markdown_carries_them(client, images_site, aiohttp_client,
+                                                                             tmp_path, token):
+    """JSON backup -> an empty data folder on "another machine" with no network: every image is
+    there and the reader shows our copies; the Markdown zip holds assets/ with relative links."""
+    saved = await save(client, f"{images_site.base}/article", article_html("Pictures", EVERY_KIND))
+    await archived(client)
+    backup = await (await client.get("/api/export?format=json")).read()
+    await images_site.close()
+    other = Settings(data_dir=tmp_path / "elsewhere", port=0)  # no fetch_allow_private: nothing fetched
+    from quietpage.web.auth import load_or_create_token
+    fresh = await aiohttp_client(create_app(other), headers={
+        "Authorization": f"Bearer {load_or_create_token(other.data_dir)}"})
+    resp = await fresh.post("/api/import", data=backup)
+    summary = await resp.json()
+    assert resp.status == 200 and summary["created"] == 1 and summary["images"] == 5, summary
+    got = await items_of(fresh, saved["id"])
+    assert got["images"] == {"total": 5, "archived": 5, "failed": 0}
+    page = await (await fresh.get(f"/read/{saved['id']}")).text()
+    srcs = image_srcs(page.split('id="content"')[1])
+    assert len(srcs) == 5 and all(s.startswith("/images/") for s in srcs)
+    for src in srcs:
+        assert (await fresh.get(src)).status == 200
+    assert fresh.server.app[CONTEXT].images.busy() is False
+
+    import io
+    import zipfile
+    zf = zipfile.ZipFile(io.BytesIO(await (await client.get("/api/export?format=markdown")).read()))
+    assets = [n for n in zf.namelist() if n.startswith("assets/")]
+    assert len(assets) == 5
+    text = zf.read("Pictures.md").decode()
+    for name in assets:
+        assert f"]({name})" in text  # relative: Obsidian shows it beside the note
+
+
+async def test_a_doctored_backup_image_is_refused_whole(client, images_site):
+    await save(client, f"{images_site.base}/article", article_html("Pictures", EVERY_KIND))
+    await archived(client)
+    backup = (await (await client.get("/api/export?format=json")).read()).decode()
+    line = next(x for x in backup.splitlines() if x.startswith('{"image"'))
+    import base64
+    import json as _json
+    doc = _json.loads(line.rstrip(","))
+    for bad in ({"data": base64.b64encode(b"<html><script>x</script>").decode()},  # bytes do not hash to the name
+                {"file": "../../etc/passwd.png"}, {"type": "text/html", "file": "0" * 64 + ".svg"}):
+        doctored = backup.replace(line.rstrip(","), _json.dumps({"image": {**doc["image"], **bad}}))
+        resp = await client.post("/api/import", data=doctored.encode())
+        assert resp.status == 422, await resp.text()
