@@ -207,3 +207,49 @@ async def test_a_doctored_backup_image_is_refused_whole(client, images_site):
         doctored = backup.replace(line.rstrip(","), _json.dumps({"image": {**doc["image"], **bad}}))
         resp = await client.post("/api/import", data=doctored.encode())
         assert resp.status == 422, await resp.text()
+
+
+def backup_without_images(url: str, html: str) -> bytes:
+    """A backup of an article saved before images were archived (its images not in it)."""
+    from quietpage.transfer import backup
+    record = {"id": "older1", "url": url, "title": "An older article", "created_at": "2024-01-01T00:00:00.000Z",
+              "state": "unread"}
+    return (backup.header("2024-01-02T00:00:00.000Z", 1, {}) + backup.images_close(False)
+            + backup.entry(record, {"content_html": html, "text": "An older article"}, "", [], first=True)
+            + backup.FOOTER)
+
+
+async def run_quietpage(*args: str) -> tuple[int, str, str]:
+    """The real CLI in a subprocess, without blocking this loop (the image site runs on it)."""
+    import asyncio
+    import sys
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "quietpage", *args,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_cli_archive_images_fills_in_older_articles_and_exports_an_epub(images_site, tmp_path):
+    from quietpage.cli.transfer import _import
+    data_dir = tmp_path / "cli"
+    data_dir.mkdir()
+    (data_dir / "config.toml").write_text("fetch_allow_private = true\n")
+    html = f'<p>Old words.</p><p><img src="{images_site.base}/img/plain.png" alt="p"></p>'
+    path = tmp_path / "older.json"
+    path.write_bytes(backup_without_images(f"{images_site.base}/older", html))
+    summary = await _import(Settings.load(data_dir), path)
+    assert summary["created"] == 1
+    code, out, err = await run_quietpage("archive-images", "--data-dir", str(data_dir))
+    assert code == 0 and "1 image(s) kept here" in out, (out, err)
+    assert len(list((data_dir / "images").rglob("*.png"))) == 1
+    code, out, _ = await run_quietpage("archive-images", "--data-dir", str(data_dir))
+    assert code == 0 and "Every article's images are archived" in out
+    code, out, err = await run_quietpage("export", "--format", "epub", "--id", "older1", "--data-dir", str(data_dir),
+                                         str(tmp_path / "one.epub"))
+    assert code == 0 and "Exported 1 article(s)" in out, (out, err)
+    import zipfile
+    names = zipfile.ZipFile(tmp_path / "one.epub").namelist()
+    assert names[0] == "mimetype" and any(n.startswith("OEBPS/images/") for n in names)
+    code, out, err = await run_quietpage("export", "--format", "epub", "--tag", "none", "--data-dir", str(data_dir),
+                                         str(tmp_path / "none.epub"))
+    assert code == 1 and "No article matches" in err and not (tmp_path / "none.epub").exists()

@@ -48,3 +48,31 @@ async def test_the_reader_shows_archived_images_with_the_site_gone_and_contacts_
     assert requests and not elsewhere, elsewhere
     assert await page.is_hidden("#images-note")
     await page.close()
+
+
+async def test_the_reading_list_archives_older_articles_with_a_progress_bar(tmp_path, aiohttp_server, browser):
+    from test_images import backup_without_images
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "config.toml").write_text("fetch_allow_private = true\n")
+    live = await aiohttp_server(create_app(Settings.load(data_dir).with_(port=0)), host="127.0.0.1")
+    live.token = load_or_create_token(data_dir)
+    images = await aiohttp_server(site(), host="127.0.0.1")
+    html = f'<p>Old words.</p><p><img src="http://127.0.0.1:{images.port}/img/plain.png" alt="p"></p>'
+    import aiohttp
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {live.token}"}) as http:
+        async with http.post(f"{origin_of(live)}/api/import", data=backup_without_images(
+                f"http://127.0.0.1:{images.port}/older", html)) as r:
+            assert r.status == 200, await r.text()
+    page = await browser.new_page()
+    await log_in(page, live)
+    await page.click("#transfer-button")
+    await page.wait_for_selector("#images-start:not([hidden])")
+    assert "1 article has images not kept" in await page.text_content("#images-waiting")
+    await page.click("#images-start")
+    await page.locator("#images-status", has_text="Done").wait_for()
+    assert await page.get_attribute("#images-progress", "value") == "1"
+    got = await api(live, "GET", "/api/articles/older1/images")
+    assert got["images"] == {"total": 1, "archived": 1, "failed": 0}
+    await page.close()

@@ -104,11 +104,70 @@ async function refreshWaiting() {
   }
 }
 
+// ------------------------------------------------------------------ images of older articles
+// Articles saved before images were archived (or whose images could not be fetched then) get
+// theirs here, with a progress bar; the server does one article after another.
+let followingImages = false;
+
+function showImageJob(job) {
+  const bar = $("#images-progress");
+  bar.hidden = false;
+  bar.max = Math.max(job.total, 1);
+  bar.value = job.done;
+  let text = `Images of ${job.done} of ${plural(job.total, "article")} archived`;
+  if (job.failed) text += ` · ${plural(job.failed, "article")} with images that could not be kept`;
+  text += job.state === "running" ? "…" : job.state === "done" ? ". Done." : ` (${job.state}).`;
+  $("#images-status").textContent = text;
+}
+
+async function followImages(job) {
+  if (followingImages) return;
+  followingImages = true;
+  $("#images-start").hidden = true;
+  showImageJob(job);
+  try {
+    while (job.state === "running") {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      job = await get(`/api/image-jobs/${encodeURIComponent(job.id)}`);
+      showImageJob(job);
+    }
+  } catch (err) {
+    $("#images-status").textContent = err.message;
+    return;
+  } finally {
+    followingImages = false;
+  }
+  refreshImages();
+}
+
+async function refreshImages() {
+  try {
+    const status = await get("/api/image-jobs");
+    const n = status.waiting;
+    $("#images-waiting").textContent = n
+      ? `${plural(n, "article")} ${n === 1 ? "has" : "have"} images not kept on this computer yet: they would vanish with their sites.`
+      : "Every article's images are kept on this computer" + (status.failed ? ` (some of ${plural(status.failed, "article")} could not be).` : ".");
+    if (status.running) followImages(status.running);
+    else if (!followingImages) $("#images-start").hidden = n === 0;
+  } catch (err) {
+    $("#images-waiting").textContent = err.message;
+  }
+}
+
+async function startImages() {
+  try {
+    followImages(await post("/api/image-jobs"));
+  } catch (err) {
+    $("#images-status").textContent = err.message;
+  }
+}
+
 function init() {
   const dialog = $("#transfer");
   const opener = $("#transfer-button");
   if (!dialog || !opener) return;
-  opener.addEventListener("click", () => { dialog.showModal(); refreshWaiting(); });
+  opener.addEventListener("click", () => { dialog.showModal(); refreshWaiting(); refreshImages(); });
+  $("#images-start").addEventListener("click", startImages);
   dialog.addEventListener("close", () => opener.focus());
   $("#import-start").addEventListener("click", startImport);
   $("#fetch-start").addEventListener("click", startFetch);

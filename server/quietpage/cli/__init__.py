@@ -54,9 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("json", "html", "text"), default="json")
 
     x = sub.add_parser("export", parents=[common], help="export the library: a JSON backup or Markdown files")
-    x.add_argument("--format", choices=("json", "markdown"), default="json",
-                   help="json: one complete backup file; markdown: one .md file per article (a folder, or a .zip)")
-    x.add_argument("dest", help="the file (json; '-' for standard output) or folder (markdown) to write")
+    x.add_argument("--format", choices=("json", "markdown", "epub"), default="json",
+                   help="json: one complete backup file; markdown: one .md file per article (a folder, or a .zip); "
+                        "epub: an e-book, one chapter per article (--tag, --state, --id choose which)")
+    x.add_argument("dest", help="the file (json, epub; '-' for standard output) or folder (markdown) to write")
+    x.add_argument("--tag", default=None, help="epub: only articles with this tag")
+    x.add_argument("--state", choices=("unread", "archived", "all"), default="all", help="epub: only these")
+    x.add_argument("--id", action="append", default=None, dest="ids", metavar="ID",
+                   help="epub: only this article (repeat for more, in the book's order)")
+    ai = sub.add_parser("archive-images", parents=[common],
+                        help="archive the images of articles saved before (or whose images are still missing)")
+    ai.add_argument("--retry-failed", action="store_true", help="also try again the images refused before")
     i = sub.add_parser("import", parents=[common],
                        help="import a QuietPage backup, Pocket CSV, Omnivore export or bookmarks HTML file")
     i.add_argument("file", help="the file (or Omnivore's unpacked export folder)")
@@ -80,10 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"quietpage: {exc.message}", file=sys.stderr)
         return 2
     try:
-        if args.command in ("export", "import", "fetch"):
+        if args.command in ("export", "import", "fetch", "archive-images"):
             from . import transfer
 
-            return getattr(transfer, f"cmd_{args.command}")(settings, args)
+            return getattr(transfer, f"cmd_{args.command.replace('-', '_')}")(settings, args)
         from . import commands
 
         return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(settings, args)

@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from contextlib import asynccontextmanager
@@ -29,7 +30,10 @@ from ..library import Library, Reading, read_page
 from ..settings import Settings
 from ..store import SHARED
 from ..store.lock import DataDirLocked
+from ..store.images import is_name
 from ..transfer import runner
+from ..transfer.export_markdown import ASSETS
+from ..transfer.images import run_archive
 from ..web import auth
 from .running import running_origin
 
@@ -136,6 +140,9 @@ async def _fetch(settings: Settings) -> tuple[dict, list]:
         targets = await worker.db(worker.library.to_fetch)
         counts = await runner.run_fetch(worker, targets, ProgressBar("Fetching"),
                                         lambda _id, url, message: errors.append((url, message)))
+        fetched = [i for i in await worker.db(worker.library.image_backlog) if i in {t[0] for t in targets}]
+        if fetched:  # their images too, as the server does after a fetch
+            await run_archive(worker, fetched, ProgressBar("Archiving images"))
     return counts, errors
 
 
@@ -145,11 +152,12 @@ def cmd_export(settings: Settings, args) -> int:
     fmt = args.format
     if fmt == "json" and dest.is_dir():
         dest = dest / f"quietpage-{now_iso()[:10]}.json"
+    chosen = _epub_query(args) if fmt == "epub" else {}
     try:
         try:
-            n = asyncio.run(_export_local(settings, fmt, dest))
+            n = asyncio.run(_export_local(settings, fmt, dest, chosen))
         except DataDirLocked:
-            n = _export_remote(settings, fmt, dest)
+            n = _export_remote(settings, fmt, dest, chosen)
     except QuietPageError as exc:
         return _fail(exc.message)
     except BrokenPipeError:  # `quietpage export - | head`: the reader left; stop quietly
@@ -170,16 +178,29 @@ def _cannot_write(dest: Path, exc: OSError, *, whole_file: bool) -> str:
             f"{'; free some space and export again' if full else ''}.")
 
 
-async def _export_local(settings: Settings, fmt: str, dest: Path) -> int:
+def _epub_query(args) -> dict:
+    """The filters of an EPUB export, as /api/export takes them."""
+    return {"tag": getattr(args, "tag", None), "state": getattr(args, "state", "all"), "id": getattr(args, "ids", None) or []}
+
+
+async def _export_local(settings: Settings, fmt: str, dest: Path, chosen: dict | None = None) -> int:
     async with local_worker(settings) as worker:
         progress = ProgressBar("Exporting")
         if fmt == "markdown" and dest.suffix.lower() != ".zip":
             return await runner.export_markdown_dir(worker, dest, progress)
+        ids = None
+        if fmt == "epub":
+            ids = await worker.db(worker.library.export_selection, chosen["tag"], chosen["state"], chosen["id"] or None)
+            if not ids:
+                raise QuietPageError("No article matches these filters (out of the trash, with its text): no EPUB "
+                                     "was written.", code="nothing_to_export")
         with _output(dest) as out:
             async def write(data: bytes) -> None:
                 out.write(data)
             if fmt == "json":
                 return await runner.export_json(worker, write, progress)
+            if fmt == "epub":
+                return await runner.export_epub(worker, write, ids, progress)
             return await runner.export_markdown_zip(worker, write, progress)
 
 
@@ -227,11 +248,16 @@ class _output:
             pass
 
 
-def _export_remote(settings: Settings, fmt: str, dest: Path) -> int:
+def _export_remote(settings: Settings, fmt: str, dest: Path, chosen: dict | None = None) -> int:
     """Ask the server running on this data dir for the export. Its faults (not answering, cut
     off) are QuietPageError; writing here (a full disk) is OSError, as for a local export."""
     origin = running_origin(settings)
-    request = urllib.request.Request(f"{origin}/api/export?format={fmt}", headers={
+    params = [("format", fmt)]
+    if chosen:
+        params += [("tag", chosen["tag"])] if chosen["tag"] else []
+        params += [("state", chosen["state"]), *(("id", i) for i in chosen["id"])]
+    query = urllib.parse.urlencode(params)
+    request = urllib.request.Request(f"{origin}/api/export?{query}", headers={
         "Authorization": f"Bearer {auth.load_or_create_token(settings.data_dir)}"})
     zipped = fmt == "markdown" and dest.suffix.lower() != ".zip"
     target = Path(tempfile.mkdtemp()) / "export.zip" if zipped else dest
@@ -248,6 +274,11 @@ def _export_remote(settings: Settings, fmt: str, dest: Path) -> int:
             with zipfile.ZipFile(target) as zf:
                 names = [n for n in zf.namelist() if "/" not in n and "\\" not in n and not n.startswith(".")]
                 for name in names:
+                    (dest / name).write_bytes(zf.read(name))
+                assets = [n for n in zf.namelist() if n.startswith(f"{ASSETS}/") and is_name(n.split("/", 1)[1])]
+                if assets:
+                    (dest / ASSETS).mkdir(exist_ok=True)
+                for name in assets:
                     (dest / name).write_bytes(zf.read(name))
                 return len(names)
         return -1
@@ -267,3 +298,29 @@ def _received(resp, origin: str) -> bytes:
 def _unreachable(origin: str, exc: Exception) -> QuietPageError:
     return QuietPageError(f"the server is running on this data dir, but it could not be asked for the export at "
                           f"{origin} ({exc}). Use the reading list's Export, or stop the server.")
+
+
+# ---------------------------------------------------------------------- archive-images
+def cmd_archive_images(settings: Settings, args) -> int:
+    try:
+        counts, failures = asyncio.run(_archive_images(settings, args.retry_failed))
+    except DataDirLocked:
+        return _fail(SERVER_RUNNING.format(what="Archive images"))
+    if not counts["total"]:
+        print("Every article's images are archived" + ("." if args.retry_failed else
+              " (or were refused: --retry-failed tries those again)."))
+        return 0
+    for article_id, message in failures:
+        print(f"  article {article_id}: {message}", file=sys.stderr)
+    print(f"Archived the images of {counts['done']} article(s): {counts['archived']} image(s) kept here"
+          + (f", {counts['failed']} could not be (the reasons: GET /api/articles/ID/images)." if counts["failed"] else "."))
+    return 0
+
+
+async def _archive_images(settings: Settings, retry_failed: bool) -> tuple[dict, list]:
+    failures: list[tuple[str, str]] = []
+    async with local_worker(settings) as worker:
+        ids = await worker.db(worker.library.image_backlog, retry_failed)
+        counts = await run_archive(worker, ids, ProgressBar("Archiving images"), retry_failed=retry_failed,
+                                   on_error=lambda article_id, _url, message: failures.append((article_id, message)))
+    return counts, failures

@@ -322,6 +322,8 @@ async def run_fetch(worker: Worker, targets: list[tuple[str, str]], progress: Pr
             page = await fetcher.fetch(url)
             reading = await _read_retrying(worker, page.html, page.url)
             await worker.db(worker.library.fill_content, article_id, reading)
+            if (images := getattr(worker, "images", None)) is not None:
+                images.add(article_id)  # the server archives its images next (the CLI after the run)
             counts["fetched"] += 1
         except QuietPageError as exc:
             await worker.db(worker.library.fetch_failed, article_id, exc.message)
