@@ -89,8 +89,9 @@ def cmd_backup(settings: Settings, args) -> int:
         print(f"quietpage: {exc.message}", file=sys.stderr)
         return 1
     print(f"Backed up {counts.get('articles', 0)} articles and {counts.get('highlights', 0)} highlights to {path}")
-    print(f"(The saved pages in {settings.data_dir / 'articles'} are files that never change: copy that "
-          "folder as it is to keep them too.)")
+    print(f"(The saved pages in {settings.data_dir / 'articles'} and the images in {settings.data_dir / 'images'} "
+          "are files that never change: copy those folders as they are to keep them too, or use `quietpage export`, "
+          "whose JSON backup holds everything.)")
     return 0
 
 

@@ -126,7 +126,10 @@ class ImageActions:
     def _set_images(self, article_id: str, items: list[dict]) -> dict:
         """Write an article's items (their files are on disk already) and release the files it
         no longer uses; returns the summary, which the caller puts on the record."""
-        before = {i["file"] for i in self._images_of(article_id) if i.get("file")}
+        doc = self.store.images_doc(article_id)
+        if doc is None and not items:
+            return summary(items)  # no images, before or now: no document at all
+        before = {i["file"] for i in (doc or {}).get("items", ()) if i.get("file")}
         after = {i["file"] for i in items if i.get("file")}
         self.store.put_images_doc(article_id, {"items": items})
         for name in after:
@@ -160,7 +163,9 @@ class ImageActions:
             record = self.store.get_article(article_id)
         except NotFound:
             return None
-        if self.store.images_doc(article_id) is None:  # saved before images were archived
+        counts = record.get("images")
+        if self.store.images_doc(article_id) is None and (counts is None or counts.get("total")):
+            # saved before images were archived (or killed between its record and its images')
             html = self.store.read_body(article_id).get("content_html") or ""
             items = new_items(html, self.settings.image_max_count, None)
             self._update_article(article_id, {"images": self._set_images(article_id, items)})

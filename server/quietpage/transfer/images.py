@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import logging
 import re
 from collections.abc import Callable
@@ -50,8 +51,9 @@ class ImageArchiver:
     """Archives one article's images at a time: `await archiver.archive(article_id)`.
     `worker` is the app's Context or the CLI's LocalWorker (settings, library, db)."""
 
-    def __init__(self, worker: Any, *, resolver=None):
+    def __init__(self, worker: Any, *, resolver=None, yield_to: Callable[[], Any] | None = None):
         self.w, self.s, self._resolver = worker, worker.settings, resolver
+        self._yield_to = yield_to  # awaited before each image: lets a save in progress go first
 
     async def archive(self, article_id: str, *, retry_failed: bool = False) -> dict | None:
         """Archive what is pending; the article's {total, archived, failed} after, or None if
@@ -67,6 +69,8 @@ class ImageArchiver:
 
         async def lane(fetcher: Fetcher) -> None:
             for url in urls:  # lanes share one iterator: each image is taken once
+                if self._yield_to is not None:
+                    await self._yield_to()
                 result = await self._one(url, fetcher, room)
                 counts[0] = await self.w.db(self.w.library.images_done, article_id, {url: result})
 
@@ -113,12 +117,20 @@ def _from_data_uri(uri: str, cap: int) -> bytes:
         raise ImageRefused("The data: image is not valid base64.", "image_unreadable") from None
 
 
+# While a save is being read, archiving waits (a save must answer as fast as without it), but
+# never longer than this at a time, so a stream of saves cannot starve it.
+MAX_WAIT_S = 10.0
+WAIT_STEP_S = 0.05
+
+
 class ArchiveQueue:
     """The server's background archiving: articles queued by saves (and fetches), done one at a
-    time in the order they came. `close()` (app shutdown) stops it between two images."""
+    time in the order they came, each image after any save in progress (`saving()`).
+    `close()` (app shutdown) stops it between two images."""
 
     def __init__(self, worker: Any, *, resolver=None):
-        self._archiver = ImageArchiver(worker, resolver=resolver)
+        self._archiver = ImageArchiver(worker, resolver=resolver, yield_to=self._after_saves)
+        self._saves = 0
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._queued: set[str] = set()
         self._task: asyncio.Task | None = None
@@ -131,6 +143,21 @@ class ArchiveQueue:
         self._queue.put_nowait(article_id)
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run())
+
+    @contextlib.contextmanager
+    def saving(self):
+        """Around a save (reading the page, storing it): archiving steps aside meanwhile."""
+        self._saves += 1
+        try:
+            yield
+        finally:
+            self._saves -= 1
+
+    async def _after_saves(self) -> None:
+        waited = 0.0
+        while self._saves and waited < MAX_WAIT_S:
+            await asyncio.sleep(WAIT_STEP_S)
+            waited += WAIT_STEP_S
 
     def busy(self) -> bool:
         return bool(self._queued)

@@ -1,6 +1,8 @@
 """/api/extract and /api/articles: pages in, reader views out."""
 from __future__ import annotations
 
+import contextlib
+
 from aiohttp import web
 
 from ...library import ListQuery
@@ -22,8 +24,9 @@ async def save_article(request: web.Request) -> web.Response:
     answer is made from what the save has in hand: nothing is read back."""
     c = ctx(request)
     page = schema.PAGE.check(await read_json(request), c.settings)
-    reading = await c.read(page["html"], page["url"], title=page.get("title"))
-    record, created, counts = await c.db(c.library.save, page["url"], reading)
+    with c.images.saving() if c.images is not None else contextlib.nullcontext():
+        reading = await c.read(page["html"], page["url"], title=page.get("title"))
+        record, created, counts = await c.db(c.library.save, page["url"], reading)
     if c.images is not None and _images_pending(record.get("images")):
         c.images.add(record["id"])  # archived in the background: the save answers now
     out = article_json({**record, **reading.body}, request)
