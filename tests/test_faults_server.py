@@ -157,3 +157,26 @@ def test_an_export_through_the_server_to_a_full_disk_blames_the_disk(disk, tmp_p
         disk.free()
         assert main(["export", "--format", "json", str(disk.path / "out.json"), "--data-dir", str(lib)]) == 0
     assert leftovers(disk.path) == ["out.json"]
+
+
+# ---------------------------------------------------------------------------- health
+async def test_health_says_degraded_and_why_when_the_disk_is_full(aiohttp_client, disk):
+    from quietpage.web.app import create_app
+    from quietpage.web.auth import load_or_create_token
+
+    settings = Settings(data_dir=disk.path / "data", port=0)
+    token = load_or_create_token(settings.data_dir)
+    client = await aiohttp_client(create_app(settings))
+    with_token = {"Authorization": f"Bearer {token}"}
+    health = await (await client.get("/api/health")).json()
+    assert health["status"] == "ok" and health["storage"] == {"status": "ok"}
+    assert health["extraction"]["status"] == "ok" and health["extraction"]["workers"] == settings.extract_workers
+    disk.fill()
+    resp = await client.get("/api/health", headers=with_token)
+    health = await resp.json()
+    assert resp.status == 200 and health["status"] == "degraded"
+    assert health["storage"]["status"] == "degraded" and "The disk is full" in health["storage"]["reason"]
+    anonymous = await (await client.get("/api/health")).json()  # any local program: the state, not the why
+    assert anonymous["status"] == "degraded" and anonymous["storage"] == {"status": "degraded"}
+    disk.free()
+    assert (await (await client.get("/api/health")).json())["status"] == "ok"

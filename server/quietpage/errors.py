@@ -67,6 +67,12 @@ class ExtractionError(QuietPageError):
     status, code = 422, "extraction_failed"
 
 
+class TooSlow(ExtractionError):
+    """Reading the page took longer than extract_time_limit_s: its worker was stopped."""
+
+    status, code = 422, "too_slow"
+
+
 class NoContent(ExtractionError):
     """The page had no readable article in it."""
 

@@ -121,6 +121,12 @@ class Settings:
     extract_retry_after_s: int = 2
     # Workers run at this lower priority (nice), so the event loop always gets a core first.
     extract_worker_nice: int = 10
+    # The most time one page may take to read, in seconds. Real pages take well under a second
+    # (the corpus' median is ~14 ms); every stage of the reader is linear, yet a page built to
+    # defeat it (a million elements in 15 MB) still takes minutes (benchmarks/time_limit.py).
+    # Past this its worker process is killed and replaced, and the save answers 422 "took too
+    # long to read", with the page kept to read again later.
+    extract_time_limit_s: float = 20.0
     # Deleted articles stay restorable ("undo", trash) for this long before they are purged.
     trash_ttl_s: int = 30 * 24 * 3600
 
@@ -199,6 +205,8 @@ class Settings:
             raise ValueError("'extract_workers' must be at least 1")
         if self.remote_images not in REMOTE_IMAGES:
             raise ValueError(f"'remote_images' must be one of {', '.join(REMOTE_IMAGES)} (it is {self.remote_images!r})")
+        if self.extract_time_limit_s <= 0:
+            raise ValueError("'extract_time_limit_s' must be more than 0")
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)

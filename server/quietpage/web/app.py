@@ -67,6 +67,7 @@ def create_app(settings: Settings) -> web.Application:
         middlewares=[middleware.errors, guard.guard, middleware.authenticate],
     )
     app.on_response_prepare.append(middleware.prepare_headers)
+    app.on_shutdown.append(_stop_reading)  # before aiohttp waits for the requests in flight
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_resources)
     app.cleanup_ctx.append(guard.guard_ctx)  # after the store: reads the token it made
@@ -102,6 +103,13 @@ async def _resources(app: web.Application):
             pool.shutdown()
     finally:
         await SHARED.release(settings.data_dir)
+
+
+async def _stop_reading(app: web.Application) -> None:
+    """On shutdown, first of all: kill the extraction workers, so no request in flight (nor the
+    shutdown, which waits for them) waits on a page being read - a stuck one least of all."""
+    if CONTEXT in app:
+        app[CONTEXT].extract_pool.shutdown()
 
 
 async def _maintain(library: Library, store_thread: OneThread, every_s: float) -> None:

@@ -57,7 +57,8 @@ def _schemas(s: Settings) -> dict:
 def _api_paths(s: Settings) -> dict:
     q = _param
     return {
-        "/api/health": {"get": _op("Is the server up? (no token needed)", public=True)},
+        "/api/health": {"get": _op("Is the server up, and are its storage and page readers ok or degraded (busy, "
+                                   "stuck)? No token needed; why it is degraded only with the token", public=True)},
         "/api/openapi.json": {"get": _op("This description", public=True)},
         "/api/hello": {"get": _op("Proof that this server holds the token: an HMAC of the caller's nonce (no token needed)",
                                   public=True, params=(_param("nonce", required=True, schema={

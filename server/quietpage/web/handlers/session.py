@@ -15,7 +15,24 @@ from ..render import page
 
 
 async def health(request: web.Request) -> web.Response:
-    return json_response({"status": "ok", "version": __version__})
+    """GET /api/health -> {status: ok|degraded, version, storage, extraction}: the storage's and
+    the page readers' state (busy, stuck, waiting). Never touches the store's thread, so it
+    answers whatever the store is doing. Why something is degraded (a sentence naming the data
+    folder) only with the token."""
+    c = ctx(request)
+    storage = c.library.storage.health().to_json()
+    extraction = c.extract_pool.health()
+    ok = storage["status"] == "ok" and extraction["status"] == "ok"
+    out = {"status": "ok" if ok else "degraded", "version": __version__, "storage": storage, "extraction": extraction}
+    if not _has_token(request):
+        for part in (storage, extraction):
+            part.pop("reason", None)
+    return json_response(out)
+
+
+def _has_token(request: web.Request) -> bool:
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and auth.same_secret(given.strip(), request[TOKEN])
 
 
 async def hello(request: web.Request) -> web.Response:
