@@ -13,7 +13,7 @@ text never names is a publisher's topic, not a piece.
 """
 from __future__ import annotations
 
-from quietpage import lexicon, textdoc
+from quietpage.tags import lexicon, textdoc
 
 _BRACKETS = ("()", "[]", "{}", "“”", "«»")
 

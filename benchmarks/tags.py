@@ -39,7 +39,7 @@ import _tag_vocabulary as vocab  # noqa: E402
 from _corpus import pages  # noqa: E402
 from _tag_junk import junk_kind  # noqa: E402
 
-from quietpage import lexicon, textdoc  # noqa: E402
+from quietpage.tags import lexicon, textdoc  # noqa: E402
 from quietpage.errors import QuietPageError  # noqa: E402
 from quietpage.reader import extract  # noqa: E402
 from quietpage.tags import normalize, suggest  # noqa: E402

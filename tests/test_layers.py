@@ -15,8 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "server" / "quietpage"
 RANKS = {
     "settings": 0, "errors": 0, "clock": 0, "urls": 0, "paths": 0, "hosts": 0, "__init__": 0,
     "reader": 1, "anchoring": 1, "selectors": 1,
-    "tags": 1, "keyphrases": 1, "stopwords": 1, "declared": 1, "lexicon": 1, "tagkey": 1, "tagmatch": 1, "textdoc": 1,
-    "topics": 1,
+    "tags": 1,
     "store": 2,
     "library": 3,
     "transfer": 4,

@@ -1,11 +1,11 @@
-"""The user's tags match as meant (tagmatch.py): every rule with its golden case and its
+"""The user's tags match as meant (tags/match.py): every rule with its golden case and its
 counter-example, on small pages written for the purpose."""
 import dataclasses
 
 import pytest
 
-from quietpage import lexicon, textdoc
-from quietpage.tagmatch import STRONG_SCORE, evidence
+from quietpage.tags import lexicon, textdoc
+from quietpage.tags.match import STRONG_SCORE, evidence
 from quietpage.tags import suggest
 
 FILLER = {

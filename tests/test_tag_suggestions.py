@@ -1,11 +1,11 @@
 """Suggestions a reader would keep: text topics (keyphrases.py), declared tags (declared.py), tag
-identity (tagkey.py) and the word data (lexicon.py), each rule with its counter-example."""
+identity (key.py) and the word data (lexicon.py), each rule with its counter-example."""
 import dataclasses
 
 import pytest
 
-from quietpage import lexicon
-from quietpage.declared import SiteKeywords, declared_tags
+from quietpage.tags import lexicon
+from quietpage.tags import SiteKeywords, declared_tags
 from quietpage.tags import MAX_SUGGESTIONS, normalize, suggest
 
 Page = dataclasses.make_dataclass("Page", ["title", "text", "keywords", "site_name", "lang", "url"])

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from .tagkey import normalize as _key
+from .key import normalize as _key
 
 MAX_TAG_CHARS = 40  # a longer "tag" is a sentence or an id
 MAX_TAG_WORDS = 4

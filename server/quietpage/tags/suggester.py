@@ -3,7 +3,7 @@ aiohttp, no store.
 
 `suggest(article, user_tags, site_name=None, *, site_keywords=None)` returns at most
 MAX_SUGGESTIONS `Tag(name, source, score)`, in this order:
-  yours - a tag the user already uses that the title and body talk about (tagmatch.py: capitals,
+  yours - a tag the user already uses that the title and body talk about (match.py: capitals,
           function words, plurals and evidence rules); score >= STRONG_SCORE (`Tag.strong`)
           when the evidence is strong enough to apply it without asking, if the user allows;
   page  - what the publisher declared (declared.py), those the text mentions first; at most
@@ -18,7 +18,7 @@ The library adds a fourth source, "user", for a tag the user typed. Scores are i
 the user saved from it: keywords it declares on (nearly) every page are dropped.
 A suggestion that is one of the user's tags in another spelling is shown in the user's spelling;
 one that the text does not talk about enough is never shown as `yours`.
-Names of tags are compared by `normalize` (tagkey.py).
+Names of tags are compared by `normalize` (key.py).
 """
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 
 from . import lexicon, textdoc
-from .declared import SiteKeywords, clean, declared_tags  # noqa: F401  (clean: public)
+from .declared import SiteKeywords, clean, declared_tags
 from .keyphrases import key_phrases
-from .tagkey import normalize
-from .tagmatch import STRONG_SCORE, evidence
+from .key import normalize
+from .match import STRONG_SCORE, evidence
 from .topics import same_topic_names
 
 MAX_SUGGESTIONS = 8

@@ -1,5 +1,5 @@
 """One topic, one tag: which candidate names and phrases of an article are the same topic.
-Pure; used by keyphrases.py (among its candidates) and tags.py (against the tags already chosen).
+Pure; used by keyphrases.py (among its candidates) and suggester.py (against the tags already chosen).
 
 Candidates are (folded words, named) keys, as keyphrases.py counts them.
 """

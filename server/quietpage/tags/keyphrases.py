@@ -1,0 +1,117 @@
+"""Topics of an article from its own words, for tag suggestions. Pure, one pass over textdoc.Doc:
+tokens get a kind (kinds.py), candidates are found (candidates.py), counted and scored here.
+
+Candidates, counted in the body only (the headline adds weight but is never enough alone):
+  1. names: runs of capitalised words ("White House", "Xi Jinping"), with one inner connector
+     ("Bank of England"); a capital that only starts a sentence counts when the word is not a
+     common one or the page capitalises it elsewhere; leading titles are dropped ("President
+     Donald Trump" -> "Donald Trump"). In a language that capitalises nouns (German) only words
+     that are not common count.
+  2. noun phrases: two or three words between function words and punctuation, repeated
+     ("climate change", "Israeli settlements"); never starting or ending with a function word.
+  3. a single lower-case word only when it is specific (not among the language's common words),
+     central (in the headline and repeated in the body) and, where we can tell, not a verb or
+     adjective form (English -ly/-ing/-ed; German lower case is never a noun).
+One topic is shown once: a surname joins the full name the body uses ("Trump" -> "Donald Trump"),
+a demonym its country ("Chinese" -> "China"), an abbreviation its long form ("U.S." -> "United
+States"). For a language without a stop list, only names are suggested.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from . import candidates, kinds
+from .lexicon import Language
+from .textdoc import Doc
+from .topics import Key, inside, merge_same_person, same_topic
+
+TITLE_WEIGHT = 3.0  # being in the headline is worth three body mentions
+LEAD_WEIGHT = 1.0  # ... being in the first paragraphs, one more
+LEAD_PARAGRAPHS = 2
+MIN_NAME_COUNT = 2  # body mentions of a name (one beside the headline also does)
+MIN_PHRASE_COUNT = 3  # a lower-case phrase: three body mentions, or two and the headline
+MIN_WORD_COUNT = 3  # a single lower-case word: in the headline and three times in the body
+NAME_WEIGHT = 1.5
+PHRASE_WEIGHT = 1.3
+MIN_SHARE = 0.1  # a topic scoring under a tenth of the best one is noise
+NESTED_SHARE = 3  # a phrase replaces a word inside it that it accounts for a third of
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str  # as the body writes it
+    score: float  # 0..1, relative to the best topic
+    named: bool
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def key_phrases(doc: Doc, lang: Language | None, limit: int = 12) -> list[Phrase]:
+    if not doc.words:
+        return []
+    token_kinds = kinds.classify(doc, lang)
+    runs = list(kinds.runs(token_kinds, doc))
+    at: dict[Key, list[int]] = {}  # candidate -> body positions where it starts
+    candidates.names(doc, token_kinds, runs, lang, at)
+    if lang is not None:
+        candidates.phrases(doc, token_kinds, runs, lang, at)
+    counts = {key: len(where) for key, where in at.items()}
+    merge_same_person(counts)
+    title = _title_keys(doc)
+    scored = []
+    for key, count in counts.items():
+        lead = doc.para[at[key][0]] <= LEAD_PARAGRAPHS  # positions are in reading order
+        score = _score(key, count, f" {' '.join(key[0])} " in title, lead, lang)
+        if score > 0:
+            scored.append((score, key))
+    scored.sort(key=lambda sk: (-sk[0], sk[1]))
+    chosen: list[tuple[float, Key]] = []
+    for score, key in scored:
+        if chosen and score < MIN_SHARE * chosen[0][0]:
+            break
+        same = [k for k, (_, other) in enumerate(chosen) if same_topic(key, other)]
+        if same:
+            k = same[0]
+            if len(same) == 1 and inside(chosen[k][1], key) and counts[key] * NESTED_SHARE >= counts[chosen[k][1]]:
+                chosen[k] = (chosen[k][0], key)  # "bubonic plague" says more than "plague"
+            continue
+        chosen.append((score, key))
+        if len(chosen) >= limit:
+            break
+    top = chosen[0][0] if chosen else 1.0
+    return [Phrase(_spelling(doc, at[k], len(k[0])), round(s / top, 3), k[1]) for s, k in chosen]
+
+
+def _spelling(doc: Doc, starts: list[int], size: int) -> str:
+    """The body's most common spelling of a candidate."""
+    spellings = Counter(" ".join(doc.text[i:i + size]) for i in starts)
+    return _POSSESSIVE.sub("", spellings.most_common(1)[0][0])
+
+
+def _title_keys(doc: Doc) -> str:
+    words = [f if f else "|" for f in doc.fold[:doc.body_start]]
+    return f" {' '.join(words)} "
+
+
+def _score(key: Key, count: int, title: bool, lead: bool, lang: Language | None) -> float:
+    words, named = key
+    if not count:
+        return 0.0
+    if named:
+        if count < MIN_NAME_COUNT and not title:
+            return 0.0
+        weight = NAME_WEIGHT * (1.2 if len(words) > 1 else 1.0)
+    elif len(words) == 1:
+        if not title or count < MIN_WORD_COUNT or lang is None or lang.is_common(words[0]) or lang.capitalises_nouns:
+            return 0.0
+        weight = 1.0
+    else:
+        if count < MIN_PHRASE_COUNT - title:
+            return 0.0
+        weight = PHRASE_WEIGHT
+        if lang is not None and all(lang.is_common(w) for w in words):
+            weight *= 0.8  # "public health" is a topic, but less telling than "diet pills"
+    return (count + TITLE_WEIGHT * title + LEAD_WEIGHT * lead) * weight
