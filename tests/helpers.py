@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import aiohttp
 
@@ -33,6 +34,14 @@ async def log_in(page, live, next_path: str = "/") -> None:
     link = await api(live, "POST", "/api/login-links", {"next": next_path})
     await page.goto(link["url"])
     await page.wait_for_url(origin_of(live) + next_path)
+
+
+PAGE_KEY = re.compile(r'<meta name="quietpage-page-key" content="([^"]+)">')
+
+
+def page_key_of(login_page_html: str) -> dict:
+    """The header our pages send beside the session cookie, from the login page that set it."""
+    return {"X-QuietPage-Page": PAGE_KEY.search(login_page_html)[1]}
 
 
 def snapshot(data_dir) -> dict:

@@ -8,6 +8,7 @@ import pytest
 from quietpage.web import auth
 
 from conftest import SEED_URL, save
+from helpers import assert_error_shape, page_key_of, path_of
 
 
 def test_token_is_created_once_with_mode_0600(data_dir):
@@ -70,7 +71,7 @@ async def test_login_link_sets_a_strict_httponly_cookie_and_works_once(anon, cli
     assert article["title"] in html and "The drone manufacturing plant" in html
     listing = await anon.get("/")  # the list page is a shell that static/js/list.js fills in
     assert listing.status == 200 and "/static/js/list.js" in await listing.text()
-    api = await anon.get("/api/articles")
+    api = await anon.get("/api/articles", headers=page_key_of(await resp.text()))  # with the page key
     assert api.status == 200 and len((await api.json())["items"]) == 1
     # the same link a second time is refused
     anon.session.cookie_jar.clear()
@@ -88,12 +89,13 @@ async def test_login_link_for_another_server_is_refused(anon):
 
 async def test_cookie_cannot_be_used_cross_site_to_change_data(anon, client, seed_html):
     article = await save(client, SEED_URL, seed_html)
-    await login(anon, client)
-    hostile = {"Origin": "http://127.0.0.2:8000", "Sec-Fetch-Site": "cross-site"}
+    resp, _ = await login(anon, client)
+    key = page_key_of(await resp.text())
+    hostile = {"Origin": "http://127.0.0.2:8000", "Sec-Fetch-Site": "cross-site", **key}
     resp = await anon.patch(f"/api/articles/{article['id']}", json={"state": "archived"}, headers=hostile)
     assert resp.status == 403
     assert (await resp.json())["error"]["code"] == "cross_site"
-    same = {"Origin": f"http://{anon.host}:{anon.port}", "Sec-Fetch-Site": "same-origin"}
+    same = {"Origin": f"http://{anon.host}:{anon.port}", "Sec-Fetch-Site": "same-origin", **key}
     resp = await anon.patch(f"/api/articles/{article['id']}", json={"state": "archived"}, headers=same)
     assert resp.status == 200
 
@@ -135,3 +137,81 @@ async def test_hello_proves_the_server_knows_the_token_without_revealing_it(anon
     for bad in ("", "short", "x" * 200, "bad nonce with spaces and more"):
         resp = await anon.get("/api/hello", params={"nonce": bad})
         assert resp.status == 422 and (await resp.json())["error"]["code"] == "invalid_nonce"
+
+
+# ------------------------------------------------- the cookie alone never opens the API
+async def test_the_cookie_alone_opens_no_api_route_forged_browser_headers_or_not(anon, client, seed_html, data_dir):
+    """Cookies ignore ports: any program on 127.0.0.1 can receive ours. With it alone - and with
+    every header a browser would send, forged - it can neither read, change, nor mint links."""
+    from helpers import snapshot
+
+    article = await save(client, SEED_URL, seed_html)
+    resp, _ = await login(anon, client)
+    key = page_key_of(await resp.text())
+    forged = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors", "Origin": f"http://127.0.0.1:{anon.port}"}
+    before = snapshot(data_dir)
+    for method, path, body in [("GET", "/api/export?format=json", None), ("GET", "/api/articles", None),
+                               ("GET", f"/api/articles/{article['id']}?body=true", None),
+                               ("PATCH", f"/api/articles/{article['id']}", {"state": "archived"}),
+                               ("POST", "/api/login-links", {}), ("DELETE", f"/api/articles/{article['id']}", None),
+                               ("POST", "/api/download-links", {"path": "/api/export?format=json"})]:
+        for headers in ({}, forged, {**forged, "X-QuietPage-Page": "0" * 64}, {**forged, "X-QuietPage-Page": ""}):
+            r = await anon.request(method, path, json=body, headers=headers)
+            assert r.status == 401, (method, path, headers)
+            assert_error_shape(await r.json(), "page_key_required")
+            assert "The drone manufacturing plant" not in await r.text()
+    assert snapshot(data_dir) == before
+    # with the page key the pages send, it all works (and a page still opens on the cookie alone)
+    assert (await anon.get("/api/articles", headers=key)).status == 200
+    assert (await anon.patch(f"/api/articles/{article['id']}", json={"favorite": True}, headers={**forged, **key})).status == 200
+    assert (await anon.get(f"/read/{article['id']}")).status == 200
+
+
+async def test_the_page_key_belongs_to_its_session_and_ends_with_the_token(anon, client, data_dir):
+    first, _ = await login(anon, client)
+    old_key = page_key_of(await first.text())
+    second, _ = await login(anon, client)  # a new session: a new cookie and a new key
+    new_key = page_key_of(await second.text())
+    assert old_key != new_key
+    assert (await anon.get("/api/articles", headers=old_key)).status == 401
+    assert (await anon.get("/api/articles", headers=new_key)).status == 200
+    auth.rotate_token(data_dir)
+    assert (await anon.get("/api/articles", headers=new_key)).status == 401
+
+
+async def test_a_download_link_works_once_for_its_session_and_address(anon, client, aiohttp_client, settings, seed_html):
+    await save(client, SEED_URL, seed_html)
+    resp, _ = await login(anon, client)
+    key = {**page_key_of(await resp.text()), "Sec-Fetch-Site": "same-origin"}
+    link = await anon.post("/api/download-links", json={"path": "/api/export?format=json"}, headers=key)
+    assert link.status == 201
+    url = (await link.json())["url"]
+    assert url.startswith("/api/export?format=json&ticket=")
+    other = await aiohttp_client(anon.server)  # another cookie jar: no session
+    assert (await other.get(url)).status == 401
+    assert (await anon.get(url.replace("format=json", "format=markdown"))).status == 401  # another address
+    link = await anon.post("/api/download-links", json={"path": "/api/export?format=json"}, headers=key)
+    url = (await link.json())["url"]
+    assert (await anon.post(url, json={})).status in (401, 405)  # GET only
+    got = await anon.get(url)  # a plain navigation, the cookie and the ticket: no page key needed
+    assert got.status == 200 and "attachment" in got.headers["Content-Disposition"]
+    assert "The drone manufacturing plant" in await got.text()
+    assert (await anon.get(url)).status == 401  # once
+    for bad in ("https://evil.example/api/export", "//evil.example/api/export", "/read/x", "/api//export", "api/export"):
+        r = await anon.post("/api/download-links", json={"path": bad}, headers=key)
+        assert r.status == 422, bad
+    r = await client.post("/api/download-links", json={"path": "/api/export"})  # the token needs none
+    assert r.status == 422 and (await r.json())["error"]["code"] == "no_session"
+
+
+def test_download_tickets_expire_and_are_bounded():
+    tickets = auth.DownloadTickets()
+    t = tickets.issue("s", "/api/export?format=json", now=1000)
+    assert not tickets.use(t, "s", "/api/export?format=json", now=1000 + auth.DOWNLOAD_TTL_S + 1)
+    t = tickets.issue("s", "/api/export?format=json", now=1000)
+    assert not tickets.use(t, "other-session", "/api/export?format=json", now=1001)
+    first = tickets.issue("s", "/api/export", now=2000)
+    for _ in range(auth.MAX_DOWNLOAD_TICKETS):
+        tickets.issue("s", "/api/export", now=2000)
+    assert not tickets.use(first, "s", "/api/export", now=2001)  # the oldest made room
+    assert auth.download_target_of("/api/export?b=2&a=1") == auth.download_target("/api/export", [("a", "1"), ("b", "2")])

@@ -6,6 +6,7 @@ import aiohttp
 import pytest
 
 from conftest import SEED_DIR, SEED_URL, SENTENCE
+from helpers import page_key_of
 from server_process import ServerProcess, run_cli
 
 
@@ -32,10 +33,11 @@ async def test_serve_save_read_highlight_restart(tmp_path, seed_html, seed_expec
         async with aiohttp.ClientSession(cookie_jar=jar) as browser:
             async with browser.get(server.login_url) as r:
                 assert r.status == 200
+                key = page_key_of(await r.text())
             async with browser.get(f"{server.origin}/") as r:
                 assert r.status == 200
                 assert "/static/js/list.js" in await r.text()
-            async with browser.get(f"{server.origin}/api/articles") as r:  # what the list page shows
+            async with browser.get(f"{server.origin}/api/articles", headers=key) as r:  # what the list page shows
                 assert r.status == 200
                 assert [a["title"] for a in (await r.json())["items"]] == [article["title"]]
             async with browser.get(f"{server.origin}/read/{article['id']}") as r:

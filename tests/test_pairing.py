@@ -10,7 +10,7 @@ from quietpage.web import auth, pairing
 
 from server_process import run_cli
 from conftest import EXTENSION
-from helpers import CHROME_EXT, FIREFOX_EXT, HOSTILE, assert_error_shape, path_of
+from helpers import CHROME_EXT, FIREFOX_EXT, HOSTILE, assert_error_shape, page_key_of, path_of
 
 EXT = {"Origin": CHROME_EXT, "Sec-Fetch-Site": "none"}  # what the extension's worker and pages send
 
@@ -102,11 +102,13 @@ async def test_bad_pairing_requests_get_clear_errors(anon, body, ctype, status):
 async def test_rotating_the_token_revokes_token_sessions_links_and_paired_extensions(client, anon, data_dir, token):
     link = (await (await client.post("/api/login-links", json={})).json())["url"]
     other_link = (await (await client.post("/api/login-links", json={})).json())["url"]
-    assert (await anon.get(path_of(link))).status == 200
-    assert (await anon.get("/api/articles")).status == 200  # the session works
+    login = await anon.get(path_of(link))
+    assert login.status == 200
+    key = page_key_of(await login.text())
+    assert (await anon.get("/api/articles", headers=key)).status == 200  # the session works
     with_token = {**EXT, "Authorization": f"Bearer {token}"}
     assert (await anon.get("/api/articles", headers=with_token)).status == 200  # remembers the extension
-    assert (await anon.get("/api/articles", headers=EXT)).status == 200  # paired: its origin is let in
+    assert (await anon.get("/api/articles", headers={**EXT, **key})).status == 200  # paired: its origin is let in
     pairing.issue_code(data_dir, 300)
 
     result = run_cli("token", "--rotate", data_dir=data_dir)
@@ -115,7 +117,7 @@ async def test_rotating_the_token_revokes_token_sessions_links_and_paired_extens
     assert new != token and auth.read_token(data_dir) == new and "revoked" in result.stderr.decode()
 
     assert (await client.get("/api/articles")).status == 401  # the running server noticed at once
-    assert (await anon.get("/api/articles")).status == 401  # the session ended
+    assert (await anon.get("/api/articles", headers=key)).status == 401  # the session ended
     assert (await anon.get(path_of(other_link))).status == 401  # unused login links are void
     resp = await anon.get("/api/articles", headers=EXT)
     assert resp.status == 403  # no longer paired: the token is needed again

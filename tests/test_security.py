@@ -12,17 +12,19 @@ from quietpage.web.app import create_app
 from quietpage.settings import Settings
 
 from conftest import LOREM, SEED_URL, page_html, save
-from helpers import CHROME_EXT, FIREFOX_EXT, HOSTILE, assert_error_shape, path_of, snapshot
+from helpers import CHROME_EXT, FIREFOX_EXT, HOSTILE, assert_error_shape, page_key_of, path_of, snapshot
 
 
 def own(client) -> str:
     return f"http://127.0.0.1:{client.port}"
 
 
-async def login(anon, client) -> None:
+async def login(anon, client) -> dict:
+    """Log `anon` in with a login link: the session cookie in its jar; returns the page key header."""
     link = (await (await client.post("/api/login-links", json={})).json())["url"]
     resp = await anon.get(path_of(link))
     assert resp.status == 200
+    return page_key_of(await resp.text())
 
 
 # ------------------------------------------------------------------ rule 1: Host
@@ -88,8 +90,9 @@ async def test_rule_an_extension_origin_needs_the_token_and_is_then_remembered(c
     assert pairing.load_extensions(data_dir, token) == (ext,)
     assert resp.headers["Access-Control-Allow-Origin"] == ext  # remembered: CORS from now on
     # the extension's cookie (if the browser sent one) never stands in for the token
-    await login(anon, client)
-    resp = await anon.patch("/api/articles/x", json={"state": "archived"}, headers={"Origin": ext, "Sec-Fetch-Site": "none"})
+    key = await login(anon, client)
+    resp = await anon.patch("/api/articles/x", json={"state": "archived"},
+                            headers={"Origin": ext, "Sec-Fetch-Site": "none", **key})
     assert resp.status == 403
 
 
@@ -116,15 +119,15 @@ async def test_rule_pages_are_never_served_into_a_frame(client, dest):
 
 async def test_rule_cookie_changes_need_sec_fetch_site_same_origin(client, anon, seed_html):
     article = await save(client, SEED_URL, seed_html)
-    await login(anon, client)
+    key = await login(anon, client)
     path = f"/api/articles/{article['id']}"
     for headers in ({}, {"Sec-Fetch-Site": "none"}, {"Sec-Fetch-Site": "same-site"},
                     {"Sec-Fetch-Site": "same-origin", "Origin": CHROME_EXT}):
-        resp = await anon.patch(path, json={"favorite": True}, headers=headers)
+        resp = await anon.patch(path, json={"favorite": True}, headers={**headers, **key})
         assert resp.status == 403, headers
         assert_error_shape(await resp.json())
-    assert (await anon.get(path)).status == 200  # reading with the cookie needs no header
-    ours = {"Sec-Fetch-Site": "same-origin", "Origin": own(anon)}
+    assert (await anon.get(path, headers=key)).status == 200  # reading with the cookie needs no Sec-Fetch-Site
+    ours = {"Sec-Fetch-Site": "same-origin", "Origin": own(anon), **key}
     resp = await anon.patch(path, json={"favorite": True}, headers=ours)
     assert resp.status == 200 and (await resp.json())["favorite"] is True
     # with the token, a missing Sec-Fetch-Site (curl, scripts) is fine

@@ -14,6 +14,7 @@ import ipaddress
 import re
 import socket
 import unicodedata
+from urllib.parse import unquote
 
 IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Full stops that IDNA treats as label separators: ideographic, fullwidth, halfwidth ideographic.
@@ -87,3 +88,30 @@ def address_refusal(address: str) -> str | None:
     except ValueError:
         return f"{address[:100]} is not an IP address"
     return None if is_public(ip) else f"{ip} is on this machine or a private network"
+
+
+# What the URL Standard drops from any URL before parsing it, and strips from its ends.
+_URL_TABS = str.maketrans("", "", "\t\n\r")
+_URL_ENDS = "".join(map(chr, range(0x21)))
+_HTTP = re.compile(r"^https?:", re.I)
+
+
+def browser_host(url: str) -> str | None:
+    """The host a browser connects to for an http(s) URL, read as the URL Standard reads it
+    (not as urllib does: `http://127.0.0.1\\@example.com/` goes to 127.0.0.1): tabs and newlines
+    dropped, backslashes are slashes, any slashes after the scheme, the host after the last `@`
+    of the authority, before its port, percent-decoded. None for any other scheme."""
+    u = url.translate(_URL_TABS).strip(_URL_ENDS)
+    if not _HTTP.match(u):
+        return None
+    authority = re.split(r"[/?#]", u.split(":", 1)[1].replace("\\", "/").lstrip("/"), maxsplit=1)[0]
+    host = authority.rpartition("@")[2]
+    host = host[:host.find("]") + 1] if host.startswith("[") and "]" in host else host.split(":", 1)[0]
+    return unquote(host)
+
+
+def url_refusal(url: str) -> str | None:
+    """Why a browser following this http(s) URL would reach this machine or a private network
+    (from the URL alone: a public name that resolves here is not caught without DNS)."""
+    host = browser_host(url)
+    return refusal(host) if host else None

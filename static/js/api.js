@@ -1,6 +1,10 @@
-// The pages' only door to the server: same-origin calls with the session cookie. A body is sent
-// as JSON, or as it is when it is a Blob/File (an import: the file itself, with its type).
+// The pages' only door to the server: same-origin calls with the session cookie and the page key.
+// The cookie alone never opens the API (any program on 127.0.0.1 can receive our cookie: cookies
+// ignore ports); the login page left the page key in this origin's storage, which is ours alone.
+// A body is sent as JSON, or as it is when it is a Blob/File (an import: the file itself).
 // Errors come back as {error: {code, message}}; callers get an ApiError with both.
+// Download links (<a download href="/api/...">) are followed with a one-time ticket (below).
+import { announce, h } from "./dom.js";
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -10,13 +14,20 @@ export class ApiError extends Error {
   }
 }
 
+const PAGE_KEY = "quietpage.pageKey";
+
+function pageKey() {
+  try { return localStorage.getItem(PAGE_KEY) || ""; } catch { return ""; }
+}
+
 export async function api(method, path, body, { keepalive = false } = {}) {
-  const init = { method, credentials: "same-origin", keepalive, headers: { Accept: "application/json" } };
+  const headers = { Accept: "application/json", "X-QuietPage-Page": pageKey() };
+  const init = { method, credentials: "same-origin", keepalive, headers };
   if (body instanceof Blob) {
-    init.headers["Content-Type"] = body.type || "application/octet-stream";
+    headers["Content-Type"] = body.type || "application/octet-stream";
     init.body = body;
   } else if (body !== undefined) {
-    init.headers["Content-Type"] = "application/json";
+    headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
   let response;
@@ -49,3 +60,21 @@ export function withQuery(path, params) {
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }
+
+/** Follows a download link of ours (an export): a navigation cannot send the page key, so it goes
+ *  with a one-time ticket the server gives for exactly that address. */
+export async function download(path) {
+  const { url } = await post("/api/download-links", { path });
+  const a = h("a", { href: url, download: "", hidden: true, dataset: { ticketed: "1" } });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+// Every <a download href="/api/..."> on our pages goes through download().
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element && event.target.closest("a[download][href^='/api/']");
+  if (!link || link.dataset.ticketed || event.defaultPrevented || event.button !== 0) return;
+  event.preventDefault();
+  download(link.getAttribute("href")).catch((err) => announce(err.message));
+});

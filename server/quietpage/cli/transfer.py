@@ -54,7 +54,7 @@ class LocalWorker:
     async def read(self, html: str, url: str | None, *, title: str | None = None) -> Reading:
         vocabulary = await self.db(self.library.tag_vocabulary)
         job = functools.partial(read_page, html, url, max_depth=self.settings.max_html_depth,
-                                vocabulary=vocabulary, title=title)
+                                vocabulary=vocabulary, title=title, keep_local_urls=self.settings.fetch_allow_private)
         return await asyncio.get_running_loop().run_in_executor(None, job)
 
 

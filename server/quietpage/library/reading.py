@@ -24,11 +24,11 @@ class Reading:
 
 
 def read_page(html: str, url: str | None, *, max_depth: int, vocabulary: tuple[str, ...] = (),
-              title: str | None = None, pack: bool = True) -> Reading:
+              title: str | None = None, pack: bool = True, keep_local_urls: bool = False) -> Reading:
     """The depth check, the reader, tag suggestions (in the user's vocabulary) and, with `pack`,
     the compressed files of one page. `title` (a tab's or an import's) stands in when the page
-    has none."""
-    article = extract(html, url, max_depth=max_depth)
+    has none. Links and images to private addresses stay only with `keep_local_urls`."""
+    article = extract(html, url, max_depth=max_depth, keep_local_urls=keep_local_urls)
     if title and title.strip() and not article.title:
         article = replace(article, title=title.strip())
     suggested = [t.to_dict() for t in suggest(article, list(vocabulary))]

@@ -38,14 +38,16 @@ MAX_EXCERPT_CHARS = 300
 MIN_EXCERPT_CHARS = 80  # a first paragraph shorter than this is a dateline, not an excerpt
 
 
-def extract(html: str, url: str | None = None, max_depth: int = MAX_HTML_DEPTH) -> Article:
+def extract(html: str, url: str | None = None, max_depth: int = MAX_HTML_DEPTH, *,
+            keep_local_urls: bool = False) -> Article:
     """The article in a page. Raises ExtractionError (NoContent when there is nothing to read,
     too_deep when the page nests deeper than `max_depth`), with a message for people, whatever
-    the page: never a library's traceback."""
+    the page: never a library's traceback. Links and images to this machine or a private
+    network are dropped unless `keep_local_urls` (sanitize.py)."""
     if not isinstance(html, str):
         raise TypeError("html must be a str")
     try:
-        return _extract(html, url, max_depth)
+        return _extract(html, url, max_depth, keep_local_urls)
     except QuietPageError:
         raise
     except Exception as exc:  # a page no rule foresaw: say so, keep the details in the log
@@ -53,7 +55,7 @@ def extract(html: str, url: str | None = None, max_depth: int = MAX_HTML_DEPTH) 
         raise ExtractionError(f"The reader could not read this page ({type(exc).__name__}).") from exc
 
 
-def _extract(html: str, url: str | None, max_depth: int) -> Article:
+def _extract(html: str, url: str | None, max_depth: int, keep_local_urls: bool = False) -> Article:
     # 1. parse
     doc = parse_document(html, max_depth)
     page_url = _usable(url)
@@ -74,10 +76,10 @@ def _extract(html: str, url: str | None, max_depth: int) -> Article:
     strip_injected(content, title.junk)
     repair(content, title.title, meta.byline)
     # 7-8. absolute URLs, sanitised HTML, and its text
-    content_html, text = _render(content, base)
+    content_html, text = _render(content, base, keep_local_urls)
     readerable = choice.readerable
     if not text and body is not None:  # nothing article-like: best effort, the page's own text
-        content_html, text = _render(body, base)
+        content_html, text = _render(body, base, keep_local_urls)
         readerable = False
     if not text:
         raise NoContent("No readable text was found on this page.")
@@ -102,14 +104,15 @@ def _extract(html: str, url: str | None, max_depth: int) -> Article:
     )
 
 
-def _render(content, base: str | None) -> tuple[str, str]:
+def _render(content, base: str | None, keep_local_urls: bool = False) -> tuple[str, str]:
     """7. absolute URLs, then the allow-list sanitiser; 8. the plain text of what is shown."""
     if base:
         try:
             content.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
         except ValueError:
             pass
-    content_html = sanitize(lxml.html.tostring(content, encoding="unicode", method="html"))
+    content_html = sanitize(lxml.html.tostring(content, encoding="unicode", method="html"),
+                            keep_local_urls=keep_local_urls)
     return content_html, block_text(parse_fragment(content_html))
 
 

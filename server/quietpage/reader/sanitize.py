@@ -1,13 +1,18 @@
 """Making extracted HTML safe to show: page HTML is hostile, our pages run none of its script.
 
 nh3 (ammonia) does the sanitising with an allow-list; we only add the policy: which tags and
-attributes a reader needs, and which URLs may stay (no `javascript:`, `data:` only for images).
+attributes a reader needs, and which URLs may stay (no `javascript:`, `data:` only for images,
+nothing on this machine or a private network: an image or a link there would send our page
+session cookie - cookies ignore ports - or a request to a local service; hosts.py's rules).
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import nh3
+
+from ..hosts import url_refusal
 
 ALLOWED_TAGS = frozenset(
     "a abbr b bdi bdo blockquote br caption cite code col colgroup dd del details dfn div dl dt "
@@ -57,25 +62,29 @@ _SAFE_URL = re.compile(r"^(?:https?:|mailto:)", re.I)
 _DIMENSION = re.compile(r"^\d{1,5}%?$")
 
 
-def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
+def _filter_attribute(keep_local: bool, tag: str, attr: str, value: str) -> str | None:
     if attr in URL_ATTRIBUTES:
         value = value.strip()
         if tag == "img" and attr == "src" and _DATA_IMAGE.match(value):
             return value
-        return value if _SAFE_URL.match(value) else None
+        if not _SAFE_URL.match(value):
+            return None
+        return value if keep_local or url_refusal(value) is None else None
     if attr in ("width", "height") and not _DIMENSION.match(value.strip()):
         return None
     return value
 
 
-def sanitize(html: str) -> str:
-    """Sanitised HTML: allow-listed tags and attributes, safe absolute URLs only."""
+def sanitize(html: str, *, keep_local_urls: bool = False) -> str:
+    """Sanitised HTML: allow-listed tags and attributes, safe absolute URLs only, none to this
+    machine or a private network unless `keep_local_urls` (the fetch_allow_private setting:
+    this install trusts its network; the tests' local sites)."""
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS | MATHML_TAGS),
         clean_content_tags=set(DROP_WITH_CONTENT),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=_filter_attribute,
+        attribute_filter=functools.partial(_filter_attribute, keep_local_urls),
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -292,7 +292,7 @@ def _safe_body(content_html: str, text: str, where: str, limits: ImportLimits) -
     if html_depth(content_html, stop_at=limits.max_html_depth) > limits.max_html_depth:
         raise ImportFormatError(where, f"its reader HTML nests more than {limits.max_html_depth} levels deep "
                                 "(the max_html_depth setting)")
-    clean = sanitize(content_html)
+    clean = sanitize(content_html, keep_local_urls=limits.keep_local_urls)
     if clean == content_html:
         return {"content_html": content_html, "text": text}
     return {"content_html": clean, "text": block_text(parse_fragment(clean)) if clean.strip() else ""}

@@ -34,6 +34,7 @@ class ImportLimits:
     max_image_bytes: int = Settings.image_max_bytes  # one image of a backup
     max_image_pixels: int = Settings.image_max_pixels
     max_images: int = Settings.image_max_count  # image items of one article
+    keep_local_urls: bool = Settings.fetch_allow_private  # links and images to private addresses
 
     @property
     def max_entry_values(self) -> int:
@@ -50,7 +51,8 @@ class ImportLimits:
                    max_html_bytes=s.max_body_bytes, max_member_bytes=s.max_import_member_bytes,
                    max_entry_bytes=s.max_import_entry_bytes, max_items=s.max_import_items,
                    max_expanded_bytes=s.max_import_expanded_bytes, max_image_bytes=s.image_max_bytes,
-                   max_image_pixels=s.image_max_pixels, max_images=s.image_max_count)
+                   max_image_pixels=s.image_max_pixels, max_images=s.image_max_count,
+                   keep_local_urls=s.fetch_allow_private)
 
 
 class ImportFormatError(Invalid):

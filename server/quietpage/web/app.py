@@ -29,6 +29,7 @@ def routes() -> list[web.AbstractRouteDef]:
         web.get("/api/hello", session.hello),
         web.post("/api/pair", session.pair),
         web.post("/api/login-links", session.create_login_link),
+        web.post("/api/download-links", session.create_download_link),
         web.post("/api/extract", articles.extract_page),
         web.post("/api/articles", articles.save_article),
         web.get("/api/articles", articles.list_articles),

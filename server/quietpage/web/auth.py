@@ -8,6 +8,11 @@
   the CLI can mint one without talking to the server; the server accepts each nonce once.
 - Opening a login link starts a page session: a random cookie value, stored only as an HMAC
   keyed with the token - so rotating the token ends every session too.
+- The cookie alone opens pages, never the API: cookies are not isolated by port (RFC 6265
+  §8.5), so any other program on 127.0.0.1 can receive ours. The login page hands the pages a
+  second secret, the *page key* (an HMAC of the cookie's value keyed with the token), which they
+  keep in their origin's own storage (isolated by port) and send as `X-QuietPage-Page` on every
+  API call. A download link, a navigation that cannot carry that header, gets a one-time ticket.
 """
 from __future__ import annotations
 
@@ -18,9 +23,9 @@ import re
 import secrets
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from ..errors import Unauthorized
+from ..errors import Invalid, Unauthorized
 from ..store.files import atomic_write, storage_error
 
 TOKEN_FILE = "token"
@@ -28,6 +33,7 @@ TOKEN_BYTES = 32
 NONCE_BYTES = 12
 COOKIE_PREFIX = "qp_session_"
 LOGIN_PATH = "/login"
+PAGE_KEY_HEADER = "X-QuietPage-Page"
 
 
 def token_path(data_dir: Path) -> Path:
@@ -84,6 +90,13 @@ def same_secret(given: str | None, expected: str) -> bool:
 def session_key(token: str, secret: str) -> str:
     """How a session cookie is stored: keyed with the token, so a new token ends all sessions."""
     return hmac.new(token.encode(), b"session|" + secret.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+
+def page_key(token: str, secret: str) -> str:
+    """The page key of the session whose cookie holds `secret`: what the pages send beside the
+    cookie. Derived (nothing more is stored), keyed with the token (so a program holding only the
+    cookie cannot compute it) and ended with the session or a new token."""
+    return hmac.new(token.encode(), b"page|" + secret.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
 
 
 HELLO_NONCE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
@@ -180,3 +193,50 @@ def new_session_secret() -> str:
 def cookie_name(port: int | None) -> str:
     """Cookies ignore ports: name ours by port so two servers on one host never collide."""
     return f"{COOKIE_PREFIX}{port or 0}"
+
+
+# ---------------------------------------------------------------------- download links
+DOWNLOAD_TTL_S = 60
+MAX_DOWNLOAD_TICKETS = 64  # outstanding at once; the oldest goes first
+TICKET_PARAM = "ticket"
+
+
+def download_target_of(link: str) -> str:
+    """The target of a download link the pages ask for: a path under /api/ on this server."""
+    parts = urlsplit(link) if isinstance(link, str) else None
+    if parts is None or parts.scheme or parts.netloc or parts.fragment or not parts.path.startswith("/api/") \
+            or any(c in link for c in "\\\r\n\t") or "//" in parts.path:
+        raise Invalid("The field 'path' must be a path under /api/ on this server, e.g. /api/export?format=json.",
+                      code="invalid_download_path")
+    return download_target(unquote(parts.path), parse_qsl(parts.query, keep_blank_values=True))
+
+
+def download_target(path: str, query: list[tuple[str, str]]) -> str:
+    """What a download ticket is bound to: the path and its query (any order, without the ticket)."""
+    pairs = sorted((k, v) for k, v in query if k != TICKET_PARAM)
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+class DownloadTickets:
+    """One-time download links for the pages. A link the browser follows to save a file (an
+    export) is a navigation and cannot carry the page key, so the page asks for a ticket first
+    (with the key); the ticket then allows one GET of that one address, with that session's
+    cookie, within DOWNLOAD_TTL_S. In memory only: a restart voids them."""
+
+    def __init__(self) -> None:
+        self._tickets: dict[str, tuple[str, str, float]] = {}  # ticket -> (session key, target, expiry)
+
+    def issue(self, session: str, target: str, now: float | None = None) -> str:
+        now = time.time() if now is None else now
+        self._tickets = {t: e for t, e in self._tickets.items() if e[2] > now}
+        while len(self._tickets) >= MAX_DOWNLOAD_TICKETS:
+            self._tickets.pop(next(iter(self._tickets)))
+        ticket = secrets.token_urlsafe(24)
+        self._tickets[ticket] = (session, target, now + DOWNLOAD_TTL_S)
+        return ticket
+
+    def use(self, ticket: str | None, session: str, target: str, now: float | None = None) -> bool:
+        """Whether `ticket` allows this session this target now; a ticket works once."""
+        entry = self._tickets.pop(ticket, None) if isinstance(ticket, str) else None
+        now = time.time() if now is None else now
+        return entry is not None and same_secret(session, entry[0]) and entry[1] == target and entry[2] > now

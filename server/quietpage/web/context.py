@@ -40,7 +40,7 @@ class Context:
         imports and fetches alike."""
         vocabulary = await self.db(self.library.tag_vocabulary)
         job = functools.partial(read_page, max_depth=self.settings.max_html_depth, vocabulary=vocabulary,
-                                title=title, pack=pack)
+                                title=title, pack=pack, keep_local_urls=self.settings.fetch_allow_private)
         return await self.extract_pool.run(job, html, url)
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
 from ..errors import Forbidden
 from ..settings import Settings
-from . import pairing, security
+from . import auth, pairing, security
 from .context import CONTEXT, Context
 from .http import is_api, origin as own_origin
 
@@ -22,17 +22,19 @@ log = logging.getLogger(__name__)
 TOKEN = web.RequestKey("token", str)  # the API token as of this request (read once, by the guard)
 ORIGIN_KIND = web.RequestKey("origin_kind", str)
 CORS = web.RequestKey("cors", dict)
+SESSION = web.RequestKey("session", str)  # the page session cookie's value, when it authenticated
 PAIR_PATH = "/api/pair"
 
 
 # ------------------------------------------------------------------------------ state
 @dataclass
 class Guard:
-    """What the guard and authentication keep per app: the token as last seen and the paired
-    extensions (of that token)."""
+    """What the guard and authentication keep per app: the token as last seen, the paired
+    extensions (of that token) and the pages' outstanding download tickets."""
     context: Context
     token_seen: str
     extensions: tuple[str, ...]
+    downloads: auth.DownloadTickets = field(default_factory=auth.DownloadTickets)
 
     @property
     def settings(self) -> Settings:

@@ -9,8 +9,9 @@
 - guard (guard.py): the request rules of security.py - Host, Origin, Sec-Fetch-Site,
   Content-Type, CORS - for every request, public or not, before anyone looks at a credential.
 - auth: /api/* needs the bearer token (compared in constant time) or the page session cookie
-  (state changes with it only from our own pages); public: health, the OpenAPI description,
-  pairing, login links and static files. Pages need the cookie, else they explain how to log in.
+  with its page key (auth.py; state changes with them only from our own pages); public: health,
+  the OpenAPI description, pairing, login links and static files. Pages need the cookie, else
+  they explain how to log in.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from aiohttp import web
 from ..errors import Forbidden, QuietPageError, TooLarge, Unauthorized
 from . import auth, security
 from .context import ctx
-from .guard import CORS, ORIGIN_KIND, PAIR_PATH, TOKEN, remember_extension
+from .guard import CORS, GUARD, ORIGIN_KIND, PAIR_PATH, SESSION, TOKEN, remember_extension
 from .http import error_response, is_api
 from .render import nonce_of, render_message
 
@@ -130,11 +131,18 @@ async def authenticate(request: web.Request, handler):
         if request[ORIGIN_KIND] == security.EXTENSION:  # the token proves it is ours: remember it
             await remember_extension(request, request.headers["Origin"])
         return await handler(request)
-    if await has_session(request, token):
+    secret = await session_secret(request, token)
+    if secret is not None:
+        if is_api(request) and not _page_key_ok(request, token, secret):
+            raise Unauthorized("The page session cookie alone never opens the API (other programs on this "
+                               "computer can receive it): QuietPage's pages send their page key with it. Open "
+                               "a new login link (`quietpage login-url`); scripts use the token.",
+                               code="page_key_required")
         if not security.cookie_change_allowed(request.method, request[ORIGIN_KIND],
                                               request.headers.get("Sec-Fetch-Site")):
             raise Forbidden("Changes with the page session must come from QuietPage's own pages.",
                             code="cross_site")
+        request[SESSION] = secret
         return await handler(request)
     if is_api(request):
         raise Unauthorized("Log in first: send `Authorization: Bearer <token>` (`quietpage token` prints "
@@ -145,10 +153,23 @@ async def authenticate(request: web.Request, handler):
                           "\u201cOpen reading list\u201d in the QuietPage extension.")
 
 
-async def has_session(request: web.Request, token: str) -> bool:
+async def session_secret(request: web.Request, token: str) -> str | None:
+    """The value of this request's page session cookie, if that session is live."""
     secret = request.cookies.get(auth.cookie_name(request.url.port))
     if not secret or len(secret) > 200:
-        return False
+        return None
     c = ctx(request)
     expiry = await c.db(c.sessions.session_expiry, auth.session_key(token, secret))
-    return expiry is not None and expiry > time.time()
+    return secret if expiry is not None and expiry > time.time() else None
+
+
+def _page_key_ok(request: web.Request, token: str, secret: str) -> bool:
+    """The cookie's second factor on the API: the page key in its header, or (a download the
+    browser navigates to) a one-time ticket for exactly this GET."""
+    if auth.same_secret(request.headers.get(auth.PAGE_KEY_HEADER), auth.page_key(token, secret)):
+        return True
+    ticket = request.query.get(auth.TICKET_PARAM)
+    if ticket is None or request.method != "GET":
+        return False
+    target = auth.download_target(request.path, list(request.query.items()))
+    return request.app[GUARD].downloads.use(ticket, auth.session_key(token, secret), target)

@@ -67,6 +67,8 @@ def _api_paths(s: Settings) -> dict:
                                   body=_ref("Pair"), public=True)},
         "/api/login-links": {"post": _op("A one-time login link for the pages", ok=201, optional_body=True,
                                          body=_ref("LoginLink"))},
+        "/api/download-links": {"post": _op("A one-time link for the pages to download an /api/ address "
+                                            "(an export) with their session", ok=201, body=_ref("DownloadLink"))},
         "/api/extract": {"post": _op("The reader view of a page and its suggested tags; nothing stored",
                                      body=_ref("Page"))},
         "/api/articles": {
@@ -150,7 +152,9 @@ def describe(s: Settings) -> dict:
             "securitySchemes": {
                 "token": {"type": "http", "scheme": "bearer", "description": "`quietpage token` prints it"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "qp_session_<port>",
-                            "description": "set by a login link; state changes only from our own pages"},
+                            "description": "set by a login link; on /api/ only with the page key "
+                                           "(X-QuietPage-Page) the login page gives our pages; state "
+                                           "changes only from our own pages"},
             },
         },
     }

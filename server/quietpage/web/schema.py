@@ -196,10 +196,12 @@ ARTICLE_PATCH = Body("ArticlePatch", (TagNames("tags"), OneOf("state", options=S
                      nonempty="Nothing to change: send one of favorite, progress, state, tags.")
 PAIR = Body("Pair", (Text("code", required=True, max_chars=40),))
 LOGIN_LINK = Body("LoginLink", (Text("next", max_chars=2000),))
+DOWNLOAD_LINK = Body("DownloadLink", (Text("path", required=True, max_chars=2000),))
 TAG_RENAME = Body("TagRename", (TagName("to", required=True),))
 FETCH = Body("Fetch", (Ids("ids"),))
 IMAGE_JOB = Body("ImageJob", (Flag("retry_failed"),))
-BODIES = (PAGE, NEW_HIGHLIGHT, HIGHLIGHT_PATCH, ARTICLE_PATCH, PAIR, LOGIN_LINK, TAG_RENAME, FETCH, IMAGE_JOB)
+BODIES = (PAGE, NEW_HIGHLIGHT, HIGHLIGHT_PATCH, ARTICLE_PATCH, PAIR, LOGIN_LINK, DOWNLOAD_LINK, TAG_RENAME, FETCH,
+          IMAGE_JOB)
 
 
 # --------------------------------------------------------------------------- query parameters

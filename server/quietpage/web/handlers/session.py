@@ -9,7 +9,7 @@ from ... import __version__
 from ...errors import Forbidden, Invalid, Unauthorized
 from .. import auth, openapi, pairing, schema, security
 from ..context import ctx
-from ..guard import ORIGIN_KIND, TOKEN, remember_extension
+from ..guard import GUARD, ORIGIN_KIND, SESSION, TOKEN, remember_extension
 from ..http import json_response, origin, read_json
 from ..render import page
 
@@ -73,12 +73,29 @@ async def create_login_link(request: web.Request) -> web.Response:
     return json_response({"url": url, "expires_in": c.settings.login_link_ttl_s}, status=201)
 
 
+async def create_download_link(request: web.Request) -> web.Response:
+    """POST /api/download-links {path} -> {url}: a one-time link the pages navigate to, to save a
+    file (an export) with the session: a navigation cannot send the page key. Scripts with the
+    token GET the address itself."""
+    c = ctx(request)
+    path = schema.DOWNLOAD_LINK.check(await read_json(request), c.settings)["path"]
+    target = auth.download_target_of(path)
+    if SESSION not in request:
+        raise Invalid("Download links are for the pages' session; with the token, GET the address itself.",
+                      code="no_session")
+    ticket = request.app[GUARD].downloads.issue(auth.session_key(request[TOKEN], request[SESSION]), target)
+    joiner = "&" if "?" in path else "?"
+    return json_response({"url": f"{path}{joiner}{auth.TICKET_PARAM}={ticket}",
+                          "expires_in": auth.DOWNLOAD_TTL_S}, status=201)
+
+
 async def login(request: web.Request) -> web.Response:
     """GET /login?code=...&next=/read/x: use the one-time code, start a session, go on.
 
     Answers a small page that moves on by itself instead of a redirect: a SameSite=Strict
     cookie set while arriving from another site (a terminal, the extension) is only sent on a
-    navigation that starts from our own page."""
+    navigation that starts from our own page. That page also hands the pages their page key
+    (auth.page_key), which they keep in this origin's storage: the one time it is sent."""
     c = ctx(request)
     now = time.time()
     token = request[TOKEN]
@@ -90,7 +107,7 @@ async def login(request: web.Request) -> web.Response:
     ttl = c.settings.session_ttl_s
     await c.db(c.sessions.add_session, auth.session_key(token, secret), now + ttl)
     nxt = auth.safe_next(request.query.get("next"))
-    response = page(request, "login.html", next=nxt)
+    response = page(request, "login.html", next=nxt, page_key=auth.page_key(token, secret))
     response.set_cookie(auth.cookie_name(request.url.port), secret, max_age=ttl, path="/",
                         httponly=True, samesite="Strict")
     return response
