@@ -48,7 +48,7 @@ async def test_pair_trades_a_cli_code_for_the_token_once(anon, data_dir, token):
     assert pre.status == 204 and pre.headers["Access-Control-Allow-Origin"] == CHROME_EXT
 
 
-async def test_attempts_are_limited_then_the_code_is_thrown_away(anon, data_dir, settings):
+async def test_attempts_are_limited_per_extension(anon, data_dir, settings):
     code = pairing.issue_code(data_dir, settings.pair_code_ttl_s)
     wrong = "0000-0000" if code != "0000-0000" else "1111-1111"
     for left in range(settings.max_pair_attempts - 1, 0, -1):
@@ -61,8 +61,44 @@ async def test_attempts_are_limited_then_the_code_is_thrown_away(anon, data_dir,
     assert resp.status == 429
     assert_error_shape(await resp.json(), "too_many_attempts")
     resp = await anon.post("/api/pair", json={"code": code}, headers=EXT)  # even the right one, now
-    assert resp.status == 401
-    assert_error_shape(await resp.json(), "no_pairing_code")
+    assert resp.status == 429
+    assert_error_shape(await resp.json(), "too_many_attempts")
+    assert pairing.load_extensions(data_dir, auth.read_token(data_dir)) == ()
+
+
+def fake_origin(i: int) -> str:
+    return "chrome-extension://" + "".join("abcdefghijklmnop"[(i >> (4 * k)) & 15] for k in range(32))
+
+
+async def test_another_programs_wrong_guesses_do_not_use_up_the_users_tries(anon, data_dir, settings, token):
+    """Any program on this machine can post guesses, claiming any extension origin: before, its
+    five wrong guesses threw away the code the user was about to type."""
+    code = pairing.issue_code(data_dir, settings.pair_code_ttl_s)
+    wrong = "0000-0000" if code != "0000-0000" else "1111-1111"
+    for origin in (FIREFOX_EXT, fake_origin(1), fake_origin(2)):
+        statuses = [(await anon.post("/api/pair", json={"code": wrong}, headers={"Origin": origin})).status
+                    for _ in range(settings.max_pair_attempts + 1)]
+        assert statuses == [401] * (settings.max_pair_attempts - 1) + [429, 429]
+    resp = await anon.post("/api/pair", json={"code": code}, headers=EXT)  # the user's extension
+    assert resp.status == 200 and (await resp.json())["token"] == token
+
+
+async def test_a_flood_of_guesses_throws_the_code_away_and_says_so_then_a_new_code_works(anon, data_dir, settings, token):
+    code = pairing.issue_code(data_dir, settings.pair_code_ttl_s)
+    wrong = "0000-0000" if code != "0000-0000" else "1111-1111"
+    total = settings.max_pair_attempts * pairing.MAX_GUESSERS  # 100 guesses at 40 bits: a 1-in-10-billion chance
+    for i in range(total):
+        resp = await anon.post("/api/pair", json={"code": wrong},
+                               headers={"Origin": fake_origin(i // settings.max_pair_attempts + 10)})
+    assert resp.status == 429
+    resp = await anon.post("/api/pair", json={"code": code}, headers=EXT)
+    assert resp.status == 429
+    message = (await resp.json())["error"]["message"]
+    assert message.startswith("That was the right code, but it was thrown away after 100 wrong guesses")
+    assert "quietpage pair" in message
+    fresh = cli_code(data_dir)  # replaced at once
+    resp = await anon.post("/api/pair", json={"code": fresh}, headers=EXT)
+    assert resp.status == 200 and (await resp.json())["token"] == token
 
 
 async def test_an_expired_code_is_refused(anon, data_dir):

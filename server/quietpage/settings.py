@@ -106,8 +106,9 @@ class Settings:
     # A pairing code (`quietpage pair`) is read off a terminal and typed into the extension
     # right away: it works once, for this long.
     pair_code_ttl_s: int = 300
-    # Wrong codes tried before the waiting code is thrown away (then `quietpage pair` again):
-    # 5 guesses at a 40-bit code are a 1-in-200-billion chance.
+    # Wrong codes one extension origin may try at the waiting code (then `quietpage pair`
+    # again); counted per origin, so another program's guesses never use up the user's (web/
+    # pairing.py also bounds the guesses of all origins together).
     max_pair_attempts: int = 5
 
     # -- work ---------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ async def pair(request: web.Request) -> web.Response:
         raise Forbidden("Pairing codes are for the QuietPage browser extension. Scripts can read the token "
                         "with `quietpage token`.", code="not_an_extension")
     code = schema.PAIR.check(await read_json(request), c.settings)["code"]
-    await c.db(pairing.redeem_code, c.settings.data_dir, code, c.settings.max_pair_attempts)
+    await c.db(pairing.redeem_code, c.settings.data_dir, code, c.settings.max_pair_attempts, origin=origin)
     await remember_extension(request, origin)
     return json_response({"token": request[TOKEN], "origin": origin})
 
