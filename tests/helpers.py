@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import socket
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 
 # Extension origins: a made-up but well-formed Chrome id and Firefox UUID, and another site.
 CHROME_EXT = "chrome-extension://" + "abcdefghijklmnopabcdefghijklmnop"
@@ -57,3 +59,17 @@ def assert_error_shape(body: dict, code: str | None = None) -> None:
     assert isinstance(body["error"]["message"], str) and len(body["error"]["message"]) > 10
     if code:
         assert body["error"]["code"] == code, body
+
+
+class FixedDns(AbstractResolver):
+    """DNS that answers `address` for every name (a public-looking name rebound to loopback)."""
+
+    def __init__(self, address: str = "127.0.0.1"):
+        self.address = address
+
+    async def resolve(self, host, port=0, family=socket.AF_INET):
+        return [{"hostname": host, "host": self.address, "port": port, "family": socket.AF_INET,
+                 "proto": 0, "flags": socket.AI_NUMERICHOST}]
+
+    async def close(self):
+        pass

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
-import socket
 
 import pytest
 from aiohttp import web
-from aiohttp.abc import AbstractResolver
 
 from quietpage import hosts
 from quietpage.web.handlers.transfer import FETCH_JOBS
 from quietpage.settings import Settings
 from quietpage.transfer.fetcher import Fetcher, FetchError, Want
 
+from helpers import FixedDns
 from test_fetch import ARTICLE, site_app
 
 HITS = web.AppKey("hits", list)
@@ -113,25 +112,14 @@ async def test_a_redirect_to_this_machine_in_unicode_is_refused(aiohttp_server, 
         assert "harbour was quiet" in page.html
 
 
-class Rebinding(AbstractResolver):
-    """DNS that answers this machine for a public-looking name."""
-
-    async def resolve(self, host, port=0, family=socket.AF_INET):
-        return [{"hostname": host, "host": "127.0.0.1", "port": port, "family": socket.AF_INET,
-                 "proto": 0, "flags": socket.AI_NUMERICHOST}]
-
-    async def close(self):
-        pass
-
-
 async def test_the_address_connected_to_is_checked_whatever_dns_said(strict, site):
-    async with Fetcher(strict, resolver=Rebinding()) as f:
+    async with Fetcher(strict, resolver=FixedDns("127.0.0.1")) as f:
         with pytest.raises(FetchError) as err:
             await f.fetch(f"http://news.example.com:{site.port}/article")
     assert err.value.code == "fetch_not_allowed" and "127.0.0.1" in err.value.message
     assert site.app[HITS] == []
     allowed = strict.with_(fetch_allow_private=True)
-    async with Fetcher(allowed, resolver=Rebinding()) as f:  # the same connection, when allowed
+    async with Fetcher(allowed, resolver=FixedDns("127.0.0.1")) as f:  # the same connection, when allowed
         assert "harbour was quiet" in (await f.fetch(f"http://news.example.com:{site.port}/article")).html
 
 

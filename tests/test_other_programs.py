@@ -18,9 +18,12 @@ from aiohttp import web
 
 from browser import launch
 from conftest import LOREM
-from helpers import api, assert_error_shape, log_in, origin_of, snapshot
+from helpers import api, assert_error_shape, log_in, origin_of, page_key_of, path_of, snapshot
 
 from quietpage.reader.sanitize import sanitize
+from quietpage.settings import Settings
+from quietpage.web.app import create_app
+from quietpage.web.context import CONTEXT
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 SECRET_TITLE = "Harbour ledger 7f3a secret"
@@ -53,6 +56,54 @@ def test_the_sanitiser_keeps_links_and_images_elsewhere(url):
     out = sanitize(f'<p><a href="{url}">x</a> <img src="{url}"></p>')
     assert out.count("href=") == 1
     assert out.count("src=") == 1
+
+
+def test_an_image_a_backup_brings_archived_keeps_its_address_the_rest_goes():
+    """A backup's reader HTML names its images by their original address; those it carries
+    archived are shown from our origin, so they stay; a link there, or another image, goes."""
+    local = "http://127.0.0.1:8000/x.png"
+    html = f'<p><img src="{local}"><img src="http://10.0.0.1/y.png"><a href="{local}">x</a></p>'
+    out = sanitize(html, archived=frozenset({local}))
+    assert out.count("src=") == 1 and f'src="{local}"' in out and "href" not in out
+
+
+# ------------------------------------------- the pages' CSP: images from us and data: only
+def img_src(csp: str) -> str:
+    return next(d for d in csp.split("; ") if d.startswith("img-src"))
+
+
+async def test_pages_load_images_from_our_origin_and_data_only(client, anon, data_dir):
+    link = (await (await client.post("/api/login-links", json={})).json())["url"]
+    login = await anon.get(path_of(link))
+    assert img_src(login.headers["Content-Security-Policy"]) == "img-src 'self' data:"
+    for path in ("/", "/read/nope", "/nowhere"):
+        resp = await anon.get(path)
+        csp = resp.headers["Content-Security-Policy"]
+        assert img_src(csp) == "img-src 'self' data:", path
+        assert "http" not in csp, path
+
+
+async def test_an_article_saved_before_the_rule_shows_no_local_image(aiohttp_client, data_dir, token):
+    """Saved by a server that kept local addresses (an older version, or fetch_allow_private on
+    then), read by one that does not: the image to 127.0.0.1 is not shown, whatever
+    remote_images says, and the page's CSP allows no remote image for it."""
+    planted = "http://127.0.0.1:9/x.png"
+    html = (f"<html><head><title>Old harbour</title></head><body><article><h1>Old harbour</h1><p>{LOREM[0]}</p>"
+            f"<img src='{planted}' alt='chart'><p>{LOREM[1]}</p><p>{LOREM[2]}</p></article></body></html>")
+    auth = {"Authorization": f"Bearer {token}"}
+    lax = await aiohttp_client(create_app(Settings(data_dir=data_dir, port=0, fetch_allow_private=True,
+                                                   image_timeout_s=1.0)), headers=auth)
+    resp = await lax.post("/api/articles", json={"url": "https://harbour.example/old", "html": html})
+    article = await resp.json()
+    assert planted in (await (await lax.get(f"/api/articles/{article['id']}?body=true")).json())["content_html"]
+    strict = await aiohttp_client(create_app(Settings(data_dir=data_dir, port=0, image_timeout_s=1.0)))
+    link = (await (await strict.post("/api/login-links", json={}, headers=auth)).json())["url"]
+    assert (await strict.get(path_of(link))).status == 200
+    page = await strict.get(f"/read/{article['id']}")
+    body = await page.text()
+    assert page.status == 200 and LOREM[1] in body and 'alt="chart"' in body
+    assert planted not in body
+    assert "http" not in img_src(page.headers["Content-Security-Policy"])
 
 
 # --------------------------------------------------- the cookie leak, in real Chromium
@@ -109,6 +160,7 @@ async def test_a_leaked_session_cookie_opens_nothing(live, chromium, aiohttp_ser
     stolen = next(s["cookies"][cookie_name] for s in seen if cookie_name in s["cookies"])
 
     # ... and replayed by that program, with every browser header forged, it opens nothing
+    await live.app[CONTEXT].images.idle()  # (the article's images are settled: nothing else writes)
     before = snapshot(data_dir)
     target = origin_of(live)
     forged = {"Cookie": f"{cookie_name}={stolen}", "Origin": target, "Sec-Fetch-Site": "same-origin",

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import NotFound
+from ..hosts import url_refusal
 from ..store.images import is_name
 
 log = logging.getLogger(__name__)
@@ -226,12 +227,15 @@ class ImageActions:
         return self.store.image_files.path(name)
 
 
-def localise(html: str, items: list[dict], *, remote: bool, local_src: Callable[[str], str]) -> tuple[str, bool]:
+def localise(html: str, items: list[dict], *, remote: bool, local_src: Callable[[str], str],
+             keep_local: bool = False) -> tuple[str, bool]:
     """The reader view with each archived image served from `local_src(file)` (its width and
     height kept, or its own when the page gave none, so nothing shifts as it loads). An image
-    not archived (yet) keeps its original address only when `remote` allows it; otherwise it
-    has none (and `data-qp-image` names it, for the reader to fill in once archived). Returns
-    (html, whether any image still points at another site)."""
+    not archived (yet) keeps its original address only when `remote` allows it - and never one
+    on this machine or a private network unless `keep_local` (an article saved before the
+    sanitiser dropped those: such an image would carry our session cookie to another local
+    program); otherwise it has none (and `data-qp-image` names it, for the reader to fill in
+    once archived). Returns (html, whether any image still points at another site)."""
     by_url = {i["url"]: i for i in items}
     remote_used = False
 
@@ -247,7 +251,7 @@ def localise(html: str, items: list[dict], *, remote: bool, local_src: Callable[
         if src[:5].lower() == "data:" or not src:
             return {"src": src or None, **keep}
         marker = {"data-qp-image": src} if item is not None and not item.get("error") else {}
-        if remote:
+        if remote and (keep_local or url_refusal(src) is None):
             remote_used = True
             return {"src": src, **keep, **marker}
         return {**keep, **marker, "data-qp-offline": "1"}

@@ -62,10 +62,10 @@ _SAFE_URL = re.compile(r"^(?:https?:|mailto:)", re.I)
 _DIMENSION = re.compile(r"^\d{1,5}%?$")
 
 
-def _filter_attribute(keep_local: bool, tag: str, attr: str, value: str) -> str | None:
+def _filter_attribute(keep_local: bool, archived: frozenset[str], tag: str, attr: str, value: str) -> str | None:
     if attr in URL_ATTRIBUTES:
         value = value.strip()
-        if tag == "img" and attr == "src" and _DATA_IMAGE.match(value):
+        if tag == "img" and attr == "src" and (_DATA_IMAGE.match(value) or value in archived):
             return value
         if not _SAFE_URL.match(value):
             return None
@@ -75,16 +75,17 @@ def _filter_attribute(keep_local: bool, tag: str, attr: str, value: str) -> str 
     return value
 
 
-def sanitize(html: str, *, keep_local_urls: bool = False) -> str:
+def sanitize(html: str, *, keep_local_urls: bool = False, archived: frozenset[str] = frozenset()) -> str:
     """Sanitised HTML: allow-listed tags and attributes, safe absolute URLs only, none to this
     machine or a private network unless `keep_local_urls` (the fetch_allow_private setting:
-    this install trusts its network; the tests' local sites)."""
+    this install trusts its network; the tests' local sites). `archived`: image addresses kept
+    whatever their host, because the reader shows our own copy instead (a backup's images)."""
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS | MATHML_TAGS),
         clean_content_tags=set(DROP_WITH_CONTENT),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=functools.partial(_filter_attribute, keep_local_urls),
+        attribute_filter=functools.partial(_filter_attribute, keep_local_urls, archived),
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -277,22 +277,25 @@ def check_entry(doc, where: str, limits: ImportLimits) -> BackupEntry:
         raise ImportFormatError(where, f"has {len(highlights)} highlights, more than one article may hold "
                                 f"({limits.max_highlights}, the max_highlights_per_article setting)")
     checked = [schema.highlight(f"{where}, highlight {j}", h, limits) for j, h in enumerate(highlights, 1)]
-    body = _safe_body(doc.get("content_html", ""), doc.get("text", ""), where, limits)
     images = _image_items(where, doc.get("images", []), limits)
+    archived = frozenset(i["url"] for i in images if i.get("file"))
+    body = _safe_body(doc.get("content_html", ""), doc.get("text", ""), where, limits, archived)
     return BackupEntry(where, record, body, doc.get("raw_html", ""), checked, images)
 
 
-def _safe_body(content_html: str, text: str, where: str, limits: ImportLimits) -> dict:
+def _safe_body(content_html: str, text: str, where: str, limits: ImportLimits,
+               archived: frozenset[str] = frozenset()) -> dict:
     """The reader view as we would have made it: a backup file is untrusted input, so its HTML
     goes through the same depth limit and sanitiser as a captured page (a genuine backup comes
-    out unchanged; a doctored one loses its script, and its text is derived again)."""
+    out unchanged; a doctored one loses its script, and its text is derived again). Images it
+    brings archived keep their address whatever its host: the reader shows our copy."""
     if content_html.count("<") > 2 * MAX_READER_ELEMENTS:
         raise ImportFormatError(where, f"its reader HTML holds more than {MAX_READER_ELEMENTS} elements, more "
                                 "than a reader view of any article")
     if html_depth(content_html, stop_at=limits.max_html_depth) > limits.max_html_depth:
         raise ImportFormatError(where, f"its reader HTML nests more than {limits.max_html_depth} levels deep "
                                 "(the max_html_depth setting)")
-    clean = sanitize(content_html, keep_local_urls=limits.keep_local_urls)
+    clean = sanitize(content_html, keep_local_urls=limits.keep_local_urls, archived=archived)
     if clean == content_html:
         return {"content_html": content_html, "text": text}
     return {"content_html": clean, "text": block_text(parse_fragment(clean)) if clean.strip() else ""}

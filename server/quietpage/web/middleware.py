@@ -95,9 +95,9 @@ async def prepare_headers(request: web.Request, response: web.StreamResponse) ->
         h.setdefault("Cache-Control", "no-store")
 
 
-def page_csp(nonce: str, *, remote_images: bool = True) -> str:
-    """`remote_images=False` (a reader whose images are archived): images from our origin and
-    data: only, so reading contacts no one."""
+def page_csp(nonce: str, *, remote_images: bool = False) -> str:
+    """Images from our origin and data: only, so reading contacts no one; `remote_images=True`
+    only for a reader whose images are not all archived yet (remote_images = "until_archived")."""
     remote = " https: http:" if remote_images else ""
     return "; ".join([
         "default-src 'none'",

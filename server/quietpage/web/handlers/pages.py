@@ -35,7 +35,7 @@ async def reader(request: web.Request) -> web.Response:
     a = await c.db(c.library.get, article_id, with_body=True)
     items = await c.db(c.library.image_items, article_id)
     content, remote = localise(a["content_html"], items, remote=c.settings.remote_images == "until_archived",
-                               local_src=lambda name: f"/images/{name}")
+                               local_src=lambda name: f"/images/{name}", keep_local=c.settings.fetch_allow_private)
     byline = " · ".join(escape(x) for x in (a.get("byline"), a.get("site_name") or _host(a.get("url"))) if x)
     published = a.get("published")
     date = (f'<time datetime="{escape(published)}">{escape(published[:10])}</time>' if published else "")
