@@ -187,4 +187,8 @@ async def test_a_leaked_session_cookie_opens_nothing(live, chromium, aiohttp_ser
     download = await info.value
     backup = (await download.path()).read_text("utf-8")
     assert SECRET_TITLE in backup and LOREM[1] in backup
+    await page.goto(f"{target}/read/{article['id']}")  # the reader's EPUB link goes the same way
+    async with page.expect_download() as info:
+        await page.click("#download-epub")
+    assert (await (await info.value).path()).read_bytes()[:2] == b"PK"
     await context.close()
