@@ -257,3 +257,17 @@ async def test_cli_archive_images_fills_in_older_articles_and_exports_an_epub(im
     code, out, err = await run_quietpage("export", "--format", "epub", "--tag", "none", "--data-dir", str(data_dir),
                                          str(tmp_path / "none.epub"))
     assert code == 1 and "No article matches" in err and not (tmp_path / "none.epub").exists()
+
+
+async def test_saved_again_keeps_what_was_archived_and_lets_go_of_what_is_gone(client, images_site, data_dir):
+    url = f"{images_site.base}/article?title=again"
+    both = '<p><img src="/img/plain.png" alt="a"></p><p><img src="/img/lazy.gif" alt="b"></p>'
+    first = await save(client, url, article_html("Again", both))
+    await archived(client)
+    fetched = list(images_site.app[HITS])
+    gif = next((data_dir / "images").rglob("*.gif"))
+    again = await save(client, url, article_html("Again", '<p><img src="/img/plain.png" alt="a"></p>'), expect=200)
+    assert again["id"] == first["id"] and again["images"] == {"total": 1, "archived": 1, "failed": 0}
+    await archived(client)
+    assert [p for p in images_site.app[HITS] if p.startswith("/img/")] == [p for p in fetched if p.startswith("/img/")]
+    assert not gif.exists() and len(list((data_dir / "images").rglob("*.png"))) == 1
