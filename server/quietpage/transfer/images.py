@@ -21,6 +21,7 @@ import binascii
 import contextlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,9 @@ from .imagecheck import ImageRefused, inspect
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+# What archiving found is recorded at most this often while an article's images come (each
+# record is a write on the store's one thread, which saves share), and when they are all done.
+RECORD_EVERY_S = 1.0
 _DATA_URI = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.I)
 # Types a server may declare for an image (many CDNs send these for any file): the bytes decide.
 IMAGE_TYPES = ("image/", "application/octet-stream", "binary/octet-stream")
@@ -65,19 +69,27 @@ class ImageArchiver:
             return await self.w.db(self.w.library.images_done, article_id, {})
         room = [max(0, self.s.image_article_max_bytes - plan["used_bytes"])]
         urls = iter(plan["pending"])
-        counts: list[dict | None] = [None]
+        done: dict[str, dict] = {}  # results not recorded yet
+        last = [time.monotonic()]
+
+        async def record() -> dict | None:
+            batch = dict(done)
+            done.clear()
+            last[0] = time.monotonic()
+            return await self.w.db(self.w.library.images_done, article_id, batch)
 
         async def lane(fetcher: Fetcher) -> None:
             for url in urls:  # lanes share one iterator: each image is taken once
                 if self._yield_to is not None:
                     await self._yield_to()
-                result = await self._one(url, fetcher, room)
-                counts[0] = await self.w.db(self.w.library.images_done, article_id, {url: result})
+                done[url] = await self._one(url, fetcher, room)
+                if time.monotonic() - last[0] >= RECORD_EVERY_S:
+                    await record()
 
         async with Fetcher(self.s, resolver=self._resolver) as fetcher:
             lanes = max(1, min(self.s.image_concurrency, len(plan["pending"])))
             await asyncio.gather(*(lane(fetcher) for _ in range(lanes)))
-        return counts[0]
+        return await record()
 
     async def _one(self, url: str, fetcher: Fetcher, room: list[int]) -> dict:
         """{file, width, height, bytes} once stored, or {error, code}: why not."""
