@@ -271,3 +271,43 @@ async def test_saved_again_keeps_what_was_archived_and_lets_go_of_what_is_gone(c
     await archived(client)
     assert [p for p in images_site.app[HITS] if p.startswith("/img/")] == [p for p in fetched if p.startswith("/img/")]
     assert not gif.exists() and len(list((data_dir / "images").rglob("*.png"))) == 1
+
+
+def test_restore_and_start_keep_records_and_files_consistent(tmp_path):
+    """A backup restored after its article's image was purged: the image waits to be archived
+    again. A file that no record names goes at start, unless a backup names it."""
+    from quietpage.library import Library, read_page
+    from quietpage.settings import ConfigError
+    from quietpage.store import DB_FILE, restore_library
+    from quietpage.store.backups import backup_now
+
+    data = tmp_path / "lib"
+    settings = Settings(data_dir=data)
+    lib = Library.open(data, settings)
+    html = article_html("Kept", '<p><img src="https://img.example.com/a.png" alt="a"></p>')
+    record, _, _ = lib.save("https://news.example.com/kept", read_page(html, "https://news.example.com/kept", max_depth=256))
+    png = IMAGES["plain.png"][1]
+    name = lib.image_files.put(png, "image/png")
+    assert lib.images_done(record["id"], {"https://img.example.com/a.png": {
+        "file": name, "width": 64, "height": 48, "bytes": len(png)}})["archived"] == 1
+    stray = lib.image_files.put(IMAGES["shared.png"][1], "image/png")  # written, never recorded (a crash)
+    lib.close()
+    backup, _ = backup_now(data / DB_FILE)  # the records, naming `name`
+
+    lib = Library.open(data, settings)
+    assert not lib.image_files.has(stray) and lib.image_files.has(name)  # the stray went at start
+    lib.delete(record["id"])
+    lib.purge_trash(now=4e9)
+    assert not lib.image_files.has(name)  # no article uses it any more
+    lib.close()
+
+    restore_library(data, backup)
+    lib = Library.open(data, settings)
+    assert lib.get(record["id"])["images"] == {"total": 1, "archived": 0, "failed": 0}
+    assert lib.image_backlog() == [record["id"]]
+    lib.close()
+
+    (data / "config.toml").write_text('remote_images = "sometimes"\n')
+    with pytest.raises(ConfigError) as err:
+        Settings.load(data)
+    assert "remote_images" in err.value.message
