@@ -85,6 +85,8 @@ class ImageArchiver:
                 done[url] = await self._one(url, fetcher, room)
                 if time.monotonic() - last[0] >= RECORD_EVERY_S:
                     await record()
+            if done:  # this lane has nothing left to take: what is done is shown while others finish
+                await record()
 
         async with Fetcher(self.s, resolver=self._resolver) as fetcher:
             lanes = max(1, min(self.s.image_concurrency, len(plan["pending"])))
