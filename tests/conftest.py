@@ -1,7 +1,11 @@
 """Shared fixtures: real TinyDB files in tmp dirs, the real app through aiohttp's test client."""
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +13,11 @@ import pytest
 from quietpage.web.app import create_app
 from quietpage.web.auth import load_or_create_token
 from quietpage.settings import Settings
+
+# The servers the tests start record where they listen here (every subprocess inherits it), never
+# among the user's own running servers, which the CLI would otherwise find and use.
+os.environ["QUIETPAGE_RUNTIME_DIR"] = _RUNTIME = tempfile.mkdtemp(prefix="quietpage-test-runtime-")
+atexit.register(shutil.rmtree, _RUNTIME, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

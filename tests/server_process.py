@@ -17,6 +17,7 @@ class ServerProcess:
     """`quietpage serve --port 0` on `data_dir` (extra arguments appended), or any `command` that
     prints the same two lines (e.g. scripts/start). A thread reads the output for as long as the
     process runs, so start()'s timeout holds and a chatty server never blocks on a full pipe.
+    `env` is added to this process's environment (None removes a variable).
     `group=True` starts it in its own process group and signals the whole group (a script that
     runs other programs before it execs the server)."""
 
@@ -26,7 +27,7 @@ class ServerProcess:
         if command is None:
             command = [sys.executable, "-m", "quietpage", "serve", "--port", "0", "--data-dir", str(data_dir)]
         self.args = [*map(str, command), *extra]
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.env = {k: v for k, v in {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}.items() if v is not None}
         self.cwd, self.group = cwd, group
         self.proc: subprocess.Popen | None = None
         self.origin = self.login_url = None
@@ -86,8 +87,12 @@ class ServerProcess:
         self.stop()
 
 
-def run_cli(*args: str, data_dir: Path | None = None, input: bytes | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, data_dir: Path | None = None, input: bytes | None = None,
+            env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`quietpage ARGS [--data-dir DIR]`; `env` is added to this process's environment (a value
+    of None removes that variable)."""
     cmd = [sys.executable, "-m", "quietpage", *args]
     if data_dir is not None:
         cmd += ["--data-dir", str(data_dir)]
-    return subprocess.run(cmd, capture_output=True, input=input, timeout=60)
+    full = {k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None}
+    return subprocess.run(cmd, capture_output=True, input=input, timeout=60, env=full, cwd=cwd)

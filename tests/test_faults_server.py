@@ -31,10 +31,13 @@ def test_making_the_token_on_a_full_disk_is_a_sentence(disk, capsys):
     assert main(["serve", "--port", "0", "--data-dir", str(library)]) == 1
     err = capsys.readouterr().err
     assert "API token" in err and "the disk is full" in err and "Traceback" not in err
-    for command in (["token"], ["login-url"], ["pair"]):
-        assert main([*command, "--data-dir", str(library)]) == 1
-        err = capsys.readouterr().err
-        assert "API token" in err and "the disk is full" in err, command
+    from quietpage.store.lock import DataDirLock
+
+    with DataDirLock(library):  # login-url and pair need a server running on it: one that holds its lock
+        for command in (["token"], ["login-url"], ["pair"]):
+            assert main([*command, "--data-dir", str(library)]) == 1
+            err = capsys.readouterr().err
+            assert "API token" in err and "the disk is full" in err, command
     assert not (library / "token").exists() and not list(library.glob(".token.*"))
     disk.free()
     assert main(["token", "--data-dir", str(library)]) == 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import os
+import sys
+import tempfile
 import tomllib
 import typing
 from dataclasses import dataclass, field, fields, replace
@@ -20,6 +22,7 @@ from .errors import QuietPageError
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 27182
 ENV_DATA_DIR = "QUIETPAGE_DATA_DIR"
+ENV_RUNTIME_DIR = "QUIETPAGE_RUNTIME_DIR"
 MiB = 1024 * 1024
 CONFIG_FILE = "config.toml"
 REMOTE_IMAGES = ("never", "until_archived")
@@ -31,14 +34,40 @@ class ConfigError(QuietPageError):
     status, code = 400, "bad_config"
 
 
+def env_data_dir() -> Path | None:
+    """The data folder $QUIETPAGE_DATA_DIR names, if it names one."""
+    env = os.environ.get(ENV_DATA_DIR)
+    return Path(env).expanduser() if env else None
+
+
 def default_data_dir() -> Path:
     """The platform's user data dir (e.g. ~/.local/share/quietpage), unless the env says otherwise."""
-    env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return Path(env).expanduser()
+    env = env_data_dir()
+    if env is not None:
+        return env
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("quietpage", appauthor=False))
+
+
+def runtime_dir() -> Path:
+    """A per-user folder for what lasts only while QuietPage runs (where its servers listen):
+    $QUIETPAGE_RUNTIME_DIR, else $XDG_RUNTIME_DIR/quietpage, else /run/user/<uid>/quietpage, else
+    quietpage-<uid> in the temp folder (macOS and Windows: the platform's own)."""
+    env = os.environ.get(ENV_RUNTIME_DIR)
+    if env:
+        return Path(env).expanduser()
+    if sys.platform in ("win32", "darwin"):
+        from platformdirs import user_runtime_dir
+
+        return Path(user_runtime_dir("quietpage", appauthor=False))
+    xdg = os.environ.get("XDG_RUNTIME_DIR", "")
+    if os.path.isabs(xdg) and os.path.isdir(xdg):
+        return Path(xdg) / "quietpage"
+    uid = os.getuid()
+    if os.path.isdir(f"/run/user/{uid}"):
+        return Path(f"/run/user/{uid}") / "quietpage"
+    return Path(tempfile.gettempdir()) / f"quietpage-{uid}"
 
 
 def _user_agent() -> str:

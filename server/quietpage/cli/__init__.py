@@ -1,24 +1,29 @@
 """cli/ owns the `quietpage` command: `serve | token [--rotate] | pair | login-url | extract |
-backup | restore | export | import | fetch`, each taking --data-dir. commands.py has the server,
-secrets, reader and backup commands; transfer.py export, import and fetch; running.py where a
-running server listens. The top layer: it may import everything else, and nothing imports it.
+backup | restore | export | import | fetch | archive-images`, each taking --data-dir.
+commands.py has the server, secrets, reader and backup commands; transfer.py export, import,
+fetch and archive-images; folder.py which library a command uses and whether its folder can be;
+running.py which servers run and where. The top layer: it may import everything else, and
+nothing imports it.
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
 from .. import __version__
-from ..errors import StorageError
-from ..settings import DEFAULT_HOST, DEFAULT_PORT, ConfigError, Settings, default_data_dir
+from ..errors import QuietPageError, StorageError
+from ..settings import DEFAULT_HOST, DEFAULT_PORT, ConfigError, Settings, default_data_dir, env_data_dir
+from . import folder
+from .folder import Needs
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", type=Path, default=None,
-                        help="folder for the library (default: $QUIETPAGE_DATA_DIR or the platform's "
-                             f"user data dir, here {default_data_dir()})")
+                        help="folder for the library (default: $QUIETPAGE_DATA_DIR, else the running server's, "
+                             f"else the platform's user data dir, here {default_data_dir()})")
     p = argparse.ArgumentParser(prog="quietpage", description="QuietPage: a local, private read-it-later server.")
     p.add_argument("--version", action="version", version=f"quietpage {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -72,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# Where each command lives (cli/<module>.py, as cmd_<name>) and what it needs of its data folder
+# (folder.Needs). A new command: its parser above, one line in each table, its cmd_ function.
+MODULES = {"export": "transfer", "import": "transfer", "fetch": "transfer", "archive-images": "transfer"}
+NEEDS = {"serve": Needs.FOLDER, "token": Needs.FOLDER, "pair": Needs.SERVER, "login-url": Needs.SERVER,
+         "extract": Needs.NOTHING, "backup": Needs.LIBRARY, "restore": Needs.FOLDER, "export": Needs.LIBRARY,
+         "import": Needs.FOLDER, "fetch": Needs.LIBRARY, "archive-images": Needs.LIBRARY}
+
+
 def settings_from(args) -> Settings:
     """The defaults, then the data folder's config.toml, then the flags given."""
     flags = {name: getattr(args, name) for name in ("host", "port") if hasattr(args, name)}
@@ -82,19 +95,23 @@ def settings_from(args) -> Settings:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    needs = NEEDS.get(args.command, Needs.FOLDER)
+    named = args.data_dir is not None or env_data_dir() is not None
     try:
+        args.data_dir, note = folder.choose(args.data_dir, args.command)
+        folder.check(args.data_dir, needs, args.command, named=named)
+        if note and needs is not Needs.NOTHING:
+            print(f"quietpage: {note}", file=sys.stderr)
         settings = settings_from(args)
     except ConfigError as exc:
         print(f"quietpage: {exc.message}", file=sys.stderr)
         return 2
+    except QuietPageError as exc:  # the data folder cannot be used: a sentence, not a traceback
+        print(f"quietpage: {exc.message}", file=sys.stderr)
+        return 1
     try:
-        if args.command in ("export", "import", "fetch", "archive-images"):
-            from . import transfer
-
-            return getattr(transfer, f"cmd_{args.command.replace('-', '_')}")(settings, args)
-        from . import commands
-
-        return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(settings, args)
+        module = importlib.import_module(f".{MODULES.get(args.command, 'commands')}", __name__)
+        return getattr(module, f"cmd_{args.command.replace('-', '_')}")(settings, args)
     except StorageError as exc:  # a full or read-only disk (the token, say): a sentence, not a traceback
         print(f"quietpage: {exc.message}", file=sys.stderr)
         return 1

@@ -11,7 +11,7 @@ import orjson
 from .. import __version__
 from ..settings import Settings, is_loopback
 from ..web import auth
-from .running import announce, running_origin
+from .running import announce, running_origin, server_on
 
 
 def cmd_token(settings: Settings, args) -> int:
@@ -75,14 +75,10 @@ def cmd_extract(settings: Settings, args) -> int:
 
 def cmd_backup(settings: Settings, args) -> int:
     from ..errors import QuietPageError
-    from ..store.backups import backup_now
     from ..store import DB_FILE
-    from ..store.recovery import journal_files
+    from ..store.backups import backup_now
 
     snapshot = settings.data_dir / DB_FILE
-    if not snapshot.exists() and not journal_files(snapshot):
-        print(f"quietpage: there is no library in {settings.data_dir} yet: nothing to back up.", file=sys.stderr)
-        return 1
     try:
         path, counts = backup_now(snapshot, args.to)
     except QuietPageError as exc:
@@ -123,6 +119,10 @@ def cmd_serve(settings: Settings, args) -> int:
               "machines could reach your library. Use --host 127.0.0.1, or add --allow-remote if you "
               "really mean it.", file=sys.stderr)
         return 2
+    if (other := server_on(settings.data_dir)) is not None:
+        print(f"quietpage: QuietPage is already running on {settings.data_dir}, at {other.origin} (pid {other.pid}). "
+              "`quietpage login-url` gives a link to it; to run another, give it another --data-dir.", file=sys.stderr)
+        return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     try:
@@ -153,12 +153,9 @@ async def _serve(settings: Settings) -> int:
         return 1
     port = runner.addresses[0][1]
     live = settings.with_(port=port)
-    try:
-        server_file = announce(settings, live.origin)
-    except OSError as exc:  # e.g. a full disk: serve anyway (reading works), and say what is missing
-        server_file = None
-        print(f"quietpage: could not note this server's address in {settings.data_dir} ({exc.strerror}): "
-              "`quietpage login-url` and `pair` will not find it by themselves.", file=sys.stderr)
+    records, problems = announce(settings, live.origin)
+    for problem in problems:  # e.g. a full disk: serve anyway (reading works), and say what is missing
+        print(f"quietpage: {problem}", file=sys.stderr)
     token = auth.load_or_create_token(settings.data_dir)
     print(f"QuietPage {__version__} is listening on {live.origin}  (data: {settings.data_dir})", flush=True)
     print(f"Open your reading list (one-time link): {auth.login_url(live.origin, token, settings.login_link_ttl_s)}",
@@ -174,7 +171,6 @@ async def _serve(settings: Settings) -> int:
         await stop.wait()
     finally:
         print("QuietPage is shutting down.", flush=True)
-        if server_file is not None:
-            server_file.unlink(missing_ok=True)
+        records.remove()
         await runner.cleanup()
     return 0

@@ -24,11 +24,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Callable
 
+import orjson
+
 from ..clock import now_iso
 from ..errors import QuietPageError
 from ..library import Library, Reading, read_page
 from ..settings import Settings
 from ..store import SHARED
+from ..store.files import storage_error
 from ..store.lock import DataDirLocked
 from ..store.images import is_name
 from ..transfer import runner
@@ -61,8 +64,11 @@ class LocalWorker:
 @asynccontextmanager
 async def local_worker(settings: Settings):
     """The library, locked for this process (DataDirLocked if a server holds it)."""
-    library, thread = await SHARED.open(settings.data_dir, functools.partial(
-        Library.open, settings.data_dir, settings, group_commit=True))
+    try:
+        library, thread = await SHARED.open(settings.data_dir, functools.partial(
+            Library.open, settings.data_dir, settings, group_commit=True))
+    except OSError as exc:  # the data folder's fault, not the file a command writes
+        raise storage_error(exc, settings.data_dir, doing=f"open the library in {settings.data_dir}") from exc
     try:
         yield LocalWorker(settings, library, thread)
     finally:
@@ -183,8 +189,15 @@ def _epub_query(args) -> dict:
     return {"tag": getattr(args, "tag", None), "state": getattr(args, "state", "all"), "id": getattr(args, "ids", None) or []}
 
 
+def _nothing_to_export(settings: Settings) -> QuietPageError:
+    return QuietPageError(f"the library in {settings.data_dir} has no articles: nothing was exported. (Is it the "
+                          "library you meant? --data-dir chooses another.)", code="nothing_to_export")
+
+
 async def _export_local(settings: Settings, fmt: str, dest: Path, chosen: dict | None = None) -> int:
     async with local_worker(settings) as worker:
+        if not await worker.db(worker.library.export_ids):
+            raise _nothing_to_export(settings)
         progress = ProgressBar("Exporting")
         if fmt == "markdown" and dest.suffix.lower() != ".zip":
             return await runner.export_markdown_dir(worker, dest, progress)
@@ -257,13 +270,19 @@ def _export_remote(settings: Settings, fmt: str, dest: Path, chosen: dict | None
         params += [("tag", chosen["tag"])] if chosen["tag"] else []
         params += [("state", chosen["state"]), *(("id", i) for i in chosen["id"])]
     query = urllib.parse.urlencode(params)
-    request = urllib.request.Request(f"{origin}/api/export?{query}", headers={
-        "Authorization": f"Bearer {auth.load_or_create_token(settings.data_dir)}"})
+    headers = {"Authorization": f"Bearer {auth.load_or_create_token(settings.data_dir)}"}
+    try:
+        with LOOPBACK.open(urllib.request.Request(f"{origin}/api/articles?state=all&limit=1", headers=headers),
+                           timeout=60) as resp:
+            if not orjson.loads(resp.read()).get("total"):
+                raise _nothing_to_export(settings)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise _unreachable(origin, exc) from None
     zipped = fmt == "markdown" and dest.suffix.lower() != ".zip"
     target = Path(tempfile.mkdtemp()) / "export.zip" if zipped else dest
     try:
         try:
-            resp = urllib.request.urlopen(request, timeout=600)
+            resp = LOOPBACK.open(urllib.request.Request(f"{origin}/api/export?{query}", headers=headers), timeout=600)
         except (urllib.error.URLError, OSError) as exc:
             raise _unreachable(origin, exc) from None
         with resp, _output(target) as out:
@@ -285,6 +304,11 @@ def _export_remote(settings: Settings, fmt: str, dest: Path, chosen: dict | None
     finally:
         if zipped:
             shutil.rmtree(target.parent, ignore_errors=True)
+
+
+# The CLI talks to our own server on loopback only: never through a proxy ($http_proxy would
+# otherwise receive the bearer token), whatever the environment says.
+LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def _received(resp, origin: str) -> bytes:

@@ -84,6 +84,28 @@ class DataDirLock:
         self.release()
 
 
+def lock_held(data_dir: Path) -> bool | None:
+    """Whether some process holds this data folder's lock now (a server, an import): None where
+    that cannot be told (no flock: Windows). Looks only; takes nothing for longer than the look."""
+    if fcntl is None:
+        return None
+    folder = Path(data_dir)
+    for path, flags in ((folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)), (folder / LOCK_FILE, os.O_RDONLY)):
+        try:
+            fd = os.open(path, flags | CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:
+            continue
+        finally:
+            os.close(fd)  # closing the descriptor drops the shared lock we may have taken
+    return False
+
+
 def _read_pid(path: Path) -> int | None:
     try:
         return int(path.read_bytes()[:32].split()[0])
