@@ -93,6 +93,14 @@ class Settings:
     port: int = DEFAULT_PORT
     # Binding anything but loopback exposes the library to the network; it must be asked for.
     allow_remote: bool = False
+    # What a slow client may hold (any program on this machine can connect; web/serving.py):
+    # a new connection sends its whole request head within header_timeout_s, an idle
+    # keep-alive connection is closed after keepalive_timeout_s, and a request body that stops
+    # arriving for body_timeout_s ends with 408. Browsers, the extension and scripts on
+    # loopback send at once; a slowloris holds connections for ever without these.
+    header_timeout_s: float = 10.0
+    keepalive_timeout_s: float = 30.0
+    body_timeout_s: float = 30.0
 
     # -- limits (each answered with a clear 413/422, never a crash) --------------------------
     # Whole request body. A captured page with inline images can be large; 16 MiB covers

@@ -136,8 +136,9 @@ async def _serve(settings: Settings) -> int:
 
     from ..errors import QuietPageError
     from ..web.app import create_app
+    from ..web.serving import Deadlines, make_runner
 
-    runner = web.AppRunner(create_app(settings), handle_signals=False)
+    runner = make_runner(create_app(settings), settings)  # slow clients bounded, malformed requests one line
     try:
         await runner.setup()
     except QuietPageError as exc:  # e.g. an unreadable database: say so, touch nothing
@@ -151,6 +152,8 @@ async def _serve(settings: Settings) -> int:
         print(f"quietpage: cannot listen on {settings.host}:{settings.port}: {exc.strerror}. Is another "
               "QuietPage (or another program) using it? Pick another with --port.", file=sys.stderr)
         return 1
+    deadlines = Deadlines(runner, settings.header_timeout_s)
+    deadlines.start()
     port = runner.addresses[0][1]
     live = settings.with_(port=port)
     records, problems = announce(settings, live.origin)
@@ -172,5 +175,6 @@ async def _serve(settings: Settings) -> int:
     finally:
         print("QuietPage is shutting down.", flush=True)
         records.remove()
+        await deadlines.stop()
         await runner.cleanup()
     return 0

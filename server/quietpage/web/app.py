@@ -12,7 +12,7 @@ from ..library import Library
 from ..paths import static_dir
 from ..settings import Settings
 from ..store import SHARED, OneThread
-from . import auth, guard, middleware
+from . import auth, guard, middleware, serving
 from .context import CONTEXT, SETTINGS, Context
 from .extract_pool import ExtractPool
 from ..transfer.images import ArchiveQueue
@@ -65,8 +65,9 @@ def routes() -> list[web.AbstractRouteDef]:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[middleware.errors, guard.guard, middleware.authenticate],
+        middlewares=[serving.bounded, middleware.errors, guard.guard, middleware.authenticate],
     )
+    serving.setup(app, settings)
     app.on_response_prepare.append(middleware.prepare_headers)
     app.on_shutdown.append(_stop_reading)  # before aiohttp waits for the requests in flight
     app[SETTINGS] = settings

@@ -21,7 +21,7 @@ import time
 from aiohttp import web
 
 from ..errors import Forbidden, QuietPageError, TooLarge, Unauthorized
-from . import auth, security
+from . import auth, security, serving
 from .context import ctx
 from .guard import CORS, GUARD, ORIGIN_KIND, PAIR_PATH, SESSION, TOKEN, remember_extension
 from .http import error_response, is_api
@@ -47,6 +47,12 @@ async def errors(request: web.Request, handler):
         size = f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
         return _render_error(request, TooLarge(
             f"The request body is too large (at most {size}; the max_body_bytes setting)."), exc.headers)
+    except (ConnectionError, web.RequestPayloadError) as exc:  # the client went away, or a broken body: one line
+        lost = isinstance(exc, ConnectionError)
+        serving.bad_request(request, f"{'the connection was lost' if lost else 'a malformed body'} "
+                                     f"({type(exc).__name__}: {exc})")
+        return _render_error(request, QuietPageError(
+            "The connection was lost." if lost else "The request body is malformed.", code="bad_request", status=400))
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
