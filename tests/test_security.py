@@ -159,6 +159,36 @@ async def test_rule_json_bodies_need_content_type_application_json(client, data_
     assert ok.status == 400  # past the rule: the body is simply not JSON
 
 
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "GZIP", "gzip, identity", "x-gzip"])
+async def test_rule_no_body_comes_with_a_content_encoding(aiohttp_server, aiohttp_client, settings, token, data_dir,
+                                                          encoding):
+    """aiohttp inflates a gzip body before any handler can bound it: 1 KB of gzip here is 10 MB
+    of JSON (a few MB of gzip would be gigabytes). Refused on every route, before it is read;
+    the server (as `quietpage serve` runs it) does not even inflate it."""
+    import gzip
+    import json as jsonlib
+
+    from quietpage.web.serving import runner_options
+
+    server = await aiohttp_server(create_app(settings), **runner_options(settings))
+    client = await aiohttp_client(server, headers={"Authorization": f"Bearer {token}"})
+    before = snapshot(data_dir)
+    page = {"url": "https://x.example/", "html": "<p>" + "harbour " * 1_250_000 + "</p>"}
+    bomb = gzip.compress(jsonlib.dumps(page).encode(), 9)
+    assert len(bomb) < 64 * 1024
+    for method, path, ctype in [("POST", "/api/articles", "application/json"), ("POST", "/api/extract", "application/json"),
+                                ("PATCH", "/api/articles/x", "application/json"), ("POST", "/api/import", "application/json"),
+                                ("POST", "/api/pair", "application/json"), ("POST", "/logout", "text/plain")]:
+        resp = await client.request(method, path, data=bomb, headers={"Content-Type": ctype, "Content-Encoding": encoding})
+        assert resp.status == 415, (method, path, encoding, resp.status)
+        if path.startswith("/api/"):
+            assert_error_shape(await resp.json(), "encoded_body")
+    assert snapshot(data_dir) == before
+    plain = await client.post("/api/articles", json={"url": "https://x.example/", "html": page_html("Harbour", LOREM)},
+                              headers={"Content-Encoding": "identity"})
+    assert plain.status == 201
+
+
 async def test_the_import_upload_is_a_raw_file_not_json(client):
     resp = await client.post("/api/import", data=b"not a backup at all", headers={"Content-Type": "text/csv"})
     assert resp.status != 415

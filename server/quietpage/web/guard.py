@@ -99,6 +99,7 @@ async def guard(request: web.Request, handler):
         return web.Response(status=204, headers=security.cors_headers(origin, preflight=True))
     security.check_content_type(request.path, request.body_exists,
                                 request.headers.get("Content-Type"))
+    security.check_content_encoding(request.body_exists, request.headers.get("Content-Encoding"))
     return await handler(request)
 
 

@@ -10,7 +10,8 @@ applies them in this order to every request, before authentication:
 2. Origin: absent, our own, or a browser extension's; any web origin is refused, token or not.
 3. Sec-Fetch-Site: the API never answers another site (cross-site / same-site) at all; and
    (Sec-Fetch-Dest) no page of ours is loaded into a frame or an embed, whoever asks.
-4. Content-Type: a request body on the API is JSON (`application/json`), except raw uploads.
+4. Content-Type: a request body on the API is JSON (`application/json`), except raw uploads;
+   and no body anywhere comes with a Content-Encoding (a few KB of gzip inflate to gigabytes).
 5. CORS: answered for the paired extension's origin only; never `*`, never
    Access-Control-Allow-Private-Network (so Chrome's private-network preflights fail).
 
@@ -110,6 +111,15 @@ def check_content_type(path: str, has_body: bool, content_type: str | None) -> N
         return
     if (content_type or "").split(";", 1)[0].strip().lower() != JSON_TYPE:
         raise UnsupportedMediaType(f"Send JSON with `Content-Type: {JSON_TYPE}` (got {content_type or 'none'!r}).")
+
+
+def check_content_encoding(has_body: bool, encoding: str | None) -> None:
+    """Rule 4, for every body: sent as it is. aiohttp would inflate gzip or deflate before any
+    handler could bound it (the server also turns its decoding off, serving.make_runner)."""
+    value = (encoding or "").strip().lower()
+    if has_body and value not in ("", "identity"):
+        raise UnsupportedMediaType(f"Send the body as it is, without Content-Encoding (got {value[:40]!r}).",
+                                   code="encoded_body")
 
 
 def cookie_change_allowed(method: str, origin_kind_: str, site: str | None) -> bool:
