@@ -79,6 +79,14 @@ class NoContent(ExtractionError):
     status, code = 422, "no_content"
 
 
+class BodyMissing(QuietPageError):
+    """An article's saved page (a file under articles/<id>/) is gone ("body_missing") or cannot
+    be read back whole ("body_damaged"). Its record is kept and says so: the article's state,
+    not the request, is the trouble (409)."""
+
+    status, code = 409, "body_missing"
+
+
 class TooManyAttempts(QuietPageError):
     """Too many wrong guesses at a secret (a pairing code): it is thrown away."""
 

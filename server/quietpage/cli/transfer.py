@@ -35,7 +35,7 @@ from ..store.files import storage_error
 from ..store.lock import DataDirLocked
 from ..store.images import is_name
 from ..transfer import runner
-from ..transfer.export_markdown import ASSETS
+from ..transfer.export_markdown import ASSETS, MISSING_NOTE
 from ..transfer.images import run_archive
 from ..web import auth
 from .running import running_origin
@@ -159,11 +159,12 @@ def cmd_export(settings: Settings, args) -> int:
     if fmt == "json" and dest.is_dir():
         dest = dest / f"quietpage-{now_iso()[:10]}.json"
     chosen = _epub_query(args) if fmt == "epub" else {}
+    missing: list[tuple[str, list[str]]] = []  # (which article, what of it was missing)
     try:
         try:
-            n = asyncio.run(_export_local(settings, fmt, dest, chosen))
+            n = asyncio.run(_export_local(settings, fmt, dest, chosen, missing))
         except DataDirLocked:
-            n = _export_remote(settings, fmt, dest, chosen)
+            n = _export_remote(settings, fmt, dest, chosen, missing)
     except QuietPageError as exc:
         return _fail(exc.message)
     except BrokenPipeError:  # `quietpage export - | head`: the reader left; stop quietly
@@ -173,7 +174,21 @@ def cmd_export(settings: Settings, args) -> int:
         return _fail(_cannot_write(dest, exc, whole_file=fmt == "json" or dest.suffix.lower() == ".zip"))
     if str(dest) != "-":
         print(f"Exported {n} article(s) to {dest}" if n >= 0 else f"Exported the library to {dest}")
-    return 0
+    return _said_missing(missing)
+
+
+def _said_missing(missing: list[tuple[str, list[str]]]) -> int:
+    """Articles whose files were gone or damaged: named on stderr, and exit code 3."""
+    if not missing:
+        return 0
+    print(f"quietpage: {len(missing)} article(s) had files missing or damaged in the data folder. They are exported "
+          "with what is known (details, highlights and notes) and the export says so; open them in the reading list "
+          "to read them again, fetch them or save them again:", file=sys.stderr)
+    for which, said in missing[:50]:
+        print(f"  {which}: {' '.join(said)}", file=sys.stderr)
+    if len(missing) > 50:
+        print(f"  ... and {len(missing) - 50} more", file=sys.stderr)
+    return 3
 
 
 def _cannot_write(dest: Path, exc: OSError, *, whole_file: bool) -> str:
@@ -194,13 +209,18 @@ def _nothing_to_export(settings: Settings) -> QuietPageError:
                           "library you meant? --data-dir chooses another.)", code="nothing_to_export")
 
 
-async def _export_local(settings: Settings, fmt: str, dest: Path, chosen: dict | None = None) -> int:
+async def _export_local(settings: Settings, fmt: str, dest: Path, chosen: dict | None = None,
+                        missing: list | None = None) -> int:
+    def said(record: dict, what: list[str]) -> None:
+        if missing is not None:
+            missing.append((f"{record.get('title') or record['url']} ({record['id']})", what))
+
     async with local_worker(settings) as worker:
         if not await worker.db(worker.library.export_ids):
             raise _nothing_to_export(settings)
         progress = ProgressBar("Exporting")
         if fmt == "markdown" and dest.suffix.lower() != ".zip":
-            return await runner.export_markdown_dir(worker, dest, progress)
+            return await runner.export_markdown_dir(worker, dest, progress, said)
         ids = None
         if fmt == "epub":
             ids = await worker.db(worker.library.export_selection, chosen["tag"], chosen["state"], chosen["id"] or None)
@@ -211,10 +231,10 @@ async def _export_local(settings: Settings, fmt: str, dest: Path, chosen: dict |
             async def write(data: bytes) -> None:
                 out.write(data)
             if fmt == "json":
-                return await runner.export_json(worker, write, progress)
+                return await runner.export_json(worker, write, progress, said)
             if fmt == "epub":
-                return await runner.export_epub(worker, write, ids, progress)
-            return await runner.export_markdown_zip(worker, write, progress)
+                return await runner.export_epub(worker, write, ids, progress, said)
+            return await runner.export_markdown_zip(worker, write, progress, said)
 
 
 class _output:
@@ -261,9 +281,11 @@ class _output:
             pass
 
 
-def _export_remote(settings: Settings, fmt: str, dest: Path, chosen: dict | None = None) -> int:
+def _export_remote(settings: Settings, fmt: str, dest: Path, chosen: dict | None = None,
+                   missing: list | None = None) -> int:
     """Ask the server running on this data dir for the export. Its faults (not answering, cut
-    off) are QuietPageError; writing here (a full disk) is OSError, as for a local export."""
+    off) are QuietPageError; writing here (a full disk) is OSError, as for a local export.
+    Articles whose files were missing are read back from what it sent, into `missing`."""
     origin = running_origin(settings)
     params = [("format", fmt)]
     if chosen:
@@ -288,6 +310,8 @@ def _export_remote(settings: Settings, fmt: str, dest: Path, chosen: dict | None
         with resp, _output(target) as out:
             while chunk := _received(resp, origin):
                 out.write(chunk)
+        if missing is not None and str(target) != "-":
+            missing.extend(_missing_in(target, fmt))
         if zipped:
             dest.mkdir(parents=True, exist_ok=True)
             with zipfile.ZipFile(target) as zf:
@@ -309,6 +333,24 @@ def _export_remote(settings: Settings, fmt: str, dest: Path, chosen: dict | None
 # The CLI talks to our own server on loopback only: never through a proxy ($http_proxy would
 # otherwise receive the bearer token), whatever the environment says.
 LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _missing_in(path: Path, fmt: str) -> list[tuple[str, list[str]]]:
+    """The articles of an export file that say their files were missing (a JSON backup's
+    "missing" entries; a Markdown file's note), one entry at a time."""
+    found = []
+    if fmt == "json":
+        with open(path, "rb") as f:
+            for line in f:
+                if b'"missing":[' in line and line.startswith(b'{"'):
+                    doc = orjson.loads(line.rstrip().rstrip(b","))
+                    record = doc.get("article") or {}
+                    found.append((f"{record.get('title') or record.get('url')} ({record.get('id')})", doc["missing"]))
+    elif fmt == "markdown":
+        with zipfile.ZipFile(path) as zf:
+            found = [(name, ["its saved copy was missing or damaged"]) for name in zf.namelist()
+                     if name.endswith(".md") and MISSING_NOTE.encode() in zf.read(name)]
+    return found
 
 
 def _received(resp, origin: str) -> bytes:

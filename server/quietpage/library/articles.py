@@ -47,6 +47,11 @@ class ArticleActions:
         old = self.store.get_article(existing_id, include_deleted=True)
         if not old.get("tags_edited"):
             fields["tags"] = reading.suggested
+        # This version is read and whole: what said otherwise (a page not read in time, one only
+        # known by its address) no longer holds.
+        fields.update({k: None for k in ("read_error", "capture_rev", "fetch_error") if old.get(k)})
+        if old.get("needs_fetch"):
+            fields["needs_fetch"] = False
         record = self._replace_article(existing_id, {**old, **fields}, reading.bodies, reading.article.text,
                                        html=reading.article.content_html)
         counts = self.reanchor(existing_id, reading.article.text)
@@ -77,7 +82,7 @@ class ArticleActions:
         record = self.store.get_article(article_id)
         record["highlight_count"] = self.store.highlight_count(article_id)
         if with_body:
-            record.update(self.store.read_body(article_id))
+            record.update(self.body_or_error(article_id))
         return record
 
     def patch(self, article_id: str, changes: dict) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import anchoring
 from ..clock import now_iso
-from ..errors import Invalid
+from ..errors import BodyMissing, Invalid
 from ..urls import url_key
 
 COLORS = ("yellow", "green", "blue", "pink", "purple")
@@ -21,7 +21,10 @@ class HighlightActions:
         if self.store.highlight_count(article_id) >= most:
             raise Invalid(f"This article has {most} highlights already, the most one article may hold "
                           "(the max_highlights_per_article setting).", code="too_many")
-        text = self.store.read_body(article_id)["text"]
+        body = self.body_or_error(article_id)
+        if "body_error" in body:
+            raise BodyMissing(f"{body['body_error']['message']} Then it can be highlighted.", code=body["body_error"]["code"])
+        text = body["text"]
         match = anchoring.anchor(text, selectors)
         if match is None:
             raise Invalid("The highlighted quote is not in this article's text.", code="quote_not_found")

@@ -167,7 +167,7 @@ class ImageActions:
         counts = record.get("images")
         if self.store.images_doc(article_id) is None and (counts is None or counts.get("total")):
             # saved before images were archived (or killed between its record and its images')
-            html = self.store.read_body(article_id).get("content_html") or ""
+            html = self.body_or_error(article_id).get("content_html") or ""  # "" if its saved page is missing
             items = new_items(html, self.settings.image_max_count, None)
             self._update_article(article_id, {"images": self._set_images(article_id, items)})
         items = self._images_of(article_id)

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from .. import anchoring
 from ..clock import iso, now_iso
-from ..errors import NotFound
+from ..errors import BodyMissing, NotFound
 from ..store import Bodies, pack_bodies
 from ..tags import Tag, normalize
 from ..urls import url_key
@@ -19,6 +19,7 @@ from .articles import META_FIELDS, meta_fields
 from .images import new_items
 from .index import tag_names_of
 from .reading import Reading
+from .recovery import AFTER_MISSING, MISSING_HTML
 
 SOURCE_NAMES = {"pocket": "Pocket", "omnivore": "Omnivore", "bookmarks": "your bookmarks"}
 # Fields an imported item's own metadata fills when the page's extraction left them empty.
@@ -83,7 +84,7 @@ class ImportActions:
         known = {(anchoring.quote_of(h["selectors"]), h.get("note") or "") for h in self.store.highlights_of(existing)}
         fresh = [h for h in item.highlights if (h.quote, h.note) not in known]
         if fresh:
-            self._add_imported_highlights(existing, fresh, self.store.read_body(existing)["text"])
+            self._add_imported_highlights(existing, fresh, self.text_or_empty(existing))
             changed = True
         return ("updated" if changed else "skipped"), len(fresh)
 
@@ -176,13 +177,28 @@ class ImportActions:
     def export_data(self, article_id: str) -> tuple[dict, dict, str, list[dict], list[dict]] | None:
         """One article, read in one go on the store thread (so never half old, half new): record,
         reader view, page as captured, highlights, image items. None if it was purged since the
-        export started."""
+        export started. Files that are gone or damaged leave what is known: the reader view then
+        says so and lists it under "missing" (sentences), and the record says what a restore of
+        it needs - its page read again if that is there, else fetched (recovery.py)."""
         try:
             record = self.store.get_article(article_id, include_deleted=True)
-            return (record, self.store.read_body(article_id), self.store.read_raw(article_id),
-                    self.store.highlights_of(article_id), self._images_of(article_id))
-        except (NotFound, FileNotFoundError):
+        except NotFound:
             return None
+        body, missing = self.body_or_error(article_id), []
+        try:
+            raw = self.store.read_raw(article_id)
+        except BodyMissing as exc:
+            raw = ""
+            missing.append(exc.message)
+        if "body_error" in body:
+            error = body.pop("body_error")
+            missing.insert(0, error["message"].removesuffix(AFTER_MISSING).strip())
+            body = {"content_html": MISSING_HTML, "text": "", "text_missing": True}
+            record = {**record, **({"read_error": {"code": error["code"], "message": missing[0], "at": now_iso()}}
+                                   if raw else {"needs_fetch": True})}
+        if missing:
+            body["missing"] = missing
+        return record, body, raw, self.store.highlights_of(article_id), self._images_of(article_id)
 
     def export_image_files(self) -> list[str]:
         """Every archived image file some article uses (the trash too), each once, sorted."""
@@ -208,11 +224,13 @@ class ImportActions:
 
     # ------------------------------------------------------------------ fetching
     def to_fetch(self, ids: list[str] | None = None) -> list[tuple[str, str]]:
-        """(id, url) of the articles still waiting for their text (not in the trash)."""
+        """(id, url) of the articles still waiting for their text (not in the trash); of `ids`,
+        also those whose saved page went missing (its reader's "Fetch it again")."""
         records = self.store.all_articles()
         wanted = set(ids) if ids is not None else None
         return [(r["id"], r["url"]) for r in sorted(records, key=lambda r: (str(r.get("created_at") or ""), r["id"]))
-                if r.get("needs_fetch") and not r.get("deleted_at") and (wanted is None or r["id"] in wanted)]
+                if not r.get("deleted_at") and (wanted is None or r["id"] in wanted)
+                and (r.get("needs_fetch") or (wanted is not None and "body_error" in self.body_or_error(r["id"])))]
 
     def fill_content(self, article_id: str, reading: Reading, item: Item | None = None) -> dict | None:
         """Give an article waiting for its text the page that was fetched (or imported) for it,

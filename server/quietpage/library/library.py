@@ -4,7 +4,8 @@ its index (library/index.py) and search words (library/search.py) always follow 
 Synchronous: the app runs it on the store's single thread (aio.py). It takes values that the
 web layer has already checked for shape. What it does is split by subject into mixins:
 articles.py (save, read, change, trash), highlights.py, imports.py (imports, backups, fetching,
-exports) and tagbook.py (the user's tags).
+exports), tagbook.py (the user's tags), images.py and recovery.py (pages not read in time, saved
+pages gone missing).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import logging
 from pathlib import Path
 
 from ..clock import SteadyClock
+from ..errors import BodyMissing
 from ..settings import Settings
 from ..store import Bodies, Store
 from ..store.sessions import SessionRecords
@@ -23,12 +25,13 @@ from .images import ImageActions, new_items, summary
 from .imports import ImportActions
 from .index import ArticleIndex
 from .listing import ListQuery, list_page
+from .recovery import RecoveryActions
 from .tagbook import TagActions
 
 log = logging.getLogger(__name__)
 
 
-class Library(ArticleActions, HighlightActions, ImportActions, TagActions, ImageActions):
+class Library(ArticleActions, HighlightActions, ImportActions, TagActions, ImageActions, RecoveryActions):
     def __init__(self, store: Store, settings: Settings):
         self.store = store
         self.settings = settings
@@ -124,7 +127,7 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         for article_id in missing:
             try:
                 text = self.store.read_body(article_id).get("text") or ""
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, BodyMissing) as exc:
                 log.warning("no search words for article %s: %s", article_id, exc)
                 continue
             self.store.put_derived(article_id, {**search.text_doc(text), **self._highlight_doc(article_id)})

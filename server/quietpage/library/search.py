@@ -12,6 +12,7 @@ from __future__ import annotations
 import orjson
 
 from ..anchoring import quote_of
+from ..errors import BodyMissing
 from .index import ArticleIndex
 
 
@@ -37,7 +38,10 @@ def matches(store, index: ArticleIndex, article_id: str, terms: list[str]) -> bo
         return True
     raw = store.derived_bytes(article_id)
     if raw is None:  # not derived yet: read the text
-        words = search_words(store.read_body(article_id).get("text") or "").encode()
+        try:
+            words = search_words(store.read_body(article_id).get("text") or "").encode()
+        except BodyMissing:  # its saved page is gone: only its details can match
+            return False
         return all(t.encode() in words for t in missing)
     # raw is b'{"w":"..."}', with ',"n":"..."' once it has highlights: look inside the two
     # strings only - never at the keys - for the term as JSON escapes it (a quote inside a

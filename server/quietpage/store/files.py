@@ -5,12 +5,13 @@ import errno
 import gzip
 import os
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 
-from ..errors import DiskFull, StorageError
+from ..errors import BodyMissing, DiskFull, StorageError
 
 FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
@@ -126,6 +127,22 @@ def pack_bodies(body: dict, raw_html: str) -> Bodies:
 
 def read_gzip(path: Path) -> bytes:
     return gzip.decompress(Path(path).read_bytes())
+
+
+def read_body_file(path: Path, what: str) -> bytes:
+    """The bytes of a body file, decompressed; BodyMissing - a sentence naming `what` and the
+    file - if it is gone ("body_missing") or cannot be read back whole ("body_damaged": its
+    gzip checksum catches one changed byte)."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise BodyMissing(f"{what} is missing: {path} is no longer in the data folder.") from None
+    except OSError as exc:
+        raise BodyMissing(f"{what} cannot be read ({path}: {exc.strerror or exc}).", code="body_damaged") from None
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise BodyMissing(f"{what} is damaged ({path}: {exc}).", code="body_damaged") from None
 
 
 def body_path(data_dir: Path, article_id: str, rev: str, kind: str) -> Path:

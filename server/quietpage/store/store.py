@@ -30,11 +30,11 @@ from pathlib import Path
 
 import orjson
 
-from ..errors import NotFound, QuietPageError
+from ..errors import BodyMissing, NotFound, QuietPageError
 from ..settings import Settings
 from . import migrations
 from .backups import BACKUP_DIR, BackupPolicy, repair_bodies, restore_file
-from .files import Bodies, body_path, ensure_private_dir, read_gzip, write_body
+from .files import Bodies, body_path, ensure_private_dir, read_body_file, write_body
 from .images import ImageFiles
 from .lock import DataDirLock
 from .sessions import SessionRecords
@@ -228,12 +228,38 @@ class Store(SessionRecords):
                 path.unlink(missing_ok=True)
 
     def read_body(self, article_id: str) -> dict:
-        rev = self.get_article(article_id, include_deleted=True)["rev"]
-        return orjson.loads(read_gzip(body_path(self.dir, article_id, rev, "reader.json")))
+        """The reader view (content_html, text); BodyMissing if its file is gone or damaged."""
+        path = body_path(self.dir, article_id, self.get_article(article_id, include_deleted=True)["rev"], "reader.json")
+        try:
+            return orjson.loads(read_body_file(path, "This article's saved text"))
+        except orjson.JSONDecodeError as exc:
+            raise BodyMissing(f"This article's saved text is damaged ({path}: {exc}).", code="body_damaged") from None
 
     def read_raw(self, article_id: str) -> str:
-        rev = self.get_article(article_id, include_deleted=True)["rev"]
-        return read_gzip(body_path(self.dir, article_id, rev, "raw.html")).decode("utf-8", "surrogatepass")
+        """The page as captured, the newest kept (see write_capture); BodyMissing if gone or damaged."""
+        path = self._raw_path(article_id)
+        return read_body_file(path, "The page as captured").decode("utf-8", "surrogatepass")
+
+    def has_raw(self, article_id: str) -> bool:
+        return self._raw_path(article_id).is_file()
+
+    def _raw_path(self, article_id: str) -> Path:
+        record = self.get_article(article_id, include_deleted=True)
+        return body_path(self.dir, article_id, record.get("capture_rev") or record["rev"], "raw.html")
+
+    def write_capture(self, article_id: str, raw_gz: bytes) -> str:
+        """Keep a newer capture of an article's page beside its current revision (a page that
+        could not be read yet); the record names it as `capture_rev` (the caller writes that).
+        The next revision (replace_article) removes it. Returns its revision id."""
+        rev = new_id()
+        write_body(body_path(self.dir, article_id, rev, "raw.html"), raw_gz)
+        return rev
+
+    def drop_capture(self, article_id: str, rev: str) -> None:
+        """Remove a capture no record names any more (once the record naming its successor is
+        durable)."""
+        self.flush()
+        body_path(self.dir, article_id, rev, "raw.html").unlink(missing_ok=True)
 
     # ---------------------------------------------------------------- highlights
     def highlight_ids(self, article_id: str) -> set[str]:

@@ -47,7 +47,7 @@ KEY = "quietpage_backup"
 FORMAT = 2
 # The store's own bookkeeping, not the user's data. Ids are kept: a restored library keeps its
 # /read/{id} links and highlight ids (when they are free in the library restored into).
-STORE_FIELDS = frozenset({"rev", "url_key"})
+STORE_FIELDS = frozenset({"rev", "url_key", "capture_rev"})
 HIGHLIGHT_STORE_FIELDS = frozenset({"article_id"})
 _DUMP = orjson.OPT_SORT_KEYS
 # Elements of an imported reader view: a whole book on one page is ~30,000. Sanitising costs
@@ -106,6 +106,7 @@ def entry(record: dict, body: dict, raw_html: str, highlights: list[dict], image
         "article": {k: v for k, v in record.items() if k not in STORE_FIELDS},
         "content_html": body.get("content_html") or "", "text": body.get("text") or "",
         "raw_html": raw_html,
+        **({"missing": body["missing"]} if body.get("missing") else {}),  # files gone or damaged: said, in sentences
         "highlights": sorted(({k: v for k, v in h.items() if k not in HIGHLIGHT_STORE_FIELDS} for h in highlights),
                              key=lambda h: (h.get("created_at") or "", orjson.dumps(h, option=_DUMP))),
     }

@@ -72,9 +72,15 @@ def asset_names(images: list[dict]) -> list[str]:
     return [i["file"] for i in images if i.get("file")]
 
 
+MISSING_NOTE = "saved copy of this article was missing or damaged"  # what a file says when its text was
+
+
 def document(record: dict, body: dict, highlights: list[dict], images: list[dict] = ()) -> str:
     parts = [front_matter(record), f"# {markdown.escape(record.get('title') or record['url'])}"]
-    if record.get("needs_fetch"):
+    if body.get("missing") and not body.get("text"):
+        parts.append(f"*QuietPage's {MISSING_NOTE} when it was exported: only its details and highlights are "
+                     f"here.* {markdown.autolink(record['url'])}")
+    elif record.get("needs_fetch"):
         parts.append(f"*Not fetched yet: QuietPage has only this article's address.* {markdown.autolink(record['url'])}")
     else:
         html, _ = localise(body.get("content_html") or "", list(images), remote=True,

@@ -27,6 +27,7 @@ from .items import ImportLimits
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+Missing = Callable[[dict, list[str]], None]  # an exported article and what of it was missing
 Write = Callable[[bytes], Awaitable[Any]]
 BATCH = 64  # items parsed per trip to the parsing thread
 
@@ -40,6 +41,10 @@ class Worker(Protocol):
 
 
 def _noop(done: int, total: int) -> None:
+    pass
+
+
+def _unsaid(record: dict, what: list[str]) -> None:
     pass
 
 
@@ -143,7 +148,23 @@ def backup_settings(settings: Settings) -> dict:
     return {"trash_ttl_s": settings.trash_ttl_s}
 
 
-async def export_json(worker: Worker, write: Write, progress: Progress = _noop) -> int:
+async def _exported(worker: Worker, article_id: str, missing: Missing, *, page: bool) -> tuple | None:
+    """export_data of one article (None: purged meanwhile). What of it was missing (gone or
+    damaged files) is told to `missing(record, sentences)` - its text, and its page as captured
+    when the export holds it (`page`: a JSON backup does) - and it is exported with what is known."""
+    data = await worker.db(worker.library.export_data, article_id)
+    if data is not None:
+        _tell(data, missing, page)
+    return data
+
+
+def _tell(data: tuple, missing: Missing, page: bool) -> None:
+    record, body = data[0], data[1]
+    if body.get("missing") and (page or body.get("text_missing")):
+        missing(record, body["missing"])
+
+
+async def export_json(worker: Worker, write: Write, progress: Progress = _noop, missing: Missing = _unsaid) -> int:
     """The whole library as one JSON backup, written article by article (never whole in memory)."""
     ids = await worker.db(worker.library.export_ids)
     await write(backup.header(now_iso(), len(ids), backup_settings(worker.settings)))
@@ -159,7 +180,7 @@ async def export_json(worker: Worker, write: Write, progress: Progress = _noop) 
     await write(backup.images_close(images > 0))
     written = 0
     for i, article_id in enumerate(ids, 1):
-        data = await worker.db(worker.library.export_data, article_id)
+        data = await _exported(worker, article_id, missing, page=True)
         if data is not None:
             await write(backup.entry(*data, first=written == 0))
             written += 1
@@ -168,7 +189,7 @@ async def export_json(worker: Worker, write: Write, progress: Progress = _noop) 
     return written
 
 
-async def markdown_documents(worker: Worker, progress: Progress = _noop):
+async def markdown_documents(worker: Worker, progress: Progress = _noop, missing: Missing = _unsaid):
     """(record, Markdown) of every article not in the trash, in the library's order."""
     ids = await worker.db(worker.library.export_ids)
     for i, article_id in enumerate(ids, 1):
@@ -176,6 +197,7 @@ async def markdown_documents(worker: Worker, progress: Progress = _noop):
         data = await worker.db(worker.library.export_data, article_id)
         if data is None or data[0].get("deleted_at"):
             continue
+        _tell(data, missing, page=False)
         record, body, _, highlights, images = data
         yield record, images, await _off_loop(document, record, body, highlights, images)
 
@@ -184,12 +206,13 @@ async def markdown_names(worker: Worker) -> dict[str, str]:
     return file_names(await worker.db(worker.library.markdown_index))
 
 
-async def export_markdown_dir(worker: Worker, dest: Path, progress: Progress = _noop) -> int:
+async def export_markdown_dir(worker: Worker, dest: Path, progress: Progress = _noop,
+                              missing: Missing = _unsaid) -> int:
     dest.mkdir(parents=True, exist_ok=True)
     names = await markdown_names(worker)
     n = 0
     files = worker.library.image_files
-    async for record, images, text in markdown_documents(worker, progress):
+    async for record, images, text in markdown_documents(worker, progress, missing):
         name = names.get(record["id"]) or file_names([(record["id"], record.get("title"), "")])[record["id"]]
         for image in asset_names(images):
             target = dest / ASSETS / image
@@ -218,7 +241,8 @@ class _Sink:
         return out
 
 
-async def export_markdown_zip(worker: Worker, write: Write, progress: Progress = _noop) -> int:
+async def export_markdown_zip(worker: Worker, write: Write, progress: Progress = _noop,
+                              missing: Missing = _unsaid) -> int:
     """The Markdown files as a zip, streamed: each file goes out as soon as it is compressed."""
     names = await markdown_names(worker)
     sink = _Sink()
@@ -226,7 +250,7 @@ async def export_markdown_zip(worker: Worker, write: Write, progress: Progress =
     written: set[str] = set()
     files = worker.library.image_files
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as zf:
-        async for record, images, text in markdown_documents(worker, progress):
+        async for record, images, text in markdown_documents(worker, progress, missing):
             for image in asset_names(images):
                 if image in written:
                     continue
@@ -248,7 +272,8 @@ async def export_markdown_zip(worker: Worker, write: Write, progress: Progress =
     return n
 
 
-async def export_epub(worker: Worker, write: Write, ids: list[str], progress: Progress = _noop) -> int:
+async def export_epub(worker: Worker, write: Write, ids: list[str], progress: Progress = _noop,
+                      missing: Missing = _unsaid) -> int:
     """These articles (export_selection) as one EPUB 3, streamed chapter by chapter."""
     files, max_pixels = worker.library.image_files, worker.settings.image_max_pixels
     book = epub.Book(embed=lambda name: _embedded(files, name, max_pixels))
@@ -258,7 +283,7 @@ async def export_epub(worker: Worker, write: Write, ids: list[str], progress: Pr
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as zf:
         epub.start_zip(zf)
         for i, article_id in enumerate(ids, 1):
-            data = await worker.db(worker.library.export_data, article_id)
+            data = await _exported(worker, article_id, missing, page=False)
             if data is not None:
                 record, body, _, highlights, images = data
                 chapter = epub.Chapter(record, body.get("content_html") or "", highlights, images)

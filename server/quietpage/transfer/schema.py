@@ -117,6 +117,14 @@ def record_id(value):
     return value
 
 
+def read_error(value):
+    """Why an article's page is not read (library/recovery.py): {code, message, at}."""
+    if not isinstance(value, dict):
+        raise _Bad(f"must be an object, not {_kind(value)}")
+    return {"code": one_of(("too_slow", "body_missing", "body_damaged"))(value.get("code")),
+            "message": text(2000)(value.get("message", "")), "at": moment(value.get("at"))}
+
+
 def strings(value):
     if not isinstance(value, list) or len(value) > MAX_LIST_ITEMS:
         raise _Bad(f"must be a list of at most {MAX_LIST_ITEMS} strings")
@@ -167,6 +175,7 @@ def article_fields(limits: ImportLimits) -> dict[str, tuple[Callable, object]]:
         "created_at": (moment, _ABSENT), "updated_at": (moment, _ABSENT), "deleted_at": (optional(moment), None),
         "imported_from": (optional(text(40)), _ABSENT), "needs_fetch": (flag, _ABSENT),
         "fetch_error": (optional(text(2000)), _ABSENT), "fetch_attempted_at": (optional(moment), _ABSENT),
+        "read_error": (optional(read_error), _ABSENT),
     }
 
 

@@ -37,6 +37,7 @@ def routes() -> list[web.AbstractRouteDef]:
         web.patch("/api/articles/{id}", articles.patch_article),
         web.delete("/api/articles/{id}", articles.delete_article),
         web.post("/api/articles/{id}/restore", articles.restore_article),
+        web.post("/api/articles/{id}/read-again", articles.read_again),
         web.post("/api/articles/{id}/highlights", highlights.add_highlight),
         web.get("/api/articles/{id}/highlights", highlights.list_highlights),
         web.get("/api/highlights", highlights.highlights_for_url),

@@ -9,7 +9,7 @@ from ..errors import InvalidJSON, QuietPageError
 from .validate import obj
 
 # Record fields that are internal bookkeeping, never sent.
-PRIVATE_FIELDS = frozenset({"url_key", "rev", "deleted_at", "tags_edited"})
+PRIVATE_FIELDS = frozenset({"url_key", "rev", "capture_rev", "deleted_at", "tags_edited"})
 
 
 def json_response(data, status: int = 200) -> web.Response:

@@ -83,6 +83,9 @@ def _api_paths(s: Settings) -> dict:
             "delete": _op("Move to the trash", params=(ID,)),
         },
         "/api/articles/{id}/restore": {"post": _op("Bring back from the trash", params=(ID,))},
+        "/api/articles/{id}/read-again": {"post": _op(
+            "Read the article's page as captured again (it took too long to read, or its saved text went missing)",
+            params=(ID,))},
         "/api/articles/{id}/highlights": {
             "post": _op("Add a highlight", params=(ID,), body=_ref("NewHighlight"), ok=201),
             "get": _op("The article's highlights", params=(ID,)),

@@ -10,6 +10,7 @@ from ...library import COLORS
 from ...library.images import localise
 from ..context import ctx
 from ..middleware import page_csp
+from ..notices import reader_notice
 from ..render import nonce_of, page
 
 
@@ -33,8 +34,10 @@ async def reader(request: web.Request) -> web.Response:
     c = ctx(request)
     article_id = request.match_info["id"]
     a = await c.db(c.library.get, article_id, with_body=True)
+    notice, placeholder = reader_notice(a)  # a page not read yet, a saved copy gone missing
     items = await c.db(c.library.image_items, article_id)
-    content, remote = localise(a["content_html"], items, remote=c.settings.remote_images == "until_archived",
+    content, remote = localise("" if placeholder else a["content_html"], items,
+                               remote=c.settings.remote_images == "until_archived",
                                local_src=lambda name: f"/images/{name}", keep_local=c.settings.fetch_allow_private)
     byline = " · ".join(escape(x) for x in (a.get("byline"), a.get("site_name") or _host(a.get("url"))) if x)
     published = a.get("published")
@@ -45,7 +48,7 @@ async def reader(request: web.Request) -> web.Response:
         title=a.get("title") or "Untitled", url=a.get("url"), article_id=a["id"],
         lang=a.get("lang") or "", dir=a.get("direction") or "auto",
         minutes=a.get("reading_minutes") or 1,
-        raw={"byline": byline, "date": date, "tags": tags, "swatches": SWATCHES, "content": content},
+        raw={"byline": byline, "date": date, "tags": tags, "swatches": SWATCHES, "content": content, "notice": notice},
     )
     # Images from our own origin (and data:) only, unless one still comes from its site.
     response.headers["Content-Security-Policy"] = page_csp(nonce_of(request), remote_images=remote)

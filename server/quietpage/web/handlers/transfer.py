@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from .. import schema
 from ..context import ctx
 from ..http import json_response, read_json
 
+log = logging.getLogger(__name__)
 FETCH_JOBS = web.AppKey("fetch_jobs", FetchJobs)
 EXPORTS = {"json": ("application/json", "json"), "markdown": ("application/zip", "zip"),
            "epub": ("application/epub+zip", "epub")}
@@ -44,13 +46,20 @@ async def export_library(request: web.Request) -> web.StreamResponse:
     resp = web.StreamResponse(headers={
         "Content-Type": ctype, "Content-Disposition": f'attachment; filename="{name}"'})  # + prepare_headers
     await resp.prepare(request)
-    if fmt == "json":
-        await runner.export_json(c, resp.write)
-    elif fmt == "epub":
-        await runner.export_epub(c, resp.write, ids)
-    else:
-        await runner.export_markdown_zip(c, resp.write)
-    await resp.write_eof()
+    try:
+        if fmt == "json":
+            await runner.export_json(c, resp.write)
+        elif fmt == "epub":
+            await runner.export_epub(c, resp.write, ids)
+        else:
+            await runner.export_markdown_zip(c, resp.write)
+        await resp.write_eof()
+    except (ConnectionError, asyncio.CancelledError):  # the client left
+        raise
+    except Exception:  # after the first byte no error can be answered: never write one into the file
+        log.exception("the export stopped part way; its connection is closed so that the file shows as cut off")
+        if request.transport is not None:
+            request.transport.abort()
     return resp
 
 
