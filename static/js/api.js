@@ -71,8 +71,9 @@ export async function download(path) {
   a.remove();
 }
 
-// Every <a download href="/api/..."> on our pages goes through download().
-document.addEventListener("click", (event) => {
+// Every <a download href="/api/..."> on our pages goes through download() (not when imported
+// outside a page, as the unit tests do).
+globalThis.document?.addEventListener("click", (event) => {
   const link = event.target instanceof Element && event.target.closest("a[download][href^='/api/']");
   if (!link || link.dataset.ticketed || event.defaultPrevented || event.button !== 0) return;
   event.preventDefault();
