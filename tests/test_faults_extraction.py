@@ -137,3 +137,18 @@ def test_sigterm_stops_a_server_whose_workers_are_stuck(tmp_path):
     for answer in answers:  # each save was told, or its connection closed - none hung
         assert isinstance(answer, Exception) or (answer[0] == 503 and answer[1]["error"]["code"] == "stopping")
     server.stop()
+
+
+def test_the_cli_import_gives_each_page_the_time_limit_too(tmp_path, monkeypatch, capsys):
+    """`quietpage import` reads pages in workers with the same limit: a page that takes too long
+    waits to be fetched, and the import goes on."""
+    from quietpage.cli import main
+    from quietpage.cli import transfer
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "config.toml").write_text("extract_time_limit_s = 1.0\n")
+    monkeypatch.setattr(transfer, "read_page", read_forever)
+    assert main(["import", str(TESTS / "fixtures" / "import" / "omnivore"), "--data-dir", str(lib)]) == 0
+    out = capsys.readouterr().out
+    assert "3 new" in out and "3 article(s) have no text yet" in out

@@ -300,14 +300,31 @@ async def test_the_cli_export_through_a_running_server_names_what_was_missing(tm
             assert f"{count} article(s) had files missing or damaged" in err and "Traceback" not in err
 
 
-async def test_in_the_reader_read_again_brings_a_damaged_article_back(live, browser):
-    """Real Chromium: the notice says what is wrong, its button reads the page again, the text is back."""
+async def test_in_the_browser_read_again_brings_both_kinds_back(live, browser, monkeypatch):
+    """Real Chromium: the list marks a page not read yet; the reader's notice says what is wrong
+    and its button reads the page again - for a page too long to read and a damaged reader view."""
     from helpers import api, log_in
+    from quietpage.web import context
 
-    article = await api(live, "POST", "/api/articles", {"url": URL, "html": page_html("A quiet morning", LOREM)})
-    damage(files_of(live.app[CONTEXT].settings.data_dir, article["id"], "reader.json")[0])
+    pool = live.app[CONTEXT].extract_pool
+    damaged = await api(live, "POST", "/api/articles", {"url": URL, "html": page_html("A quiet morning", LOREM)})
+    damage(files_of(live.app[CONTEXT].settings.data_dir, damaged["id"], "reader.json")[0])
+    monkeypatch.setattr(context, "read_page", read_forever)
+    pool.time_limit_s = 1.0
+    with pytest.raises(AssertionError, match="too_slow"):
+        await api(live, "POST", "/api/articles", {"url": "https://harbour.example/slow", "html": page_html("Slow", LOREM)})
+    monkeypatch.undo()
+    pool.time_limit_s = 60
     page = await browser.new_page()
-    await log_in(page, live, f"/read/{article['id']}")
+    await log_in(page, live, "/")
+    await page.wait_for_selector(".item .badge")
+    assert "not read yet" in await page.text_content(".item:has-text('harbour.example/slow') .badge")
+    await page.click("a.title:has-text('harbour.example/slow')")
+    assert "has not read this page yet" in await page.text_content("#recover h2")
+    await page.click("[data-recover=read-again]")
+    await page.wait_for_selector("#recover", state="detached")
+    assert LOREM[1] in await page.text_content("#content") and await page.text_content("h1") == "Slow"
+    await page.goto(f"http://127.0.0.1:{live.port}/read/{damaged['id']}")
     assert "saved copy is damaged" in await page.text_content("#recover h2")
     assert (await page.text_content("#content")).strip() == ""
     await page.click("[data-recover=read-again]")

@@ -79,7 +79,7 @@ function syncControls(s) {
 // ------------------------------------------------------------------ one article
 function item(a, index) {
   const hl = a.highlight_count || 0;
-  const minutes = a.needs_fetch ? null : `${a.reading_minutes || 1} min read`;
+  const minutes = a.needs_fetch || (a.read_error && !a.word_count) ? null : `${a.reading_minutes || 1} min read`;
   const meta = [a.site_name || hostOf(a.url), a.byline, minutes,
     hl ? `${hl} highlight${hl === 1 ? "" : "s"}` : null].filter(Boolean).join(" · ");
   const li = h("li.item", { dataset: { id: a.id, index }, "aria-current": index === view.selected ? "true" : null },
@@ -87,7 +87,8 @@ function item(a, index) {
     h("div.meta", {}, meta, " · saved ", h("time", { datetime: a.created_at }, formatDate(a.created_at)),
       a.state === "archived" ? h("span.badge", {}, "archived") : null,
       a.needs_fetch ? h("span.badge", { title: a.fetch_error || "Imported without its text: use Import / export → Fetch missing articles." },
-        a.fetch_error ? "fetch failed" : "text not fetched yet") : null),
+        a.fetch_error ? "fetch failed" : "text not fetched yet") : null,
+      a.read_error ? h("span.badge", { title: a.read_error.message }, a.word_count ? "newer capture not read yet" : "not read yet") : null),
     a.tags.length ? h("ul.tags", { "aria-label": "Tags" }, a.tags.map((t) =>
       h("li", {}, h("button.tag", { type: "button", title: `Show articles tagged ${t.name}`,
         onclick: () => change({ tag: t.name }) }, t.name)))) : null,

@@ -38,6 +38,7 @@ from ..transfer import runner
 from ..transfer.export_markdown import ASSETS, MISSING_NOTE
 from ..transfer.images import run_archive
 from ..web import auth
+from ..web.extract_pool import ExtractPool
 from .running import running_origin
 
 SERVER_RUNNING = ("the server is running on this data dir; use the reading list's {what} (Import / export), "
@@ -46,19 +47,20 @@ SERVER_RUNNING = ("the server is running on this data dir; use the reading list'
 
 class LocalWorker:
     """What the runner needs, for a CLI process: the library on its own store thread, pages read
-    in a thread of this process."""
+    in worker processes (started on first use) with the server's time limit per page."""
 
     def __init__(self, settings: Settings, library: Library, thread):
         self.settings, self.library, self._thread = settings, library, thread
+        self.pool = ExtractPool.from_settings(settings)
 
     async def db(self, fn: Callable, *args: Any, **kwargs: Any) -> Any:
         return await self._thread.run(fn, *args, **kwargs)
 
     async def read(self, html: str, url: str | None, *, title: str | None = None) -> Reading:
         vocabulary = await self.db(self.library.tag_vocabulary)
-        job = functools.partial(read_page, html, url, max_depth=self.settings.max_html_depth,
+        job = functools.partial(read_page, max_depth=self.settings.max_html_depth,
                                 vocabulary=vocabulary, title=title, keep_local_urls=self.settings.fetch_allow_private)
-        return await asyncio.get_running_loop().run_in_executor(None, job)
+        return await self.pool.run(job, html, url)
 
 
 @asynccontextmanager
@@ -69,9 +71,11 @@ async def local_worker(settings: Settings):
             Library.open, settings.data_dir, settings, group_commit=True))
     except OSError as exc:  # the data folder's fault, not the file a command writes
         raise storage_error(exc, settings.data_dir, doing=f"open the library in {settings.data_dir}") from exc
+    worker = LocalWorker(settings, library, thread)
     try:
-        yield LocalWorker(settings, library, thread)
+        yield worker
     finally:
+        worker.pool.shutdown()
         await SHARED.release(settings.data_dir)
 
 
