@@ -1,7 +1,8 @@
 // The reading list's Import / export dialog: download a backup or Markdown, upload a file to
-// import, and fetch the articles that came without their text, with a live count.
+// import (a job with a progress bar and a Cancel), and fetch the articles that came without
+// their text, with a live count.
 // After anything that changes the library, the list reloads on "library-changed".
-import { get, post } from "./api.js";
+import { ApiError, get, post } from "./api.js";
 import { $, announce } from "./dom.js";
 
 const POLL_MS = 1000;
@@ -30,19 +31,86 @@ async function startImport() {
   const file = input.files && input.files[0];
   const status = $("#import-status");
   if (!file) { status.textContent = "Choose a file first."; input.focus(); return; }
+  status.textContent = `Sending ${file.name}…`;
+  if (await reportImport(importJob("/api/import", file))) input.value = ""; // the file itself, sent as it is
+}
+
+/** Shows how an import ended (its summary, or why not); whether it was imported. */
+async function reportImport(running) {
   const button = $("#import-start");
+  const status = $("#import-status");
   button.disabled = true;
-  status.textContent = `Importing ${file.name}…`;
   try {
-    const result = await post("/api/import", file); // the file itself, sent as it is
-    status.textContent = importSummary(result);
-    input.value = "";
+    status.textContent = importSummary(await running);
     libraryChanged();
     refreshWaiting();
+    return true;
   } catch (err) {
     status.textContent = err.message;
+    if (err.code === "import_cancelled") { libraryChanged(); refreshWaiting(); }
+    return false;
   } finally {
     button.disabled = false;
+  }
+}
+
+// An import runs on the server as a job: followed here with a progress bar and a Cancel, its
+// summary returned once it is over (an ApiError if it was refused or cancelled). The dialog
+// opened again (or the page reloaded) follows an import still running.
+let importing = null;
+
+async function importJob(path, file) {
+  return followImport(await post(`${path}${path.includes("?") ? "&" : "?"}background=true`, file));
+}
+
+async function followImport(job) {
+  importing = job;
+  try {
+    while (job.state === "running") {
+      showImport(job);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      job = await get(`/api/import-jobs/${encodeURIComponent(job.id)}`);
+    }
+  } finally {
+    importing = null;
+    showImport(null);
+  }
+  if (job.state === "done") return job.result;
+  if (job.state === "cancelled") {
+    throw new ApiError(409, "import_cancelled", `Import cancelled after ${job.done} of ${plural(job.total, "article")}: those are kept, each whole. Importing the file again adds the rest.`);
+  }
+  throw new ApiError(422, (job.error && job.error.code) || "import_failed", (job.error && job.error.message) || "The import failed; the server log has details.");
+}
+
+async function resumeImport() {
+  if (importing) return;
+  try {
+    const { running } = await get("/api/import-jobs");
+    if (running && !importing) await reportImport(followImport(running));
+  } catch (err) {
+    $("#import-status").textContent = err.message;
+  }
+}
+
+function showImport(job) {
+  const bar = $("#import-progress");
+  bar.hidden = !job;
+  $("#import-cancel").hidden = !job;
+  if (!job) return;
+  bar.max = Math.max(job.total, 1);
+  bar.value = job.done;
+  $("#import-status").textContent = job.total ? `Importing: ${job.done} of ${plural(job.total, "article")}…` : "Reading the file…";
+}
+
+async function cancelImport() {
+  if (!importing) return;
+  $("#import-cancel").disabled = true;
+  try {
+    await post(`/api/import-jobs/${encodeURIComponent(importing.id)}/cancel`);
+  } catch (err) {
+    $("#import-status").textContent = err.message;
+  } finally {
+    $("#import-cancel").disabled = false;
   }
 }
 
@@ -166,10 +234,11 @@ function init() {
   const dialog = $("#transfer");
   const opener = $("#transfer-button");
   if (!dialog || !opener) return;
-  opener.addEventListener("click", () => { dialog.showModal(); refreshWaiting(); refreshImages(); });
+  opener.addEventListener("click", () => { dialog.showModal(); refreshWaiting(); refreshImages(); resumeImport(); });
   $("#images-start").addEventListener("click", startImages);
   dialog.addEventListener("close", () => opener.focus());
   $("#import-start").addEventListener("click", startImport);
+  $("#import-cancel").addEventListener("click", cancelImport);
   $("#fetch-start").addEventListener("click", startFetch);
 }
 

@@ -108,9 +108,15 @@ def _transfer_and_page_paths(s: Settings) -> dict:
     return {
         "/api/export": {"get": _op("Export the library (streamed)", ok_type="application/octet-stream",
                                    params=tuple(schema.EXPORT.openapi(s)))},
-        "/api/import": {"post": _op("Import a backup, Pocket CSV, Omnivore export or bookmarks file (the body)",
-                                    body={"type": "string", "format": "binary"},
+        "/api/import": {"post": _op("Import a backup, Pocket CSV, Omnivore export or bookmarks file (the body); "
+                                    "with background=true, 202 with the import job at once",
+                                    params=tuple(schema.IMPORT.openapi(s)), body={"type": "string", "format": "binary"},
                                     body_type="application/octet-stream")},
+        "/api/import-jobs": {"get": _op("The import running now, or null")},
+        "/api/import-jobs/{id}": {"get": _op("An import's progress; once over, its summary (result) or why not (error)",
+                                             params=(ID,))},
+        "/api/import-jobs/{id}/cancel": {"post": _op("Stop an import at its next article (each imported whole)",
+                                                     params=(ID,))},
         "/api/fetch-jobs": {
             "get": _op("How many imported articles wait for their text; the running fetch"),
             "post": _op("Fetch the text of imported articles", ok=202, optional_body=True, body=_ref("Fetch")),

@@ -273,6 +273,8 @@ ARTICLE_LIST = Query((
     Param("cursor", max_chars=1000),
 ))
 ARTICLE_READ = Query((Param("body", "flag"),))
+# POST /api/import: answer at once with the job (202) instead of the summary once it is over.
+IMPORT = Query((Param("background", "flag"),))
 # GET /api/export: the format, and for an EPUB which articles (the list's filters; none: the
 # reading list as it is, unread first... see transfer/epub.py).
 EXPORT_FORMATS = ("json", "markdown", "epub")

@@ -1,4 +1,5 @@
-"""/api/export, /api/import and /api/fetch-jobs: the reading list's Import / export dialog."""
+"""/api/export, /api/import (and /api/import-jobs) and /api/fetch-jobs: the reading list's
+Import / export dialog."""
 from __future__ import annotations
 
 import asyncio
@@ -10,25 +11,28 @@ from pathlib import Path
 from aiohttp import web
 
 from ...clock import now_iso
-from ...errors import Invalid, NotFound, TooLarge
+from ...errors import Invalid, NotFound, QuietPageError, TooLarge
 from ...transfer import runner
-from ...transfer.jobs import FetchJobs
+from ...transfer.jobs import FetchJobs, ImportJob
 from .. import schema
 from ..context import ctx
 from ..http import json_response, read_json
 
 log = logging.getLogger(__name__)
 FETCH_JOBS = web.AppKey("fetch_jobs", FetchJobs)
+IMPORT_JOBS = web.AppKey("import_jobs", FetchJobs)
 EXPORTS = {"json": ("application/json", "json"), "markdown": ("application/zip", "zip"),
            "epub": ("application/epub+zip", "epub")}
 UPLOAD_CHUNK = 256 * 1024
 
 
 async def fetch_jobs_ctx(app: web.Application):
-    """The app's fetch jobs; running ones are cancelled on shutdown, before the store closes."""
+    """The app's fetch and import jobs; running ones are cancelled on shutdown, before the store
+    closes (an import stops at its next article, each article whole)."""
     app[FETCH_JOBS] = jobs = FetchJobs()
+    app[IMPORT_JOBS] = imports = FetchJobs(ImportJob)
     yield
-    await jobs.close()
+    await asyncio.gather(jobs.close(), imports.close())
 
 
 async def export_library(request: web.Request) -> web.StreamResponse:
@@ -65,14 +69,53 @@ async def export_library(request: web.Request) -> web.StreamResponse:
 
 async def import_file(request: web.Request) -> web.Response:
     """POST /api/import, the file as the body -> what was imported, counted. Nothing is
-    imported when any entry of the file is wrong (422 naming it)."""
+    imported when any entry of the file is wrong (422 naming it). The import runs as a job
+    (GET /api/import-jobs/{id}, cancellable); with ?background=true the answer is that job at
+    once (202), else the summary when it is over (409 import_cancelled if it was cancelled)."""
     c = ctx(request)  # (a Content-Encoding was refused by the guard: security.check_content_encoding)
+    background = schema.IMPORT.check(request.query, c.settings)["background"]
     path = await _spool(request, c.settings.max_import_bytes, c.settings.data_dir / "tmp")
+    job = request.app[IMPORT_JOBS].start(0, lambda job: _run_import(c, path, job))
+    if background:
+        return json_response(job.to_json(), status=202)
+    await asyncio.wait({job.task})  # a cancelled job is an answer, not a cancelled request
+    if job.state == "done":
+        return json_response(job.result)
+    if job.problem is not None:
+        raise job.problem
+    if job.state == "cancelled":
+        raise QuietPageError(f"The import was cancelled after {job.done} of {job.total} articles (each of those "
+                             "is imported whole); import the file again to add the rest.",
+                             code="import_cancelled", status=409)
+    raise QuietPageError("The import failed inside QuietPage; the server log has details.",
+                         code="internal_error", status=500)
+
+
+async def _run_import(c, path: Path, job: ImportJob) -> dict:
     try:
-        summary = await runner.run_import(c, path)
+        return await runner.run_import(c, path, job.progress)
     finally:
         path.unlink(missing_ok=True)
-    return json_response(summary)
+
+
+async def import_status(request: web.Request) -> web.Response:
+    """GET /api/import-jobs -> {running: the import running now, or null}"""
+    running = request.app[IMPORT_JOBS].running()
+    return json_response({"running": running.to_json() if running else None})
+
+
+async def get_import_job(request: web.Request) -> web.Response:
+    """GET /api/import-jobs/{id} -> {state, total, done, result, error}"""
+    return json_response(request.app[IMPORT_JOBS].get(request.match_info["id"]).to_json())
+
+
+async def cancel_import_job(request: web.Request) -> web.Response:
+    """POST /api/import-jobs/{id}/cancel -> the job, stopped (at its next article: what it had
+    imported stays, each article whole)."""
+    jobs = request.app[IMPORT_JOBS]
+    job = jobs.get(request.match_info["id"])
+    await jobs.cancel(job)
+    return json_response(job.to_json())
 
 
 async def _spool(request: web.Request, limit: int, folder: Path) -> Path:
