@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .dom import text_length
+from .dom import class_and_id, text_length
 
 
 # readability-lxml's divToPElementsRe, `<(blockquote|dl|div|img|ol|p|pre|table|ul)`, applied to
@@ -27,6 +27,8 @@ DATA_TABLE_ROWS, DATA_TABLE_COLUMNS, DATA_TABLE_CELLS = 10, 4, 10  # Readability
 GALLERY = re.compile(r"gallery|slide|carousel|legends", re.I)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 FOOTNOTES = re.compile(r"footnotes|endnotes|references|reflist|doc-endnotes", re.I)
+EMBED_WORDS = frozenset({"embed", "embedded", "oembed", "tweet", "instagram", "tiktok"})
+_WORDS = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 MAX_LINE_RAW_CHARS = 400  # a plain line's markup text, whitespace and all, is short: skip longer blocks
 
 
@@ -158,3 +160,14 @@ def is_heading_block(block) -> bool:
 def is_picture_block(block) -> bool:
     """A block that holds one or two images and no text to speak of: a picture, not emptiness."""
     return 1 <= len(block.findall(".//img")) <= MAX_PICTURE_IMAGES and text_length(block) < MIN_TEXT_CHARS
+
+
+def paragraph_chars(el) -> int:
+    """Characters of text in the paragraphs (<p>) of `el`: where a page's prose is."""
+    return sum(text_length(p) for p in el.iter("p"))
+
+
+def is_embed(el) -> bool:
+    """A post quoted from a social network (<blockquote class="twitter-tweet">, an embed's
+    wrapper "social-embed embed-twitter"): quoted content, whatever network it names."""
+    return el.tag == "blockquote" or not EMBED_WORDS.isdisjoint(w.lower() for w in _WORDS.split(class_and_id(el)))

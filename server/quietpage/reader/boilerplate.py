@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from .blocks import is_data_table
 from .dom import drop as _drop, has_rel, ink, link_density as _link_share, text_of as _text
 from .prune import MORE_TO_READ
 
@@ -62,36 +61,25 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _in_data_table(el, verdicts: dict) -> bool:
-    """Whether the element sits in a cell of a table of data: a cell that says "Comment" or
-    holds one link to an app is a datum, not boilerplate (layout tables are judged as usual)."""
-    for node in el.iterancestors("td", "th", "table"):
-        if node.tag == "table":
-            if node not in verdicts:
-                verdicts[node] = is_data_table(node)
-            return verdicts[node]
-    return False
-
-
-def _blocks(root, tags, max_words: int, tables: dict | None = None):
+def _blocks(root, tags, max_words: int, keep: set):
     """(element, text) for the blocks still in the tree, in document order, that are short enough
     to be boilerplate (earlier drops take their children). Long blocks are skipped before their
     text is normalised (on a long article that is nearly every container); the indentation of a
-    pretty-printed page does not make a short block long. Cells of data tables are not judged."""
+    pretty-printed page does not make a short block long. What `keep` holds (code, cells of data
+    tables: a cell that says "Comment" or holds one link to an app is a datum) is not judged."""
     max_chars = max_words * MAX_CHARS_PER_WORD
-    tables = {} if tables is None else tables  # table -> is it data? (shared by the rules of a page)
     for el in list(root.iter(*tags)):
-        if el is root or el.getparent() is None:
+        if el is root or el.getparent() is None or el in keep:
             continue
         raw = el.text_content()
-        if ink(raw) <= max_chars and not _in_data_table(el, tables):
+        if ink(raw) <= max_chars:
             yield el, " ".join(raw.split())
 
 
-def drop_more_to_read(root, tables: dict | None = None) -> None:
+def drop_more_to_read(root, keep: set) -> None:
     """1. "READ MORE: <headline>" - a label that points away, then a link; or the label alone
     ("DON'T MISS", "More Great Stories") with the list of links that follows it."""
-    for el, text in _blocks(root, ("p", "li", "div", "h2", "h3", "h4", "strong"), MAX_LINE_WORDS, tables):
+    for el, text in _blocks(root, ("p", "li", "div", "h2", "h3", "h4", "strong"), MAX_LINE_WORDS, keep):
         if not text or not MORE_TO_READ.match(text):
             continue
         if _link_share(el) >= 0.5 or text.endswith(":"):
@@ -104,13 +92,13 @@ def drop_more_to_read(root, tables: dict | None = None) -> None:
             _drop(el)
 
 
-def drop_teaser_links(root, tables: dict | None = None) -> None:
+def drop_teaser_links(root, keep: set) -> None:
     """2. A paragraph that is one link and nothing else, headline-shaped (no sentence end), to
     another article: the link's address spells the headline ("/sean-spicer-eliminated-from-...")
     or the headline shouts in capitals. "Try it now", "See what it can do for you" - a link to a
     product or a help page - and "Five things we learned" (an address of digits) are the
     article's own invitations and stay."""
-    for el, text in _blocks(root, ("p",), MAX_TEASER_WORDS, tables):
+    for el, text in _blocks(root, ("p",), MAX_TEASER_WORDS, keep):
         links = list(el.iter("a"))
         if len(links) == 1 and 3 <= _words(text) <= MAX_TEASER_WORDS and \
                 len(_text(links[0])) >= 0.9 * len(text) and not text.endswith(_SENTENCE_END) \
@@ -131,18 +119,18 @@ def _names_its_target(text: str, href: str) -> bool:
     return sum(w in target for w in words) >= min(SLUG_WORDS, len(words))
 
 
-def drop_calls_to_action(root, tables: dict | None = None) -> None:
+def drop_calls_to_action(root, keep: set) -> None:
     """3. A short block asking the reader to sign up, subscribe, click, download, follow."""
-    for el, text in _blocks(root, ("p", "div", "h3", "h4", "strong", "li"), MAX_CALL_WORDS, tables):
+    for el, text in _blocks(root, ("p", "div", "h3", "h4", "strong", "li"), MAX_CALL_WORDS, keep):
         if text and _words(text) <= MAX_CALL_WORDS and CALL_TO_ACTION.search(text) and (
                 _link_share(el) > 0.2 or text.isupper()):
             _drop(el)
 
 
-def drop_tag_lines(root, tables: dict | None = None) -> None:
+def drop_tag_lines(root, keep: set) -> None:
     """4. "Tags: a, b, c" / "Filed under: ..." lines, and lists of links the page marks as tags
     (rel="tag", the microformat every blog engine writes), however many tags they hold."""
-    for el, text in _blocks(root, ("p", "div", "ul", "li", "span", "section", "strong"), MAX_TAG_LIST_WORDS, tables):
+    for el, text in _blocks(root, ("p", "div", "ul", "li", "span", "section", "strong"), MAX_TAG_LIST_WORDS, keep):
         if not text:
             continue
         if TAG_LINE.match(text) and _words(text) <= MAX_LINE_WORDS + 10:
@@ -158,46 +146,46 @@ def _is_tag_list(el) -> bool:
     return sum(len(_text(a)) for a in tags) >= TAG_LIST_SHARE * len(_text(el))
 
 
-def drop_comment_residue(root, tables: dict | None = None) -> None:
+def drop_comment_residue(root, keep: set) -> None:
     """5. What is left of a comment section: its heading, its buttons."""
     for el, text in _blocks(root, ("p", "div", "section", "h2", "h3", "h4", "span", "li", "a"),
-                             MAX_RESIDUE_WORDS, tables):
+                             MAX_RESIDUE_WORDS, keep):
         if text and COMMENT_RESIDUE.match(text):
             _drop(el)
 
 
-def drop_share_bars(root, tables: dict | None = None) -> None:
+def drop_share_bars(root, keep: set) -> None:
     """6. A short block made only of share-service words ("Facebook Twitter Email Print")."""
-    for el, text in _blocks(root, ("p", "div", "ul", "span"), MAX_SHARE_BAR_WORDS, tables):
+    for el, text in _blocks(root, ("p", "div", "ul", "span"), MAX_SHARE_BAR_WORDS, keep):
         words = [w.strip(".,:|·•") for w in text.lower().split()]
         if words and len(words) <= MAX_SHARE_BAR_WORDS and all(w in SHARE_WORDS for w in words) \
                 and any(w in SOCIAL_NETWORKS for w in words):
             _drop(el)
 
 
-def drop_page_controls(root, tables: dict | None = None) -> None:
+def drop_page_controls(root, keep: set) -> None:
     """7. A link to "#" that says one or two words: a button of the page ("close", "top"); a
     short link to the picture file itself ("View this image ›", "Enlarge")."""
-    for el, text in _blocks(root, ("a",), MAX_IMAGE_LINK_WORDS, tables):
+    for el, text in _blocks(root, ("a",), MAX_IMAGE_LINK_WORDS, keep):
         href = (el.get("href") or "").strip()
         if (href == "#" and _words(text) <= MAX_CONTROL_WORDS) or \
                 (text and IMAGE_FILE.search(href) and el.find(".//img") is None):
             _drop(el)
 
 
-def drop_placeholders(root, tables: dict | None = None) -> None:
+def drop_placeholders(root, keep: set) -> None:
     """8. What an ad slot or a video player leaves behind: "Advertisement", "Video"."""
-    for el, text in _blocks(root, ("p", "div", "span", "figcaption", "h3", "h4", "li"), 4, tables):
+    for el, text in _blocks(root, ("p", "div", "span", "figcaption", "h3", "h4", "li"), 4, keep):
         if text and PLACEHOLDER.match(text):
             _drop(el)
 
 
-def drop_cross_references(root, tables: dict | None = None) -> None:
+def drop_cross_references(root, keep: set) -> None:
     """9. A short note pointing the reader to another page, ending on the link it points to: it
     says so ("Main article: Rayleigh quotient"), or is marked as a note (role="note", a wiki's
     "hatnote": "For matrices with symmetry over the real numbers, see symmetric matrix.").
     "For full details, see this page." in the flow of the text is the article's own."""
-    for el, text in _blocks(root, ("p", "div", "dd"), MAX_CROSS_REFERENCE_WORDS, tables):
+    for el, text in _blocks(root, ("p", "div", "dd"), MAX_CROSS_REFERENCE_WORDS, keep):
         if text and _words(text) <= MAX_CROSS_REFERENCE_WORDS and _ends_on_a_link(el, text) and (
                 CROSS_REFERENCE.match(text) or el.get("role") == "note" or NOTE_MARK.search(el.get("class") or "")):
             _drop(el)
@@ -213,7 +201,6 @@ RULES = (drop_more_to_read, drop_teaser_links, drop_calls_to_action, drop_tag_li
          drop_cross_references)
 
 
-def strip_boilerplate(root) -> None:
-    tables: dict = {}  # each table judged once (data or layout), whichever rule meets it first
+def strip_boilerplate(root, keep: set) -> None:
     for rule in RULES:
-        rule(root, tables)
+        rule(root, keep)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .dom import class_and_id, has_rel, text_of
-from .prune import is_hidden
+from .visibility import is_hidden
 
 BYLINE_HINT = re.compile(r"byline|author|dateline|writtenby", re.I)
 # Containers that are page chrome, by class/id (Readability.js's "unlikely candidates").
@@ -24,6 +24,13 @@ MAYBE_CONTENT = re.compile(r"and|article|body|column|content|main|shadow", re.I)
 UNLIKELY_ROLES = frozenset({"menu", "menubar", "complementary", "navigation", "alert",
                             "alertdialog", "dialog"})
 MAX_BYLINE_CHARS = 100  # longer than this is a paragraph about the author, not a byline
+DATE_PART = re.compile(r"(?:^|[\s_-])(?:date|time|timestamp|dateline|published|updated)(?:$|[\s_-])", re.I)
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+GLUED_DATE = re.compile(rf"(?<=[a-z]){_MONTHS}\.?\s*\d{{1,2}},?\s*\d{{4}}.*$", re.I)
+# "By Priya Natarajan", "Von Anna Berg und Jan Holt": a line that is only a byline
+BY_NAME = re.compile(r"^(?i:by|von|par|por|door|av|af)\s+[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:and|und|et|y|&|[A-ZÀ-Þ][\w'’.-]*)){0,5}$")
+LINE_TAGS = ("p", "div", "span", "address")
 
 
 def _is_byline(el, match: str) -> bool:
@@ -50,7 +57,35 @@ def _name_inside(el):
     return el
 
 
+def byline_text(el) -> str:
+    """The byline's words without the date the page prints inside it (a <time>, a part named
+    date, or a date glued to the name: "By Carrie ArnoldNovember 15, 2019")."""
+    parts = []
+    for node in el.iter():
+        if not isinstance(node.tag, str) or node.tag == "time" or DATE_PART.search(class_and_id(node)) \
+                or any(a.tag == "time" or DATE_PART.search(class_and_id(a)) for a in _up_to(node, el)):
+            if isinstance(node.tag, str) and node is not el:
+                parts.append(" ")
+        elif node.text:
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    text = " ".join("".join(parts).split())
+    return " ".join(GLUED_DATE.sub("", text).split())
+
+
+def _up_to(node, top):
+    """The ancestors of `node` below `top`."""
+    for a in node.iterancestors():
+        if a is top:
+            return
+        yield a
+
+
 def find_byline(doc) -> str | None:
+    """The first hinted byline in reading order; failing that, the first short line that
+    says "By Name" (a capitalised name of a few words) outside the page's chrome."""
+    plain = None
     stack = [doc]
     while stack:
         el = stack.pop()
@@ -60,8 +95,10 @@ def find_byline(doc) -> str | None:
             continue
         match = class_and_id(el)
         if _is_byline(el, match):
-            return text_of(_name_inside(el)) or None
+            return byline_text(_name_inside(el)) or None
         if _is_chrome(el, match):
             continue
+        if plain is None and el.tag in LINE_TAGS and BY_NAME.match(text_of(el)):
+            plain = text_of(el)
         stack.extend(reversed(el))
-    return None
+    return plain

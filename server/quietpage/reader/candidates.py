@@ -102,7 +102,7 @@ def container(doc, lead):
 
 
 def choose(doc, url: str | None, title: str) -> Choice:
-    reader = ReaderDocument(doc, url=url)
+    reader = ReaderDocument(doc, url=url, title=title)
     picked = reader.main_content()
     picked_len = _text_len(picked) if picked is not None else 0
     lead = headline_article(doc, title)

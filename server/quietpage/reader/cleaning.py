@@ -21,6 +21,7 @@ from __future__ import annotations
 from readability.readability import REGEXES, is_video_url
 
 from .dom import text_length
+from .verbatim import is_code_block, protected
 
 CLEANED_TAGS = ("table", "ul", "div", "aside", "header", "footer", "section")
 COUNTED = ("p", "img", "li", "a", "embed", "input")
@@ -84,12 +85,15 @@ def _removable(doc, el, weight: int, candidates, allowed) -> bool:
 
 
 def conditional_clean(doc, node, candidates):
-    """Clean the article `node` in place (see the module docstring) and return it."""
+    """Clean the article `node` in place (see the module docstring) and return it. Nothing
+    inside code or a table of data is judged (verbatim.py), and a code block stays whole."""
+    keep = protected(node)
     for header in list(node.iterdescendants("h1", "h2", "h3", "h4", "h5", "h6")):
-        if doc.class_weight(header) < 0 or doc.get_link_density(header) > 0.33:
+        if header not in keep and (doc.class_weight(header) < 0 or doc.get_link_density(header) > 0.33):
             header.drop_tree()
     for elem in list(node.iterdescendants("p")):
-        if REGEXES["callToActionRe"].search(elem.text_content()) and doc.get_link_density(elem) > 0.2:
+        if elem not in keep and REGEXES["callToActionRe"].search(elem.text_content()) \
+                and doc.get_link_density(elem) > 0.2:
             elem.drop_tree()
     for elem in list(node.iterdescendants("form", "textarea")):
         elem.drop_tree()
@@ -102,7 +106,7 @@ def conditional_clean(doc, node, candidates):
     allowed = doc.get_preserved_elements(node)
     for tag in CLEANED_TAGS:  # (readability-lxml's order: each kind, last first)
         for el in reversed(node.findall(f".//{tag}")):
-            if el in allowed:
+            if el in allowed or el in keep or is_code_block(el):
                 continue
             weight = doc.class_weight(el)
             score = candidates[el]["content_score"] if el in candidates else 0

@@ -29,12 +29,15 @@ import re
 
 from lxml.html import fragment_fromstring
 from readability import Document
+from readability.readability import REGEXES
 
+from .assembly import fill_sandwiched, headline_leads
 from .cleaning import conditional_clean
-from .blocks import (has_block_descendant_map, holds_prose, is_data_table, is_footnotes, is_gallery,
+from .blocks import (has_block_descendant_map, holds_prose, is_data_table, is_embed, is_footnotes, is_gallery,
                      is_heading_block, is_picture_block, is_plain_line, is_prose_list, is_teaser_list,
-                     prose_list_holders)
+                     paragraph_chars, prose_list_holders)
 from .dom import slug, text_length
+from .verbatim import protected
 
 _INLINE_TAGS = frozenset("a b cite code em font i small span strong sub sup u".split())
 # A summary shorter than this (characters of text) on the ruthless pass is retried without
@@ -50,14 +53,16 @@ MAX_SIBLING_LINK_DENSITY = 0.25  # ...few: under this share of its text in links
 FOOTNOTE_BLOCKS = ("div", "section", "ol", "ul", "aside")
 HASH_LINK_WEIGHT = 0.3  # Readability.js: a link to "#somewhere" on the page counts this much
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+HOLDS_ARTICLE = 0.5  # of the page's paragraph text: never an unlikely candidate
 
 
 class ReaderDocument(Document):
     """readability-lxml's Document over an lxml tree we own. Use `main_content()`."""
 
-    def __init__(self, doc, url: str | None = None):
+    def __init__(self, doc, url: str | None = None, title: str = ""):
         super().__init__(doc, url=url)
         self._lengths: dict | None = None  # element -> text length, only while scoring
+        self._title = title  # the article's title: where its headline is (assembly.py)
 
     # -- readability-lxml hooks ----------------------------------------------------------
     def _parse(self, input):
@@ -115,12 +120,28 @@ class ReaderDocument(Document):
         candidates: class="popup" on a glossary link names its behaviour, not chrome
         (Readability.js exempts <a>), an embedded post (<blockquote class="twitter-tweet">) is
         quoted content, and <div class="footnotes"> holds the article's own notes ("foot")."""
-        exempt = [el for el in self.html.iter("a", "blockquote") if el.get("class")]
+        exempt = [el for el in self.html.iter("a") if el.get("class")]
         exempt += [el for el in self.html.iter(*FOOTNOTE_BLOCKS) if is_footnotes(el)]
+        exempt += [el for el in protected(self.html) if el.get("class") or el.get("id")]
+        exempt += self._named_but_needed()
         names = {el: {k: el.attrib.pop(k) for k in ("class", "id") if k in el.attrib} for el in exempt}
         super().remove_unlikely_candidates()
         for el, attrs in names.items():
             el.attrib.update(attrs)
+
+    def _named_but_needed(self) -> list:
+        """Elements readability would take for unlikely candidates by their names that are
+        quoted posts (blockquotes, embeds' wrappers), or that hold most of the page's paragraph
+        text: a theme's wrapper ("header-sticky menu-push", "entry comments-open") is the page."""
+        unlikely, maybe = REGEXES["unlikelyCandidatesRe"], REGEXES["okMaybeItsACandidateRe"]
+        total = paragraph_chars(self.html)
+        found = []
+        for el in self.html.iter():
+            names = f"{el.get('class', '')} {el.get('id', '')}" if isinstance(el.tag, str) else ""
+            if len(names) >= 2 and unlikely.search(names) and not maybe.search(names) and (
+                    is_embed(el) or paragraph_chars(el) >= HOLDS_ARTICLE * total):
+                found.append(el)
+        return found
 
     def get_preserved_elements(self, node):
         """readability-lxml keeps table-of-contents lists through conditional cleaning. We also
@@ -153,20 +174,26 @@ class ReaderDocument(Document):
         return allowed
 
     def transform_misused_divs_into_paragraphs(self):
-        self.unwrap_paragraph_divs()
+        """readability-lxml's, faster (see the module docstring), and never inside code: a
+        highlighter's line <div>s stay as they are."""
+        keep = protected(self.html)
+        self.unwrap_paragraph_divs(keep)
         blocky = has_block_descendant_map(self.html)
         for elem in list(self.html.iter("div")):
-            if elem not in blocky:
+            if elem not in blocky and elem not in keep:
                 elem.tag = "p"
         for elem in list(self.html.iter("div")):
-            self._wrap_inline_runs(elem, blocky)
+            if elem not in keep:
+                self._wrap_inline_runs(elem, blocky)
 
-    def unwrap_paragraph_divs(self) -> None:
+    def unwrap_paragraph_divs(self, keep: set) -> None:
         """Readability.js's rule: a <div> that holds a single <p> and nothing else is that
         paragraph (some sites wrap every paragraph, with classes that would sink its score) -
         unless its class names it as article text ("article-text"): segment merging looks for
         the article's pieces by that class, and a one-paragraph piece (the lead) would vanish."""
         for div in list(self.html.iter("div")):
+            if div in keep:
+                continue
             children = [c for c in div if isinstance(c.tag, str)]
             if len(children) == 1 and children[0].tag == "p" and not (div.text or "").strip() \
                     and not (children[0].tail or "").strip() and self.class_weight(div) <= 0 \
@@ -198,7 +225,7 @@ class ReaderDocument(Document):
                 child.drop_tree()
 
     def get_article(self, candidates, best_candidate, html_partial=False):
-        """readability-lxml's, with three fixes:
+        """readability-lxml's, with these fixes:
         - whether a sibling paragraph belongs to the article is judged on its whole text
           (readability-lxml reads only the text before its first child, so "As <a>Mashable</a>
           reports, ..." looked empty and was left out);
@@ -206,7 +233,9 @@ class ReaderDocument(Document):
           readability's floor score, not 5% of the best: Readability.js takes every sibling of
           the same class, a short section of a long post included;
         - when the pick was widened to a shared ancestor (a post split into blocks), a sibling
-          block that holds a paragraph of prose belongs too (the lead, the verdict box)."""
+          block that holds a paragraph of prose belongs too (the lead, the verdict box);
+        - the lead between the headline and the body, and siblings sandwiched between parts of
+          the article, belong (assembly.py)."""
         threshold = max([10, best_candidate["content_score"] * 0.2])
         output = fragment_fromstring("<div/>")
         best_elem = best_candidate["elem"]
@@ -217,13 +246,15 @@ class ReaderDocument(Document):
         siblings = parent.getchildren() if parent is not None else [best_elem]
         widened = best_candidate.get("widened", False)
         leads = self.get_editorial_leads(best_elem)
+        leads += [el for el in headline_leads(self, best_elem, self._title)
+                  if el not in leads and not any(a in leads for a in el.iterancestors())]
         for lead in reversed(leads):
             best_elem.insert(0, lead)
-        for sibling in siblings:
-            if sibling in leads:
-                continue
-            if sibling is best_elem or self._belongs(sibling, candidates, threshold) \
-                    or (widened and self._is_prose_block(sibling)):
+        siblings = [s for s in siblings if s not in leads]
+        belongs = [sibling is best_elem or self._belongs(sibling, candidates, threshold)
+                   or (widened and self._is_prose_block(sibling)) for sibling in siblings]
+        for sibling, taken in zip(siblings, fill_sandwiched(self, siblings, belongs)):
+            if taken:
                 output.append(sibling)
         return output
 

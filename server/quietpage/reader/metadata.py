@@ -33,6 +33,8 @@ DATE_KEYS = ("article:published_time", "parsely-pub-date", "og:published_time", 
 IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
 # A <title> is a line for a tab or a bookmark: past this many characters it is not one.
 MAX_TITLE_CHARS = 2000
+_URL_IN_TEXT = re.compile(r"(?:https?:)?//\S+|www\.\S+")
+MAX_NAME_WORDS = 4  # "jane-doe", "maria-de-la-cruz": a profile's last part that spells a name
 KEYWORD_KEYS = ("keywords", "news_keywords", "article:tag", "parsely-tags", "sailthru.tags")
 
 
@@ -80,10 +82,6 @@ def _first(*values) -> str | None:
     return None
 
 
-def _not_url(value: str | None) -> str | None:
-    return None if value and jsonld.URLISH.search(value) else value  # article:author is often a profile URL
-
-
 # ------------------------------------------------------------------------------- fields
 def _titles(m: Metadata, doc, meta, ld) -> None:
     m.ld_headline, m.ld_name = jsonld.text(ld, "headline"), jsonld.text(ld, "name")
@@ -96,9 +94,35 @@ def _titles(m: Metadata, doc, meta, ld) -> None:
 
 
 def _byline(doc, meta, ld) -> str | None:
+    """The declared author (JSON-LD, then meta tags in order of trust; a profile address gives
+    its name part). When the page declares several different ones, the one its visible byline
+    names wins; with none, the visible byline."""
     ld_authors = ", ".join(jsonld.names(ld.get("author"))) if ld.get("author") else None
-    declared = _first(ld_authors, *(_not_url(_first(meta.get(k))) for k in BYLINE_KEYS))
-    return html.unescape(declared) if declared else find_byline(doc)
+    declared = [ld_authors] + [_name_part(v) for k in BYLINE_KEYS for v in meta.get(k, [])]
+    declared = list(dict.fromkeys(html.unescape(squash(d)) for d in declared if d and squash(d)))
+    if len(declared) == 1:
+        return declared[0]
+    visible = find_byline(doc)
+    if not declared:
+        return visible
+    seen = squash(visible).lower()
+    return next((d for d in declared if seen and d.lower() in seen), declared[0])
+
+
+def _name_part(value: str | None) -> str | None:
+    """An author value as a name: "https://site.example/author/jane-doe/" gives "Jane Doe" (a
+    profile address whose last part spells a name); "Jane Doe (https://...)" gives "Jane Doe";
+    another address gives nothing."""
+    if not value or not jsonld.URLISH.search(value):
+        return value
+    named = _URL_IN_TEXT.sub("", value).strip(" ()[]<>,;|-")
+    if named and not jsonld.URLISH.search(named):
+        return named
+    last = value.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    words = [w for w in re.split(r"[-_.+]+", last) if w]
+    if 2 <= len(words) <= MAX_NAME_WORDS and all(w.isalpha() for w in words):
+        return " ".join(w.capitalize() for w in words)
+    return None
 
 
 def _published(doc, meta, ld) -> str | None:

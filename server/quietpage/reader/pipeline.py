@@ -14,6 +14,7 @@ Phases, in order:
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -31,7 +32,8 @@ from .repair import repair
 from .sanitize import sanitize
 from .spam import strip_injected
 from .text import block_text
-from .titles import choose_title
+from .titles import choose_title, opening_heading
+from .visibility import carries_marks, drop_marked, prefer_formulas
 
 log = logging.getLogger(__name__)
 MAX_EXCERPT_CHARS = 300
@@ -56,8 +58,12 @@ def extract(html: str, url: str | None = None, max_depth: int = MAX_HTML_DEPTH, 
 
 
 def _extract(html: str, url: str | None, max_depth: int, keep_local_urls: bool = False) -> Article:
-    # 1. parse
+    # 1. parse; formulas over their pictures; what the rendered page marked as unseen goes
     doc = parse_document(html, max_depth)
+    prefer_formulas(doc)
+    marks = carries_marks(doc)
+    if marks:
+        drop_marked(doc)
     page_url = _usable(url)
     base = _base_url(doc, page_url)
     # 2. metadata, before anything is removed
@@ -68,10 +74,12 @@ def _extract(html: str, url: str | None, max_depth: int, keep_local_urls: bool =
     title = choose_title(meta, headings, page_url, " ".join((body if body is not None else doc).itertext()))
     # 4. images, then chrome
     resolve_images(doc)
-    prune(doc)
+    prune(doc, marks)
     # 5. main text
     choice = choose(doc, base, title.title)
     content = choice.element
+    if not title.sure:  # a <title> nothing confirms: the heading the article opens with says better
+        title = replace(title, title=opening_heading(content) or title.title)
     # 6. repairs
     strip_injected(content, title.junk)
     repair(content, title.title, meta.byline)

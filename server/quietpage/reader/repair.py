@@ -1,6 +1,9 @@
 """Repairs to the chosen article: what readability keeps that belongs to the page, not the story.
 
-Each rule recognises one kind of leftover and removes only that:
+Each rule recognises one kind of leftover and removes only that (none looks inside code or
+tables of data: verbatim.py):
+  0. residue of the page's furniture: permalinks, edit links, code gutters, picture labels
+     (residue.py); first-rank headings in the body become second-rank;
   1. the headline repeated at the top (the reader shows the title itself);
   2. the byline and date lines (they are metadata, shown apart);
   3. captions that repeat an earlier block word for word (galleries print each caption twice);
@@ -15,7 +18,9 @@ import re
 from .boilerplate import strip_boilerplate
 from .byline import BYLINE_HINT
 from .dom import class_and_id, drop as _drop, ink, squash, text_of as _text
+from .residue import demote_h1s, strip_residue
 from .titles import SIMILAR, similarity
+from .verbatim import protected
 
 BLOCKS = ("p", "div", "section", "figcaption", "li", "h1", "h2", "h3", "h4", "h5", "h6",
           "blockquote", "span", "time", "address", "header", "dd", "dt")
@@ -52,19 +57,27 @@ _TOGGLE_TAIL = re.compile(r"\s*(?:\.\.\.|…)?\s*(?:more|less|read more)?\s*$")
 TOGGLE_TAIL_CHARS = 16  # the longest toggle, " ... read more", fits (the text is squashed)
 
 
-def drop_repeated_headline(root, title: str) -> None:
+def live(root, tags, keep: set):
+    """The elements with `tags` under `root`, in document order, that no earlier drop took away
+    and that no rule may judge (`keep`: verbatim.protected)."""
+    for el in list(root.iter(*tags)):
+        if el is not root and el.getparent() is not None and el not in keep:
+            yield el
+
+
+def drop_repeated_headline(root, title: str, keep: set) -> None:
     """1. The first h1/h2 when it repeats the title (Readability.js: 75% of its words are in the
     title), and any other block whose whole text is the title (gallery overlays, sticky headers)."""
     if not title:
         return
     for el in root.iter("h1", "h2"):
         text = _text(el)
-        if text and similarity(title, text) > SIMILAR:
+        if text and el not in keep and similarity(title, text) > SIMILAR:
             _drop(el)
         break
     key, limit = title.lower(), 2 * len(title) + 20
-    for el in list(root.iter(*BLOCKS)):
-        if el.getparent() is not None and ink(el.text_content()) <= limit and _text(el).lower() == key:
+    for el in live(root, BLOCKS, keep):
+        if ink(el.text_content()) <= limit and _text(el).lower() == key:
             _drop(el)
 
 
@@ -72,13 +85,13 @@ def _is_date_line(text: str) -> bool:
     return bool(DATE_SHAPE.search(text)) and (bool(DATE_WORDS.search(text)) or len(text.split()) <= 6)
 
 
-def drop_byline_lines(root, byline: str | None) -> None:
+def drop_byline_lines(root, byline: str | None, keep: set) -> None:
     """2. Short blocks that are the byline or a date line: marked so by class/id, whose text is
     the known byline (with or without "By"), a time stamp that says what it is ("Updated at
     1:23 p.m."), or another signature ("Reviewed by ..."); then what is left of one ("By |")."""
     byline_key = _BY.sub("", squash(byline).lower())
     byline_words = len(byline_key.split())  # a marked line may hold the byline and a date line
-    for el, text in _short_blocks(root, MAX_MARKED_LINE_WORDS + byline_words):
+    for el, text in _short_blocks(root, MAX_MARKED_LINE_WORDS + byline_words, keep):
         marked = BYLINE_CLASS.search(class_and_id(el))
         lowered = text.lower()
         words = len(text.split()) - (byline_words if byline_key and byline_key in lowered else 0)
@@ -90,14 +103,14 @@ def drop_byline_lines(root, byline: str | None) -> None:
                 (SIGNED.match(text) and len(text.split()) <= MAX_SIGNED_LINE_WORDS):
             _drop(el)
     for el in reversed(list(root.iter(*BLOCKS))):  # inner blocks first: "By <a></a> |"
-        if el.getparent() is not None and ink(el.text_content()) < MAX_RESIDUE_CHARS \
+        if el.getparent() is not None and el not in keep and ink(el.text_content()) < MAX_RESIDUE_CHARS \
                 and el.text_content().strip() and not _BY.sub("", _text(el).lower()).strip(_PUNCTUATION):
             _drop(el)
 
 
-def _short_blocks(root, max_words: int):
-    for el in list(root.iter(*BLOCKS)):
-        if el.getparent() is None or ink(el.text_content()) > MAX_META_LINE_CHARS:
+def _short_blocks(root, max_words: int, keep: set):
+    for el in live(root, BLOCKS, keep):
+        if ink(el.text_content()) > MAX_META_LINE_CHARS:
             continue
         text = _text(el)
         if text and len(text.split()) <= max_words:
@@ -133,7 +146,7 @@ def _caption_key(text: str) -> str:
     return lowered[:cut] + _TOGGLE_TAIL.sub("", lowered[cut:])
 
 
-def drop_duplicate_captions(root) -> None:
+def drop_duplicate_captions(root, keep: set) -> None:
     """3. A caption (or gallery slide) whose text already appeared as a block earlier, whole or
     cut short ("... more"): galleries print each caption two or three times. A photo credit
     goes with its caption: one photographer under a new picture stays, the credit of a
@@ -142,8 +155,8 @@ def drop_duplicate_captions(root) -> None:
     seen: dict[str, list[str]] = {}  # the first MIN_DUPLICATE_CHARS characters -> texts
     caption_repeated = False
     holders = _holders_of(root, LEAF_BLOCKS)
-    for el in list(root.iter(*LEAF_BLOCKS)):
-        if el.getparent() is None or el in holders:
+    for el in live(root, LEAF_BLOCKS, keep):
+        if el in holders:
             continue
         key = _caption_key(_text(el))
         if len(key) < MIN_DUPLICATE_CHARS:
@@ -172,19 +185,22 @@ def _holders_of(root, tags) -> set:
     return holders
 
 
-def drop_empty_containers(root) -> None:
-    """5. Containers left with no text, no image, no formula."""
+def drop_empty_containers(root, keep: set) -> None:
+    """5. Containers left with no text, no image, no formula (a span of spaces in code is code)."""
     for el in reversed(list(root.iter("div", "section", "p", "span", "li", "ul", "ol", "figure",
                                       "blockquote", "header"))):
-        if el is root or el.getparent() is None:
+        if el is root or el.getparent() is None or el in keep:
             continue
         if not el.text_content().strip() and el.find(".//img") is None and el.find(".//math") is None:
             _drop(el)
 
 
 def repair(root, title: str, byline: str | None) -> None:
-    drop_repeated_headline(root, title)
-    drop_byline_lines(root, byline)
-    drop_duplicate_captions(root)
-    strip_boilerplate(root)
-    drop_empty_containers(root)
+    keep = protected(root)  # code, keys, sample output, formulas, tables of data: hands off
+    strip_residue(root, keep)
+    drop_repeated_headline(root, title, keep)
+    demote_h1s(root, keep)
+    drop_byline_lines(root, byline, keep)
+    drop_duplicate_captions(root, keep)
+    strip_boilerplate(root, keep)
+    drop_empty_containers(root, keep)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .verbatim import protected
+
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 _LETTERS = re.compile(r"[^\W\d_]*", re.U)
 MIN_PHRASE_CHARS = 4  # shorter segments ("US", "AI") are too likely to be real text
@@ -105,11 +107,14 @@ def strip_injected(root, phrases) -> int:
     if not phrases:
         return 0
     vocab = _vocabulary_without(root.text_content(), phrases)
+    keep = protected(root)  # code says what it says
     total = 0
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         for attr in ("text", "tail"):
+            if (el if attr == "text" else el.getparent()) in keep:
+                continue
             value = getattr(el, attr)
             if value and any(p in value for p in phrases):
                 new, n = remove_glued_phrases(value, phrases, vocab)

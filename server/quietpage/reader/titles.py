@@ -16,6 +16,7 @@ and returned as `junk` so that the pipeline cuts it out of the article too.
 from __future__ import annotations
 
 import re
+from html import unescape
 from itertools import accumulate
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ _SEPARATOR = re.compile(r"\s*[|·•»«]\s*|\s+[-–—]+\s*|(?<=[^\s\-–—])
 _SPACED_SEPARATOR = re.compile(r" [|\-–—\\/>»] ")
 _HIERARCHICAL = re.compile(r" [\\/>»] ")
 _NON_ALNUM = re.compile(r"[\W_]+")
+_BRACKETED_END = re.compile(r"\s+\[[^\[\]]{1,60}\]$")  # "backup:rsync [Hafenwiki]": a wiki's name, a tag
 _TOKEN = re.compile(r"\w+")
 MIN_HEADLINE_WORDS = 3  # fewer words than this left after cutting: cut the other end instead
 MIN_HEADLINE_CHARS = 8  # ...or this many characters (CJK headlines have no spaces)
@@ -36,6 +38,10 @@ MAX_SHORT_TITLE_WORDS = 4  # a cut title this short is likelier a section name: 
 # Share of words two titles must share to be the same title (Readability.js's threshold): the
 # JSON-LD name vs its headline, a heading that repeats the title, the <article> holding it.
 SIMILAR = 0.75
+# What follows a short site name to make its title segment: "BBC News", "CNN Online".
+SITE_WORDS = frozenset("news online com blog magazine daily times tv sport sports media digital radio "
+                       "nachrichten zeitung aktuell".split())
+MAX_SITE_WORDS = 4  # a site's name is a few words ("The Guardian view on ..." is a headline)
 MAX_RUN_SEGMENTS = 16  # a heading repeats a few segments of the <title> (real titles have under 10)
 
 
@@ -44,6 +50,9 @@ class TitleResult:
     title: str
     junk: tuple[str, ...]  # phrases injected around the headline and glued into the text
     site_name: str | None = None  # the <title> segment that spells the page's domain, as written
+    # False when the title is a <title> that reads as an identifier, not a headline (a wiki's
+    # "backup:rsync [Wiki]"): the heading the article itself starts with is better (pipeline.py).
+    sure: bool = True
 
 
 def _key(text: str) -> str:
@@ -69,8 +78,16 @@ def site_keys(site_name: str | None, url: str | None) -> set[str]:
 
 
 def _is_site(segment: str, sites: set[str]) -> bool:
+    """Whether a segment names the site: one of its keys, the start of a long one, or a short
+    one and a word that names what it is ("BBC News" on bbc.co.uk, "eHow" on ehow.com)."""
     k = _key(segment)
-    return bool(k) and any(k == s or (len(s) >= 5 and (k.startswith(s) or s.startswith(k))) for s in sites)
+    if not k:
+        return False
+    if k in sites:
+        return True
+    return _words(segment) <= MAX_SITE_WORDS and any(
+        (len(s) >= 5 and (k.startswith(s) or s.startswith(k))) or (k.startswith(s) and k[len(s):] in SITE_WORDS)
+        for s in sites)
 
 
 def _segment_spans(title: str) -> list[tuple[int, int]]:
@@ -145,19 +162,28 @@ def without_segments(text: str, phrases) -> str:
 
 
 def clean_document_title(raw: str | None, sites: set[str], headings: list[str],
-                         injected=()) -> str:
-    """The headline inside a <title> (or the first heading when there is no <title>)."""
+                         injected=()) -> tuple[str, bool]:
+    """The headline inside a <title> (or the first heading when there is no <title>), and
+    whether something confirms the cut (a heading repeats it, or what went is the site's name)."""
     headings = [without_segments(h, injected) for h in headings]
     raw = without_segments(" ".join((raw or "").split()), injected)
     if not raw:
-        return headings[0] if headings else ""
+        return (headings[0], True) if headings else ("", False)
     if len(split_segments(raw)) > 1 and (confirmed := _confirmed_by_heading(raw, sites, headings)):
-        return confirmed
-    named = [s for s in split_segments(raw) if _is_site(s, sites)]
-    unnamed = without_segments(raw, named)
-    if named and unnamed != raw and _is_headline_like(unnamed):  # "Headline | Site": the site goes
-        return unnamed
-    return _readability_cut(raw, headings)
+        return confirmed, True
+    unnamed = without_site(raw, sites)
+    if unnamed != raw:  # "Headline | Site": the site goes
+        return unnamed, True
+    cut = _readability_cut(_BRACKETED_END.sub("", raw) or raw, headings)
+    return cut, " " in cut.strip()  # (one word - "backup:rsync", "index.php" - is an identifier)
+
+
+def without_site(title: str, sites: set[str]) -> str:
+    """`title` without the segments at its ends that name the site ("Headline | eHow",
+    "Headline - BBC News"), when what is left still reads as a headline."""
+    named = [s for s in split_segments(title) if _is_site(s, sites)]
+    unnamed = without_segments(title, named) if named else title
+    return unnamed if unnamed != title and _is_headline_like(unnamed) else title
 
 
 def similarity(a: str, b: str) -> float:
@@ -176,7 +202,7 @@ def choose_title(meta, headings: list[str], url: str | None, page_text: str) -> 
     segments = [s for t in (meta.document_title or "", *headings) for s in split_segments(t)
                 if s != t and not _is_site(s, sites)]
     injected = injected_phrases(segments, page_text)
-    fallback = clean_document_title(meta.document_title, sites, headings, injected)
+    fallback, sure = clean_document_title(meta.document_title, sites, headings, injected)
     name, headline = meta.ld_name, meta.ld_headline
     if name and headline and name != headline:
         headline_matches = similarity(headline, fallback) > SIMILAR
@@ -184,8 +210,14 @@ def choose_title(meta, headings: list[str], url: str | None, page_text: str) -> 
     else:
         ld_title = name or headline
     declared = ld_title or next(iter(meta.declared_titles), None)
-    title = without_segments(declared, injected) if declared else fallback
-    return TitleResult(title, injected, _site_segment(meta.document_title, title, url))
+    # A declared title is used as written (as Firefox does), less injected phrases, entities the
+    # publisher escaped twice ("doesn&#8217;t") and a segment that spells the page's own domain
+    # ("Tide gauge - Wikipedia" on en.wikipedia.org: a name declared elsewhere is not proof).
+    if declared:
+        title = without_site(without_segments(unescape(declared), injected), site_keys(None, url))
+    else:
+        title = fallback
+    return TitleResult(title, injected, _site_segment(meta.document_title, title, url), bool(declared) or sure)
 
 
 def _site_segment(document_title: str | None, title: str, url: str | None) -> str | None:
@@ -195,3 +227,12 @@ def _site_segment(document_title: str | None, title: str, url: str | None) -> st
     if len(segments) < 2:
         return None
     return next((s for s in segments if s != title and _is_site(s, domain)), None)
+
+
+def opening_heading(root) -> str | None:
+    """The text of the <h1>/<h2> the article starts with (no text before it), if it has one."""
+    first = next(root.iter("h1", "h2"), None)
+    if first is None or first.xpath("preceding::text()[normalize-space()]"):
+        return None
+    text = " ".join(first.text_content().split())
+    return text if _is_headline_like(text) else None
