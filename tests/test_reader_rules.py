@@ -298,3 +298,40 @@ def test_no_styles_that_hide_or_overlay_and_no_handlers():
             "An overlay that tries to cover the page while pretending to be a paragraph.</p>" + BODY)
     article = extract(page(body=body), "https://example.com/a")
     assert "style=" not in article.content_html and "onmouseover" not in article.content_html
+
+
+# ------------------------------------------------------------------------ issue 15 counter-examples
+def test_a_shorter_article_body_never_replaces_the_text():
+    """JSON-LD articleBody rescues a page whose chosen text is much shorter (golden case
+    jsonld-rescue); a shorter one - a teaser - never replaces what the page shows."""
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "A quiet harbour story", '
+            '"articleBody": "The harbour was quiet. Read the whole story inside."}</script>')
+    text = extract(page(head), "https://example.com/a").text
+    assert text.split("\n") == LOREM
+
+
+def test_code_spans_of_punctuation_and_keywords_stay_but_residue_outside_code_goes():
+    body = ('<p class="byline">By <span>|</span></p>' + BODY +
+            '<pre><code><span class="k">SELECT</span> a <span class="k">FROM</span> t <span class="k">GROUP</span> '
+            '<span class="k">BY</span> a<span class="p">;</span>\n<span class="p">,</span></code></pre>')
+    article = extract(page(body=body), "https://example.com/a")
+    assert "SELECT a FROM t GROUP BY a;\n," in article.text
+    assert "|" not in article.text
+
+
+def test_without_marks_an_accordion_panel_is_kept_and_hidden_text_goes():
+    body = (BODY + '<button aria-expanded="false" aria-controls="p1">More about tides</button>'
+            '<div id="p1" hidden><p>Tides are driven by the moon, and twice a day the water comes back.</p></div>'
+            '<div hidden><p>Secret promotional text nobody sees.</p></div>'
+            '<p><span class="sr-only">Image</span></p>')
+    text = extract(page(body=body), "https://example.com/a").text
+    assert "Tides are driven by the moon" in text and "More about tides" in text
+    assert "Secret promotional" not in text and "Image" not in text
+
+
+def test_with_marks_only_marked_elements_are_hidden():
+    body = (BODY + '<div style="display:none" class="hidden"><p>Shown by the browser all the same, it says.</p></div>'
+            '<p data-qp-hidden="1">Marked unseen by the rendered page.</p>')
+    article = extract(page(body=body), "https://example.com/a")
+    assert "Shown by the browser" in article.text and "Marked unseen" not in article.text
+    assert "data-qp-hidden" not in article.content_html

@@ -7,13 +7,17 @@
   - blocks sandwiched between parts of the article: a table of data, a figure, a code block, a
     heading or a list standing between two blocks that belong is part of it too (page builders
     and wikis split an article into sibling blocks; readability takes the prose and leaves
-    what stands between), unless it is mostly links.
+    what stands between), unless it is mostly links;
+  - the other segments of a page builder's article: when a block around the pick has siblings
+    built alike (same tag, same first class: Elementor's sections, Divi's rows) that hold prose
+    and few links, the article is all of them, in order (readability takes one section).
 Used by core.ReaderDocument.get_article; `doc` is that ReaderDocument (its link density).
 """
 from __future__ import annotations
 
 import re
 
+from .blocks import holds_prose
 from .dom import text_of
 from .titles import SIMILAR, similarity
 
@@ -25,6 +29,11 @@ SENTENCE_ENDS = (".", "!", "?", "…", '"', "”", "»", "“")
 MAX_LEAD_CHARS = 1200  # a standfirst, a caption, a byline: more is another block of the page
 MAX_LEAD_LINK_DENSITY = 0.3
 MAX_SANDWICHED_LINK_DENSITY = 0.3
+MAX_SEGMENT_LEVELS = 8  # a page builder nests text 6 or 7 levels inside its section
+STOP_TAGS = frozenset({"body", "html", "article", "main"})  # the page's own container ends the search
+MIN_SEGMENT_PROSE = 80  # a paragraph of prose, not a teaser
+MIN_OTHER_SEGMENTS = 2  # a builder's article has sections; one look-alike block is a box beside it
+MAX_SEGMENT_LINK_DENSITY = 0.2
 
 
 def headline_of(root, title: str):
@@ -83,3 +92,41 @@ def fill_sandwiched(doc, siblings: list, belongs: list[bool]) -> list[bool]:
                 and doc.get_link_density(sibling) <= MAX_SANDWICHED_LINK_DENSITY:
             filled[i] = True
     return filled
+
+
+def _signature(el) -> tuple:
+    classes = (el.get("class") or "").split()
+    return el.tag, classes[0] if classes else None
+
+
+def builder_segments(doc, body) -> list:
+    """`body`, and the blocks that play its part in the other segments built alike around it
+    (see the module docstring), in order - or []. A segment's own wrappers (a builder's
+    widgets, named "widget") are not taken: the blocks at `body`'s place in each are."""
+    node, path = body, []
+    for _ in range(MAX_SEGMENT_LEVELS):
+        parent = node.getparent()
+        if parent is None or node.tag in STOP_TAGS:
+            return []
+        signature = _signature(node)
+        path.insert(0, signature)
+        if signature[1] is not None:
+            alike = [s for s in parent if s is not node and isinstance(s.tag, str) and _signature(s) == signature
+                     and holds_prose(s, MIN_SEGMENT_PROSE) and doc.get_link_density(s) <= MAX_SEGMENT_LINK_DENSITY]
+            if len(alike) >= MIN_OTHER_SEGMENTS:
+                found = []
+                for segment in parent:
+                    if segment is node:
+                        found.append(body)
+                    elif segment in alike:
+                        found += [el for el in _follow([segment], path[1:]) if text_of(el) or el.find(".//img") is not None]
+                return found
+        node = parent
+    return []
+
+
+def _follow(elements: list, path: list) -> list:
+    """The descendants of `elements` reached by children of the signatures in `path`, in order."""
+    for signature in path:
+        elements = [c for e in elements for c in e if isinstance(c.tag, str) and _signature(c) == signature]
+    return elements

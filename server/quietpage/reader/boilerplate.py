@@ -165,11 +165,18 @@ def drop_share_bars(root, keep: set) -> None:
 
 def drop_page_controls(root, keep: set) -> None:
     """7. A link to "#" that says one or two words: a button of the page ("close", "top"); a
-    short link to the picture file itself ("View this image ›", "Enlarge")."""
+    short link to the picture file itself ("View this image ›", "Enlarge"); a short block made
+    only of links within the page ("Jump to Recipe  Print Recipe"; a list of them is a table
+    of contents, and stays)."""
     for el, text in _blocks(root, ("a",), MAX_IMAGE_LINK_WORDS, keep):
         href = (el.get("href") or "").strip()
         if (href == "#" and _words(text) <= MAX_CONTROL_WORDS) or \
                 (text and IMAGE_FILE.search(href) and el.find(".//img") is None):
+            _drop(el)
+    for el, text in _blocks(root, ("p", "div", "span"), MAX_IMAGE_LINK_WORDS, keep):
+        links = list(el.iter("a"))
+        if text and links and all((a.get("href") or "").strip().startswith("#") for a in links) \
+                and len(" ".join(_text(a) for a in links)) >= len(text) - len(links):
             _drop(el)
 
 

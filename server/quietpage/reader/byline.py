@@ -31,6 +31,7 @@ GLUED_DATE = re.compile(rf"(?<=[a-z]){_MONTHS}\.?\s*\d{{1,2}},?\s*\d{{4}}.*$", r
 # "By Priya Natarajan", "Von Anna Berg und Jan Holt": a line that is only a byline
 BY_NAME = re.compile(r"^(?i:by|von|par|por|door|av|af)\s+[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:and|und|et|y|&|[A-ZÀ-Þ][\w'’.-]*)){0,5}$")
 LINE_TAGS = ("p", "div", "span", "address")
+SEPARATORS = " |·•»«-–—/,;:"
 
 
 def _is_byline(el, match: str) -> bool:
@@ -59,27 +60,28 @@ def _name_inside(el):
 
 def byline_text(el) -> str:
     """The byline's words without the date the page prints inside it (a <time>, a part named
-    date, or a date glued to the name: "By Carrie ArnoldNovember 15, 2019")."""
-    parts = []
-    for node in el.iter():
-        if not isinstance(node.tag, str) or node.tag == "time" or DATE_PART.search(class_and_id(node)) \
-                or any(a.tag == "time" or DATE_PART.search(class_and_id(a)) for a in _up_to(node, el)):
-            if isinstance(node.tag, str) and node is not el:
-                parts.append(" ")
-        elif node.text:
-            parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
+    date, or a date glued to the name: "By Carrie ArnoldNovember 15, 2019"), nor what is hidden
+    (a screen reader's "Posted" label)."""
+    parts: list[str] = []
+    stack: list = [el]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        if not isinstance(item.tag, str) or (item is not el and _left_out(item)):
+            parts.append(" ")
+            continue
+        later: list = [item.text or ""]
+        for child in item:
+            later += [child, child.tail or ""]
+        stack.extend(reversed(later))
     text = " ".join("".join(parts).split())
-    return " ".join(GLUED_DATE.sub("", text).split())
+    return " ".join(GLUED_DATE.sub("", text).split()).strip(SEPARATORS)
 
 
-def _up_to(node, top):
-    """The ancestors of `node` below `top`."""
-    for a in node.iterancestors():
-        if a is top:
-            return
-        yield a
+def _left_out(node) -> bool:
+    return node.tag == "time" or bool(DATE_PART.search(class_and_id(node))) or is_hidden(node)
 
 
 def find_byline(doc) -> str | None:

@@ -31,7 +31,7 @@ from lxml.html import fragment_fromstring
 from readability import Document
 from readability.readability import REGEXES
 
-from .assembly import fill_sandwiched, headline_leads
+from .assembly import builder_segments, fill_sandwiched, headline_leads
 from .cleaning import conditional_clean
 from .blocks import (has_block_descendant_map, holds_prose, is_data_table, is_embed, is_footnotes, is_gallery,
                      is_heading_block, is_picture_block, is_plain_line, is_prose_list, is_teaser_list,
@@ -63,6 +63,7 @@ class ReaderDocument(Document):
         super().__init__(doc, url=url)
         self._lengths: dict | None = None  # element -> text length, only while scoring
         self._title = title  # the article's title: where its headline is (assembly.py)
+        self._segments: set = set()  # a page builder's segments of the article (assembly.py)
 
     # -- readability-lxml hooks ----------------------------------------------------------
     def _parse(self, input):
@@ -116,11 +117,11 @@ class ReaderDocument(Document):
             e.set("id", ident)
 
     def remove_unlikely_candidates(self):
-        """readability-lxml's, except that links, quotations and footnotes are never unlikely
-        candidates: class="popup" on a glossary link names its behaviour, not chrome
+        """readability-lxml's, except that links, headings, quotations and footnotes are never
+        unlikely candidates (a heading's class "recipe-header" names its style): class="popup" on a glossary link names its behaviour, not chrome
         (Readability.js exempts <a>), an embedded post (<blockquote class="twitter-tweet">) is
         quoted content, and <div class="footnotes"> holds the article's own notes ("foot")."""
-        exempt = [el for el in self.html.iter("a") if el.get("class")]
+        exempt = [el for el in self.html.iter("a", *HEADINGS) if el.get("class")]
         exempt += [el for el in self.html.iter(*FOOTNOTE_BLOCKS) if is_footnotes(el)]
         exempt += [el for el in protected(self.html) if el.get("class") or el.get("id")]
         exempt += self._named_but_needed()
@@ -152,6 +153,10 @@ class ReaderDocument(Document):
         tables of data; footnotes; and blocks that hold a section heading, a picture or a short
         line of plain text (dialogue, "Con: money."), which it drops as too short or empty."""
         allowed = super().get_preserved_elements(node)
+        for segment in self._segments:  # a builder's segment, and its blocks of prose, stay
+            allowed.update((block, True) for block in segment.iter("div", "section")
+                           if block is segment or (holds_prose(block, SIBLING_PARAGRAPH_CHARS)
+                                                   and self.get_link_density(block) < MAX_SIBLING_LINK_DENSITY))
         allowed.update((table, True) for table in self.tags(node, "table") if is_data_table(table))
         allowed.update((block, True) for block in self.tags(node, *FOOTNOTE_BLOCKS) if is_footnotes(block))
         galleries: dict = {}
@@ -253,9 +258,13 @@ class ReaderDocument(Document):
         siblings = [s for s in siblings if s not in leads]
         belongs = [sibling is best_elem or self._belongs(sibling, candidates, threshold)
                    or (widened and self._is_prose_block(sibling)) for sibling in siblings]
-        for sibling, taken in zip(siblings, fill_sandwiched(self, siblings, belongs)):
-            if taken:
-                output.append(sibling)
+        chosen = [s for s, taken in zip(siblings, fill_sandwiched(self, siblings, belongs)) if taken]
+        if len(chosen) == 1:  # one block of a page builder's article: all of them
+            segments = builder_segments(self, best_elem)
+            self._segments = set(segments)  # (kept whole by cleaning, as the pick itself)
+            chosen = segments or chosen
+        for el in chosen:
+            output.append(el)
         return output
 
     def _belongs(self, sibling, candidates, threshold) -> bool:

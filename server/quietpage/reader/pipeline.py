@@ -10,6 +10,7 @@ Phases, in order:
   6. repair it: injected spam, repeated headline, byline lines, duplicate captions, boilerplate
   7. make URLs absolute (honouring <base href>), then sanitise (allow-list)
   8. derive the plain text from the sanitised HTML, so highlights point into what is shown
+     (or, when the page's JSON-LD articleBody is much longer than what we found, that)
 """
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ from .visibility import carries_marks, drop_marked, prefer_formulas
 log = logging.getLogger(__name__)
 MAX_EXCERPT_CHARS = 300
 MIN_EXCERPT_CHARS = 80  # a first paragraph shorter than this is a dateline, not an excerpt
+# JSON-LD articleBody rescues the text when it is this much longer than what we found, and long
+MIN_RESCUE_CHARS, RESCUE_FACTOR = 500, 2.0
 
 
 def extract(html: str, url: str | None = None, max_depth: int = MAX_HTML_DEPTH, *,
@@ -86,6 +89,8 @@ def _extract(html: str, url: str | None, max_depth: int, keep_local_urls: bool =
     # 7-8. absolute URLs, sanitised HTML, and its text
     content_html, text = _render(content, base, keep_local_urls)
     readerable = choice.readerable
+    if (rescued := _from_article_body(meta.article_body, text)) is not None:
+        (content_html, text), readerable = _render(rescued, None), True
     if not text and body is not None:  # nothing article-like: best effort, the page's own text
         content_html, text = _render(body, base, keep_local_urls)
         readerable = False
@@ -122,6 +127,22 @@ def _render(content, base: str | None, keep_local_urls: bool = False) -> tuple[s
     content_html = sanitize(lxml.html.tostring(content, encoding="unicode", method="html"),
                             keep_local_urls=keep_local_urls)
     return content_html, block_text(parse_fragment(content_html))
+
+
+def _from_article_body(article_body: str | None, text: str):
+    """The article as the page's JSON-LD articleBody gives it - paragraphs of text, any markup
+    in it taken as text - when what we found is much shorter (a page that fills its body with
+    a script, a paywalled preview); None otherwise. A body shorter than what we found (a
+    teaser, a truncated summary) never replaces it."""
+    if not article_body or len(article_body) < MIN_RESCUE_CHARS or len(article_body) < RESCUE_FACTOR * len(text):
+        return None
+    plain = block_text(parse_fragment(article_body)) if "<" in article_body else article_body
+    paragraphs = [" ".join(line.split()) for line in plain.split("\n") if line.strip()]
+    root = lxml.html.fragment_fromstring("<div></div>")
+    for paragraph in paragraphs:
+        root.append(lxml.html.Element("p"))
+        root[-1].text = paragraph
+    return root
 
 
 def _usable(url: str | None) -> str | None:

@@ -36,7 +36,9 @@ NEVER_CONTENT_TAGS = frozenset(
 RAW_TEXT_TAGS = ("script", "style", "template")  # their text is not the page's
 # Tags that are chrome unless they hold the article (then they are only unwrapped).
 WRAPPING_TAGS = frozenset({"noscript", "nav"})
-HOLDS_ARTICLE = 0.5  # of the page's paragraph text
+HOLDS_ARTICLE = 0.5  # of the page's paragraph text...
+MIN_ARTICLE_CHARS = 200  # ...when it has some: a footer line is not an article
+MIN_PANEL_CHARS = 40  # an accordion's panel says something (a menu toggle's target is links)
 
 FORM_CONTROLS = frozenset({"input", "select", "textarea", "button"})
 CHROME_TAGS = frozenset({"header", "footer", "aside"})
@@ -49,7 +51,7 @@ CHROME_WORDS = frozenset(
     subscribe subscription signup related recommend recommended recommendation recommendations
     ranking trending breadcrumb breadcrumbs advert advertisement advertising ad ads adslot adunit
     sponsored sponsor outbrain taboola promo toolbar noprint ambox navbox navframe catlinks
-    printfooter sistersitebox
+    printfooter sistersitebox postprofile signature
     """.split()
 )
 # Comment sections: chrome too, but prose-heavy - a thread can hold most of a page's text, so
@@ -145,11 +147,27 @@ class _Page:
         self.beside: dict = {}  # block -> does it hold a form control
         self.keep = protected(root)
         self.marks, self.opens = marks, (set() if marks else openable(root))
+        self.root, self.ids = root, None  # (element by id, looked up when a toggle asks)
+
+    def toggles_a_panel(self, button) -> bool:
+        """A control that opens a panel of text on the page (aria-expanded, aria-controls)."""
+        if button.get("aria-expanded") is None or not button.text_content().strip():
+            return False
+        for ident in (button.get("aria-controls") or "").split():
+            panel = self.by_id(ident)
+            if panel is not None and len(panel.text_content().strip()) >= MIN_PANEL_CHARS:
+                return True
+        return False
+
+    def by_id(self, ident: str):
+        if self.ids is None:
+            self.ids = {el.get("id"): el for el in self.root.iter() if isinstance(el.tag, str) and el.get("id")}
+        return self.ids.get(ident)
 
     def holds_the_article(self, el) -> bool:
         """Most of the page's paragraph text is in `el`: never removed for its name or its
         tag (a share plugin's class on the post's wrapper, a theme's <aside> or <noscript>)."""
-        return paragraph_chars(el) >= HOLDS_ARTICLE * self.prose
+        return self.prose >= MIN_ARTICLE_CHARS and paragraph_chars(el) >= HOLDS_ARTICLE * self.prose
 
     def verdict(self, el) -> str | None:
         """"drop", "unwrap" (a wrapper that holds the article) or None (keep, look inside)."""
@@ -162,6 +180,9 @@ class _Page:
             return "drop"
         if tag in WRAPPING_TAGS or (tag in CHROME_TAGS and _is_page_chrome_landmark(el)):
             return "unwrap" if self.holds_the_article(el) else "drop"
+        if tag == "button" and self.toggles_a_panel(el):
+            el.tag = "p"  # an accordion's toggle is its panel's heading: "Engine", then the panel
+            return None
         if tag in NEVER_CONTENT_TAGS or (tag == "label" and _labels_a_control(el, self.beside)):
             return "drop"
         if tag in CHROME_TAGS:

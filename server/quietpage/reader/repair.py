@@ -26,6 +26,7 @@ BLOCKS = ("p", "div", "section", "figcaption", "li", "h1", "h2", "h3", "h4", "h5
           "blockquote", "span", "time", "address", "header", "dd", "dt")
 BYLINE_CLASS = re.compile(BYLINE_HINT.pattern + r"|timestamp|publish|posted|signature|"
                           r"(?:^|[\s_-])(?:date|time)(?:$|[\s_-])", re.I)
+REPLY_PREFIX = re.compile(r"^(?:re|aw|antw|sv|réf|rif)\s*:\s*", re.I)
 _BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\b[:\s]*", re.I)
 MAX_META_LINE_WORDS = 14  # a byline / date line is short; longer is prose that mentions a date
 MAX_MARKED_LINE_WORDS = 20  # ...unless its class says byline: "By X | date - Updated date"
@@ -67,7 +68,8 @@ def live(root, tags, keep: set):
 
 def drop_repeated_headline(root, title: str, keep: set) -> None:
     """1. The first h1/h2 when it repeats the title (Readability.js: 75% of its words are in the
-    title), and any other block whose whole text is the title (gallery overlays, sticky headers)."""
+    title), and any other block whose whole text is the title (gallery overlays, sticky headers),
+    or the title as a reply's subject ("Re: ..." over each post of a thread)."""
     if not title:
         return
     for el in root.iter("h1", "h2"):
@@ -77,7 +79,7 @@ def drop_repeated_headline(root, title: str, keep: set) -> None:
         break
     key, limit = title.lower(), 2 * len(title) + 20
     for el in live(root, BLOCKS, keep):
-        if ink(el.text_content()) <= limit and _text(el).lower() == key:
+        if ink(el.text_content()) <= limit and REPLY_PREFIX.sub("", _text(el).lower()) == key:
             _drop(el)
 
 

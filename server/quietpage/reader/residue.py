@@ -5,8 +5,16 @@
   2. edit links: a wiki's "[edit]" / "[bearbeiten | Quelltext bearbeiten]" beside a heading,
      a CMS's "Edit" link (a link that edits the page, or a group marked as edit links);
   3. the line-number gutter of a code block: a column that counts 1, 2, 3... beside the code;
-  4. headings of the first rank inside the body (an <h1> would show larger than the article's
-     title): they become <h2>s.
+  4. counters and buttons: a post's position in a thread (itemprop="position"), reaction counts
+     on a line of their own ("4 Likes", "12 replies"), and links styled as buttons that say a
+     word or two ("Antworten", "Reply", "Load more");
+  5. headings of the first rank inside the body (an <h1> would show larger than the article's
+     title): they become <h2>s;
+  6. captions: a block holding one picture and a text named as its caption (WordPress's
+     div.wp-caption and p.wp-caption-text) becomes a <figure> and <figcaption> - shown under
+     the picture, never as body text; a credit inside a caption stands on a line of its own
+     ("...on Tuesday." / "Marcus Bell for The Harbor Ledger", not glued); a credit line after a
+     figure whose caption already gives it goes (credits once).
 A rule never looks inside code or tables of data (`keep`, verbatim.protected).
 """
 from __future__ import annotations
@@ -24,6 +32,13 @@ EDIT_MARK = re.compile(r"editsection|edit-link|post-edit-link|editlink|edit-sect
 _EDITS_PAGE = re.compile(r"[?&]action=(?:edit|submit)\b|[?&]do=edit\b|/edit(?:/|$|[?#])|[?&]veaction=edit", re.I)
 MAX_EDIT_WORDS = 6
 _COUNT = re.compile(r"\d+")
+CAPTION_NAME = re.compile(r"caption|legend|bildunterschrift", re.I)
+CREDIT_NAME = re.compile(r"credit|copyright|photographer|courtesy", re.I)
+MAX_CREDIT_WORDS = 8
+BUTTON = re.compile(r"(?:^|[\s_-])(?:button|btn)(?:$|[\s_-])", re.I)
+MAX_BUTTON_WORDS = 3
+COUNTER = re.compile(r"^\d[\d.,]*\s*(?:likes?|replies|reply|views?|reactions?|upvotes?|votes?|points?|"
+                     r"shares?|gefällt mir|antworten|antwort|aufrufe|j'aime|réponses?)$", re.I)
 
 
 def drop_permalinks(root, keep: set) -> None:
@@ -78,16 +93,64 @@ def drop_code_gutters(root, keep: set) -> None:
             drop(el)
 
 
+def drop_counters(root, keep: set) -> None:
+    """4. A post's number in a thread, its reaction counts and the page's buttons: numbers and
+    controls about the page, not words of it. "4 Likes" inside a sentence is the sentence's,
+    and a link in the text is a link."""
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None or el in keep:
+            continue
+        text = text_of(el)
+        if (el.get("itemprop") == "position" and text.isdigit()) or (COUNTER.match(text) and el.tag != "a"
+                                                                      and not (el.tail or "").strip()) \
+                or (el.tag == "a" and len(text.split()) <= MAX_BUTTON_WORDS
+                    and (BUTTON.search(el.get("class") or "") or el.get("role") == "button")):
+            drop(el)
+
+
 def demote_h1s(root, keep: set) -> None:
-    """4. An <h1> in the body becomes an <h2>: the article's title is the page's only first-rank
+    """5. An <h1> in the body becomes an <h2>: the article's title is the page's only first-rank
     heading."""
     for h1 in list(root.iter("h1")):
         if h1 not in keep:
             h1.tag = "h2"
 
 
+def caption_figures(root, keep: set) -> None:
+    """6. Captions as captions (see the module docstring)."""
+    for block in list(root.iter("div", "p", "span", "figure")):
+        if block in keep or block.getparent() is None or len(block.findall(".//img")) != 1:
+            continue
+        caption = next((c for c in block.iterdescendants() if isinstance(c.tag, str) and c.tag != "figcaption"
+                        and c.find(".//img") is None and CAPTION_NAME.search(class_and_id(c)) and text_of(c)), None)
+        if caption is not None and text_of(caption) == text_of(block):
+            block.tag, caption.tag = "figure", "figcaption"
+    for caption in root.iter("figcaption"):
+        for credit in list(caption.iterdescendants()):
+            if isinstance(credit.tag, str) and CREDIT_NAME.search(f"{class_and_id(credit)} {credit.get('itemprop', '')}") \
+                    and _text_before(credit, caption):
+                credit.addprevious(credit.makeelement("br", {}))
+                break
+    for figure in list(root.iter("figure")):
+        following = figure.getnext()
+        if following is not None and following not in keep and following.tag in ("p", "div", "span") \
+                and 0 < len(text_of(following).split()) <= MAX_CREDIT_WORDS and text_of(following) in text_of(figure):
+            drop(following)
+
+
+def _text_before(el, top) -> bool:
+    """Whether `top` shows text before `el` (so that `el` is glued to it)."""
+    for text in el.xpath("preceding::text()[normalize-space()]"):
+        holder = text.getparent()
+        if holder is top or top in holder.iterancestors():
+            return True
+    return False
+
+
 def strip_residue(root, keep: set) -> None:
-    """Rules 1-3 (4, demote_h1s, runs once the repeated headline is gone)."""
+    """Rules 1-4 and 6 (5, demote_h1s, runs once the repeated headline is gone)."""
     drop_permalinks(root, keep)
     drop_edit_links(root, keep)
     drop_code_gutters(root, keep)
+    drop_counters(root, keep)
+    caption_figures(root, keep)
