@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Extraction quality and speed: QuietPage's reader beside plain readability-lxml and trafilatura.
 
-    python benchmarks/extraction.py [--only NAME ...] [--corpus zyte|mozilla|all] [--json OUT]
+    python benchmarks/extraction.py [--only NAME ...] [--corpus zyte|mozilla|varied|all] [--json OUT]
 
-Runs every extractor over the shared corpora (../shared/corpus) in one process, page by page and
-interleaved, so the medians compare like with like. Scoring is the shared eval script's own
-(../shared/eval/score.py: 4-token shingle F1, exact title/byline on the Mozilla pages); this file
-only adds the peers and the side-by-side table. trafilatura is a benchmark-only dependency
+Runs every extractor over the shared corpora (../shared/corpus) and our varied set (the pages of
+tests/pages: WordPress themes, page builders, forums, recipes, tickers, wikis, docs with
+highlighted code; English and German; each with the text a careful reader wants, in
+tests/golden) in one process, page by page and interleaved, so the medians compare like with
+like. Scoring is the shared eval script's own (../shared/eval/score.py: 4-token shingle F1,
+exact title/byline on the Mozilla pages and on ours); this file only adds the peers, our set and
+the side-by-side table. trafilatura is a benchmark-only dependency
 (`pip install -e '.[bench]'`); without it, its rows are skipped.
 """
 from __future__ import annotations
@@ -107,7 +110,7 @@ def summarise(rows):
             parse = statistics.median(r["parse_ms"] for r in sub)
             line = {"extractor": name, "corpus": corpus, "pages": len(sub), **m, "median_ms": ms,
                     "parse_ms": parse, "ratio": ms / parse, "errors": sum(1 for r in sub if r["error"])}
-            if corpus == "mozilla":
+            if corpus in ("mozilla", "varied"):
                 line["title"], line["title_of"] = exact_hits(sub, "title")
                 line["byline"], line["byline_of"] = exact_hits(sub, "byline")
             table.append(line)
@@ -128,7 +131,7 @@ def markdown(table):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", nargs="+", choices=list(EXTRACTORS), default=list(EXTRACTORS))
-    ap.add_argument("--corpus", default="all", choices=["zyte", "mozilla", "all"])
+    ap.add_argument("--corpus", default="all", choices=["zyte", "mozilla", "varied", "all"])
     ap.add_argument("--json", help="write per-page results here")
     args = ap.parse_args(argv)
     pages = load_pages(args.corpus)

@@ -117,32 +117,32 @@ class ReaderDocument(Document):
             e.set("id", ident)
 
     def remove_unlikely_candidates(self):
-        """readability-lxml's, except that links, headings, quotations and footnotes are never
-        unlikely candidates (a heading's class "recipe-header" names its style): class="popup" on a glossary link names its behaviour, not chrome
-        (Readability.js exempts <a>), an embedded post (<blockquote class="twitter-tweet">) is
-        quoted content, and <div class="footnotes"> holds the article's own notes ("foot")."""
-        exempt = [el for el in self.html.iter("a", *HEADINGS) if el.get("class")]
-        exempt += [el for el in self.html.iter(*FOOTNOTE_BLOCKS) if is_footnotes(el)]
-        exempt += [el for el in protected(self.html) if el.get("class") or el.get("id")]
-        exempt += self._named_but_needed()
-        names = {el: {k: el.attrib.pop(k) for k in ("class", "id") if k in el.attrib} for el in exempt}
-        super().remove_unlikely_candidates()
-        for el, attrs in names.items():
-            el.attrib.update(attrs)
-
-    def _named_but_needed(self) -> list:
-        """Elements readability would take for unlikely candidates by their names that are
-        quoted posts (blockquotes, embeds' wrappers), or that hold most of the page's paragraph
-        text: a theme's wrapper ("header-sticky menu-push", "entry comments-open") is the page."""
+        """readability-lxml's (an element whose class/id says chrome - "sidebar", "comment",
+        "menu"... - and not content goes, unless inside pre/code or holding main, article or
+        math), in one walk, except that these are never unlikely candidates:
+        - links (class="popup" on a glossary link names its behaviour; Readability.js exempts
+          <a>) and headings (a heading's class "recipe-header" names its style);
+        - quoted posts: blockquotes and embeds' wrappers ("social-embed embed-twitter");
+        - the article's own notes (<div class="footnotes">: readability reads "foot");
+        - code, keys, formulas and tables of data (verbatim.py);
+        - a block holding most of the page's paragraph text: a theme's wrapper ("header-sticky
+          menu-push", "entry comments-open") is the page."""
         unlikely, maybe = REGEXES["unlikelyCandidatesRe"], REGEXES["okMaybeItsACandidateRe"]
-        total = paragraph_chars(self.html)
-        found = []
-        for el in self.html.iter():
-            names = f"{el.get('class', '')} {el.get('id', '')}" if isinstance(el.tag, str) else ""
-            if len(names) >= 2 and unlikely.search(names) and not maybe.search(names) and (
-                    is_embed(el) or paragraph_chars(el) >= HOLDS_ARTICLE * total):
-                found.append(el)
-        return found
+        keep = protected(self.html)
+        prose = None
+        for elem in self.html.xpath("//*[@class or @id]"):
+            names = f"{elem.get('class', '')} {elem.get('id', '')}"
+            if len(names) < 2 or not unlikely.search(names) or maybe.search(names) or elem.tag in ("html", "body") \
+                    or elem.tag == "a" or elem.tag in HEADINGS or elem in keep or is_embed(elem) or is_footnotes(elem):
+                continue
+            if elem.getparent() is None or elem.xpath("descendant-or-self::main | descendant-or-self::article | "
+                                                      "descendant-or-self::math"):
+                continue
+            if prose is None:
+                prose = paragraph_chars(self.html)
+            if prose and paragraph_chars(elem) >= HOLDS_ARTICLE * prose:
+                continue
+            elem.drop_tree()
 
     def get_preserved_elements(self, node):
         """readability-lxml keeps table-of-contents lists through conditional cleaning. We also

@@ -34,7 +34,7 @@ from .sanitize import sanitize
 from .spam import strip_injected
 from .text import block_text
 from .titles import choose_title, opening_heading
-from .visibility import carries_marks, drop_marked, prefer_formulas
+from .visibility import HIDDEN_MARK, carries_marks, drop_marked, prefer_formulas
 
 log = logging.getLogger(__name__)
 MAX_EXCERPT_CHARS = 300
@@ -64,7 +64,7 @@ def _extract(html: str, url: str | None, max_depth: int, keep_local_urls: bool =
     # 1. parse; formulas over their pictures; what the rendered page marked as unseen goes
     doc = parse_document(html, max_depth)
     prefer_formulas(doc)
-    marks = carries_marks(doc)
+    marks = HIDDEN_MARK in html and carries_marks(doc)  # (the string first: nearly no page has it)
     if marks:
         drop_marked(doc)
     page_url = _usable(url)

@@ -17,7 +17,6 @@ from .blocks import is_data_table
 from .dom import text_length
 
 VERBATIM_TAGS = ("pre", "code", "kbd", "samp", "math")
-_INSIDE = "descendant-or-self::*[" + " or ".join(f"ancestor-or-self::{t}" for t in VERBATIM_TAGS) + "]"
 _OUTERMOST = " | ".join(f"descendant::{t}[not(ancestor::{' or ancestor::'.join(VERBATIM_TAGS)})]"
                         for t in VERBATIM_TAGS)
 CODE_SHARE = 0.9  # a block whose text is this much code is a code block (with its wrapper)
@@ -25,11 +24,15 @@ CODE_SHARE = 0.9  # a block whose text is this much code is a code block (with i
 
 def protected(root) -> set:
     """Every element of `root`'s tree inside (or being) a verbatim element or a table of data:
-    the rules' "hands off" list (a set; drops never make it wrong, they only remove)."""
-    found = set(root.xpath(_INSIDE))
+    the rules' "hands off" list (a set; drops never make it wrong, they only remove). Only the
+    verbatim subtrees are walked (a page is mostly not code)."""
+    found: set = set()
+    for el in root.iter(*VERBATIM_TAGS):
+        if el not in found:
+            found.update(e for e in el.iter() if isinstance(e.tag, str))
     for table in root.iter("table"):
         if table not in found and is_data_table(table):
-            found.update(el for el in table.iter() if isinstance(el.tag, str))
+            found.update(e for e in table.iter() if isinstance(e.tag, str))
     return found
 
 
