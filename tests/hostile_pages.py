@@ -40,19 +40,20 @@ def _jsonld(obj: str) -> str:
 
 PAGES = [
     # -- parsing and the depth limit -------------------------------------------------------
-    Hostile("unclosed-comments", "parse", 10_000, lambda n: page("<p>x</p>" + "<!--" * n),
+    Hostile("unclosed-comments", "parse", 40_000, lambda n: page("<p>x</p>" + "<!--" * n),
             "an unclosed <!-- repeated (80 KB took 43 s)"),
     Hostile("unclosed-tags", "parse", 10_000, lambda n: page("<p>x</p>" + "<a " * n), "<a  repeated, never closed"),
-    Hostile("lone-brackets", "parse", 2_500, lambda n: page("<p>" + "< a" * n + "</p>"), "a < that opens no tag"),
-    Hostile("deep-nesting", "parse", 10,
+    Hostile("lone-brackets", "render", 2_500, lambda n: page("<p>" + "< a" * n + "</p>"), "a < that opens no tag"),
+    Hostile("deep-nesting", "choose", 10,
             lambda n: page("<div>" * DEEP + PARAGRAPH * n + "</div>" * DEEP), "a growing text under the deepest nesting allowed"),
     Hostile("deep-blocks", "choose", 4,
-            lambda n: page(f"<div><p>{SENTENCE}</p>" * DEEP + PARAGRAPH * n + "</div>" * DEEP),
-            "blocks of the article nested as deep as allowed, around a growing text"),
-    Hostile("huge-attribute", "parse", 25_000, lambda n: page(f"<div class='{'sidebar ' * (n // 8)}'>{PARAGRAPH}</div>"),
+            lambda n: page(f"<div><p>{SENTENCE}</p>" * (DEEP // 2) + PARAGRAPH * n + "</div>" * (DEEP // 2)),
+            "blocks of the article nested 120 deep, around a growing text (their text is measured at each level:"
+            " bounded by the depth limit, not linear in it)"),
+    Hostile("huge-attribute", "metadata", 25_000, lambda n: page(f"<div class='{'sidebar ' * (n // 8)}'>{PARAGRAPH}</div>"),
             "one element with a megabyte-long class"),
-    Hostile("long-run", "parse", 25_000, lambda n: page("<p>" + "a" * n + "</p>"), "one unbroken word"),
-    Hostile("many-attributes", "parse", 2_500,
+    Hostile("long-run", "choose", 25_000, lambda n: page("<p>" + "a" * n + "</p>"), "one unbroken word"),
+    Hostile("many-attributes", "parse", 5_000,
             lambda n: page("<div " + " ".join(f"data-a{i}='{i}'" for i in range(n)) + f">{PARAGRAPH}</div>"),
             "thousands of attributes on one element"),
     # -- metadata: JSON-LD, meta tags, byline and date scans -------------------------------
@@ -60,7 +61,7 @@ PAGES = [
             "JSON-LD nested thousands deep"),
     Hostile("jsonld-many", "metadata", 125,
             lambda n: page(head=_jsonld('{"@type":"Thing","name":"x"}') * n), "a thousand ld+json scripts"),
-    Hostile("jsonld-commas", "metadata", 10_000,
+    Hostile("jsonld-commas", "metadata", 40_000,
             lambda n: page(head=_jsonld('{"@type":"NewsArticle","headline":"x",' + ", " * n + "}")),
             "JSON-LD that only the trailing-comma repair could read"),
     Hostile("meta-tags", "metadata", 250,
@@ -69,7 +70,7 @@ PAGES = [
     Hostile("byline-hints", "metadata", 10,
             lambda n: page("<div class='author-box'>" * DEEP + PARAGRAPH * n + "</div>" * DEEP),
             "nested blocks named author holding the text, none of them a byline"),
-    Hostile("date-hints", "metadata", 30,
+    Hostile("date-hints", "metadata", 80,
             lambda n: page(f"<div class='date'>{SENTENCE * 3}</div>" * n), "many blocks named date holding no date"),
     # -- title and injected spam ----------------------------------------------------------
     Hostile("title-separators", "title", 100, lambda n: page(title="a | " * n),
@@ -84,13 +85,13 @@ PAGES = [
                            title="Quiet Morning | A quiet morning at the harbour"),
             "a title segment glued to the end of an endless word"),
     # -- images ----------------------------------------------------------------------------
-    Hostile("picture-sources", "images", 40,
+    Hostile("picture-sources", "images", 240,
             lambda n: page("<picture>" + "<source srcset='a.jpg 1x, b.jpg 2x'>" * 100
                            + "<img src='data:,'>" * n + "</picture>"), "one <picture> with many sources and images"),
-    Hostile("noscript-images", "images", 60,
+    Hostile("noscript-images", "images", 240,
             lambda n: page("<div>" + "<img src='blank.gif'><noscript><img src='a.jpg'></noscript>" * n + "</div>"),
             "hundreds of lazy images with <noscript> fallbacks in one block"),
-    Hostile("long-srcset", "images", 2_500,
+    Hostile("long-srcset", "images", 10_000,
             lambda n: page("<img srcset='" + "a " * n + "'>"), "a srcset of endless space-separated words"),
     # -- pruning ---------------------------------------------------------------------------
     Hostile("related-headings", "prune", 200,

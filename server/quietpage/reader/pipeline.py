@@ -90,7 +90,7 @@ def _extract(html: str, url: str | None, max_depth: int, keep_local_urls: bool =
     content_html, text = _render(content, base, keep_local_urls)
     readerable = choice.readerable
     if (rescued := _from_article_body(meta.article_body, text)) is not None:
-        (content_html, text), readerable = _render(rescued, None), True
+        (content_html, text), readerable = _render(rescued, None, keep_local_urls), True
     if not text and body is not None:  # nothing article-like: best effort, the page's own text
         content_html, text = _render(body, base, keep_local_urls)
         readerable = False
