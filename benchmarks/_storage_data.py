@@ -18,7 +18,7 @@ from _corpus import ROOT, zyte_bodies  # noqa: E402
 sys.path.insert(0, str(ROOT / "server"))
 
 from quietpage.anchoring import describe  # noqa: E402
-from quietpage.library.search import search_words  # noqa: E402
+from quietpage.store.files import body_path, pack_bodies, write_body  # noqa: E402
 from quietpage.store.table import new_id  # noqa: E402
 
 TAGS = [f"topic {n}" for n in range(300)]
@@ -61,15 +61,15 @@ def highlight(article_id: str, text: str, words: list[str], rng: random.Random, 
 
 
 def dataset(n_highlights: int, n_articles: int, seed: int = 7) -> tuple[dict, dict, dict, list[str]]:
-    """(articles, highlights, search_text, article texts by article id order)."""
+    """(articles, highlights, {article id: its text}, the corpus texts)."""
     rng = random.Random(seed)
     corpus = texts()
-    articles, search, ids = {}, {}, []
+    articles, bodies, ids = {}, {}, []
     for i in range(n_articles):
         text = corpus[i % len(corpus)]
         aid = new_id()
         articles[aid] = article(i, text, rng)
-        search[aid] = {"w": search_words(text)}
+        bodies[aid] = text
         ids.append(aid)
     highlights = {}
     words = [t.split() for t in corpus]
@@ -78,17 +78,24 @@ def dataset(n_highlights: int, n_articles: int, seed: int = 7) -> tuple[dict, di
         when = iso(BASE + timedelta(seconds=j))
         c = k % len(corpus)
         highlights[new_id()] = highlight(ids[k], corpus[c], words[c], rng, when)
-    return articles, highlights, search, corpus
+    return articles, highlights, bodies, corpus
 
 
-def write_ours(data_dir: Path, articles: dict, highlights: dict, search: dict) -> None:
+def write_ours(data_dir: Path, articles: dict, highlights: dict, bodies: dict) -> None:
+    """The snapshot, and each article's reader file (its text: what the search index reads)."""
     from quietpage.store.migrations import SCHEMA_VERSION
     from quietpage.store.snapshot import write_snapshot
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    packed: dict[str, bytes] = {}
+    for aid, record in articles.items():
+        text = bodies[aid]
+        if text not in packed:  # the corpus repeats: pack each text once
+            packed[text] = pack_bodies({"content_html": "", "text": text}, "").reader_gz
+        write_body(body_path(data_dir, aid, record["rev"], "reader.json"), packed[text])
     write_snapshot(data_dir / "quietpage.json",
-                   {"articles": articles, "highlights": highlights, "sessions": {}, "used_logins": {},
-                    "search_text": search}, schema=SCHEMA_VERSION, generation=0)
+                   {"articles": articles, "highlights": highlights, "sessions": {}, "used_logins": {}},
+                   schema=SCHEMA_VERSION, generation=0)
 
 
 def write_stock(path: Path, articles: dict, highlights: dict) -> None:

@@ -1,15 +1,14 @@
-"""What the library keeps tidy by itself: search words after re-anchoring, the trash after its
-time, expired page sessions. Real Store files in a temp dir."""
+"""What the library keeps tidy by itself: what search finds after re-anchoring, the trash after
+its time, expired page sessions. Real Store files in a temp dir."""
 from __future__ import annotations
 
 import time
 
 import pytest
 
-from quietpage.library import Library, read_page
-from quietpage.library.search import matches
+from quietpage.library import Library, ListQuery, read_page
 from quietpage.settings import Settings
-from quietpage.store import Store, pack_bodies
+from quietpage.store import Store
 
 from conftest import LOREM
 
@@ -23,9 +22,9 @@ def page(first: str) -> str:
 
 @pytest.fixture
 def library(tmp_path):
-    store = Store(tmp_path)
-    yield Library(store, Settings(data_dir=tmp_path, trash_ttl_s=3600))
-    store.close()
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path, trash_ttl_s=3600))
+    yield library
+    library.close()
 
 
 def save(library: Library, html: str) -> dict:
@@ -33,7 +32,8 @@ def save(library: Library, html: str) -> dict:
 
 
 def found(library: Library, article_id: str, *terms: str) -> bool:
-    return matches(library.store, library.index, article_id, list(terms))
+    query = " ".join(f'"{t}"' for t in terms)  # whole words
+    return article_id in [a["id"] for a in library.page(ListQuery(q=query))["items"]]
 
 
 def test_a_reanchored_quote_is_searched_as_it_now_reads(library):
@@ -66,18 +66,3 @@ def test_maintenance_forgets_expired_sessions(library):
     assert store.session_expiry("expired") is None
     assert store.session_expiry("live") is not None
     assert len(store.sessions) == 1
-
-
-def test_a_search_looks_at_the_words_never_at_how_they_are_stored(tmp_path):
-    """The search words are {"w": text's words, "n": highlights' words}: "w" and "n" are keys, not words."""
-    store = Store(tmp_path)
-    record = store.insert_article({"url_key": "k", "title": "T", "created_at": "2026-01-01T00:00:00.000Z"},
-                                  pack_bodies({"content_html": "", "text": "a quiet harbour"}, "<p></p>"))
-    store.insert_highlight({"article_id": record["id"], "selectors": [{"type": "TextQuoteSelector", "exact": "quiet"}],
-                            "note": "boats", "color": "yellow", "status": "anchored",
-                            "created_at": "2026-01-01T00:00:00.000Z", "updated_at": "2026-01-01T00:00:00.000Z"})
-    library = Library(store, Settings(data_dir=tmp_path))  # derives the words the store lacks
-    assert store.derived_bytes(record["id"]) is not None
-    assert found(library, record["id"], "harbour") and found(library, record["id"], "boats")
-    assert not found(library, record["id"], "w") and not found(library, record["id"], "n")
-    store.close()

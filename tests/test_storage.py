@@ -8,7 +8,7 @@ import time
 import orjson
 import pytest
 
-from quietpage.library import Library
+from quietpage.library import Library, ListQuery
 from quietpage.settings import Settings
 from quietpage.store import pack_bodies
 from quietpage.errors import CorruptData
@@ -124,7 +124,7 @@ def test_a_newer_schema_is_refused(tmp_path):
 
 def test_a_database_from_before_the_journal_is_backed_up_and_migrated(tmp_path):
     """The old storage wrote one plain JSON file (schema 1): it opens, is backed up first, and the
-    library opened on it derives the search words of each article from its saved body."""
+    library opened on it indexes each article's saved body for search."""
     store = Store(tmp_path / "build")
     rec = store.insert_article({"url_key": "k", "title": "Harbour", "created_at": "2026-01-01T00:00:00.000Z"},
                                pack_bodies({"content_html": "", "text": "Mackerel and crab"}, "<p>raw</p>"))
@@ -138,10 +138,11 @@ def test_a_database_from_before_the_journal_is_backed_up_and_migrated(tmp_path):
 
     migrated = Store(old_dir)
     assert migrated.get_article(rec["id"])["title"] == "Harbour"
-    Library(migrated, Settings(data_dir=old_dir))
-    assert migrated.derived_bytes(rec["id"]) == b'{"w":"mackerel and crab"}'
-    migrated.close()
-    saved = list((old_dir / "backups").glob("before-schema-2-*/quietpage.json"))
+    library = Library(migrated, Settings(data_dir=old_dir))
+    assert [a["id"] for a in library.page(ListQuery(q="mackerel"))["items"]] == [rec["id"]]
+    assert "search_text" not in migrated.storage.read()
+    library.close()
+    saved = list((old_dir / "backups").glob(f"before-schema-{SCHEMA_VERSION}-*/quietpage.json"))
     assert len(saved) == 1 and saved[0].read_bytes() == original
     head = orjson.loads(old_file.read_bytes().split(b"\n", 1)[0].rstrip(b",") + b"}")
     assert head["__quietpage__"]["schema"] == SCHEMA_VERSION

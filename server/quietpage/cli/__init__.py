@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="import a QuietPage backup, Pocket CSV, Omnivore export or bookmarks HTML file")
     i.add_argument("file", help="the file (or Omnivore's unpacked export folder)")
     sub.add_parser("fetch", parents=[common], help="fetch the pages of articles imported without their text")
+    sub.add_parser("reindex", parents=[common],
+                   help="build the search index again from the library (the server keeps it up to date itself)")
     return p
 
 

@@ -1,4 +1,4 @@
-"""`quietpage serve | token | pair | login-url | extract | backup | restore`."""
+"""`quietpage serve | token | pair | login-url | extract | backup | restore | reindex`."""
 from __future__ import annotations
 
 import asyncio
@@ -177,4 +177,37 @@ async def _serve(settings: Settings) -> int:
         records.remove()
         await deadlines.stop()
         await runner.cleanup()
+    return 0
+
+
+def cmd_reindex(settings: Settings, args) -> int:
+    """Build the full-text index from the records, with a progress bar (the server stopped: it
+    keeps the index up to date itself, and rebuilds it when it is missing or damaged)."""
+    from ..errors import QuietPageError
+    from ..library import Library
+    from ..store.lock import DataDirLocked
+    from .transfer import ProgressBar
+
+    try:
+        library = Library.open(settings.data_dir, settings, reindex=True)
+    except DataDirLocked:
+        print("quietpage: the server is running on this data dir: it keeps the search index up to date itself "
+              "(and rebuilds it if it is damaged). To rebuild it anyway, stop the server and run this again.",
+              file=sys.stderr)
+        return 1
+    except QuietPageError as exc:
+        print(f"quietpage: {exc.message}", file=sys.stderr)
+        return 1
+    try:
+        total = library.index_status()["pending"]
+        bar = ProgressBar("Indexing")
+        done = library.wait_for_index(progress=lambda left: bar(max(0, total - left), total))
+        bar(total, total)
+        articles = library.index_status()["articles"]
+    finally:
+        library.close()
+    if not done:
+        print("quietpage: the search index could not be written; see the messages above.", file=sys.stderr)
+        return 1
+    print(f"Indexed {articles} article(s) for search.")
     return 0

@@ -1,6 +1,7 @@
 """library/ owns the user's articles and highlights: it is the only writer of their records
 (saves, re-anchoring, highlights, tags, imports and restores, fetched pages, the trash), and
-keeps what it derives from them - the index that lists and filters, the search words - in step.
+keeps what it derives from them - the index that lists and filters, the full-text index that
+searches - in step.
 
 It may import the pure cores (reader, tags, anchoring), store/ and the base modules (settings,
 errors, clock, urls) - never web/, transfer/ or cli/. It runs on the store's single thread.

@@ -1,6 +1,6 @@
 """Highlights: add (anchored in the article's text), list, change, delete; those of a URL.
 
-A mixin of Library (library.py), which keeps the index and search words following them."""
+A mixin of Library (library.py), which keeps its indexes following them."""
 from __future__ import annotations
 
 from .. import anchoring
@@ -50,8 +50,7 @@ class HighlightActions:
 
     def patch_highlight(self, highlight_id: str, changes: dict) -> dict:
         record = self.store.update_highlight(highlight_id, {**changes, "updated_at": now_iso()})
-        if "note" in changes:
-            self._highlights_changed(record["article_id"])
+        self._highlights_changed(record["article_id"])
         return record
 
     def delete_highlight(self, highlight_id: str) -> dict:

@@ -1,8 +1,8 @@
 """The library's in-memory index over its article records, so that listing and filtering never scan.
 
 `ArticleIndex` keeps, per sort order, a sorted list of (sort key, id), and per filter a set of
-ids (state, normalised tag, trash, favourite, highlighted), plus each article's case-folded
-metadata for search. A page walks the sorted list from the cursor and tests set membership; a
+ids (state, normalised tag, trash, favourite, highlighted). (Search has its own full-text
+index: fulltext.py.) A page walks the sorted list from the cursor and tests set membership; a
 filter that few articles pass (SPARSE) is sorted directly. Counts come from set sizes.
 Adding a sort order is one entry in SORTS; adding a filter is one set and one ArticleQuery field.
 """
@@ -29,8 +29,6 @@ SORTS: dict[str, Callable[[dict], object]] = {
     "published": lambda r: _text(r.get("published")),
     "reading": lambda r: _whole(r.get("reading_minutes")),
 }
-# The metadata a search looks at before it reads an article's text.
-HAY_FIELDS = ("title", "byline", "site_name", "excerpt", "url")
 # A filter that keeps fewer than 1/SPARSE of the articles is sorted directly, not walked.
 SPARSE = 16
 
@@ -40,12 +38,6 @@ def tag_names_of(record: dict) -> list[str]:
     tags = record.get("tags")
     return [t["name"] for t in tags if isinstance(t, dict) and isinstance(t.get("name"), str)] \
         if isinstance(tags, list) else []
-
-
-def haystack(record: dict) -> str:
-    hay = " ".join(str(record.get(k) or "") for k in HAY_FIELDS)
-    hay += " " + " ".join(tag_names_of(record))
-    return hay.casefold()
 
 
 @dataclass(frozen=True)
@@ -70,19 +62,17 @@ class ArticleIndex:
         self._trash: set[str] = set()
         self._favorite: set[str] = set()
         self._highlighted: set[str] = set()  # kept by the Store, which knows the highlights
-        self._hay: dict[str, str] = {}
-        self._title: dict[str, str] = {}  # case-folded titles, to rank searches
         # (tag key, spelling) -> live articles carrying it; and only those whose tags the user set
         self._names: Counter = Counter()
         self._edited_names: Counter = Counter()
-        self._filed: dict[str, tuple] = {}  # id -> (state, tag keys, tag names, edited) as indexed
+        self._filed: dict[str, tuple] = {}  # id -> (state, tag keys, tag names, edited) as indexed: every article
 
     def __len__(self) -> int:
-        return len(self._hay)
+        return len(self._filed)
 
     def all_ids(self) -> list[str]:
         """Every indexed article, the trash too."""
-        return list(self._hay)
+        return list(self._filed)
 
     def load(self, records: Iterator[tuple[str, dict]]) -> None:
         """Index many articles at once (sorting once instead of inserting one by one)."""
@@ -96,7 +86,7 @@ class ArticleIndex:
             entries.sort()
 
     def add(self, article_id: str, record: dict) -> None:
-        if article_id in self._hay:
+        if article_id in self._filed:
             self.remove(article_id)
         self._file(article_id, record)
         for name, key_of in SORTS.items():
@@ -115,8 +105,6 @@ class ArticleIndex:
             self._trash.add(article_id)
         if record.get("favorite"):
             self._favorite.add(article_id)
-        self._hay[article_id] = haystack(record)
-        self._title[article_id] = str(record.get("title") or "").casefold()
         names = [] if record.get("deleted_at") else list(
             {self._tag_key(name): name for name in reversed(names_in_order)}.items())
         edited = bool(record.get("tags_edited"))
@@ -126,7 +114,7 @@ class ArticleIndex:
         self._filed[article_id] = (state, tags, names, edited)
 
     def remove(self, article_id: str) -> None:
-        if article_id not in self._hay:
+        if article_id not in self._filed:
             return
         state, tags, names, edited = self._filed.pop(article_id)
         self._names.subtract(names)
@@ -140,22 +128,17 @@ class ArticleIndex:
                 del self._tag[tag]
         self._trash.discard(article_id)
         self._favorite.discard(article_id)
-        del self._hay[article_id]
-        del self._title[article_id]
         for name in SORTS:
             entries = self._sorted[name]
             entry = self._keys[name].pop(article_id)
             del entries[bisect_left(entries, entry)]
 
+    def has(self, article_id: str) -> bool:
+        return article_id in self._filed
+
     def sort_key(self, order: str, article_id: str) -> tuple:
         """(sort key, id) of an article in one of the SORTS orders: what a cursor remembers."""
         return self._keys[order][article_id]
-
-    def title(self, article_id: str) -> str:
-        return self._title.get(article_id, "")
-
-    def hay(self, article_id: str) -> str:
-        return self._hay.get(article_id, "")
 
     def set_highlighted(self, article_id: str, has_highlights: bool) -> None:
         (self._highlighted.add if has_highlights else self._highlighted.discard)(article_id)
@@ -164,8 +147,8 @@ class ArticleIndex:
         """How many articles are in the library ("all"), in each state, favourites and with
         highlights - the trash aside."""
         live = self._live
-        out = {"all": len(self._hay) - len(self._trash), "unread": 0, "archived": 0,
-               "favorites": live(self._favorite), "highlighted": live(self._highlighted & self._hay.keys())}
+        out = {"all": len(self._filed) - len(self._trash), "unread": 0, "archived": 0,
+               "favorites": live(self._favorite), "highlighted": live(self._highlighted & self._filed.keys())}
         for state, ids in self._state.items():
             if state is not None:
                 out[state] = live(ids)
@@ -205,12 +188,12 @@ class ArticleIndex:
         """How many articles pass the query's filters (its cursor aside), from the sets alone."""
         sets = self._filters(query)
         if not sets:
-            return len(self._hay) - len(self._trash)
+            return len(self._filed) - len(self._trash)
         if len(sets) == 1 and sets[0] is not self._highlighted:  # a set of indexed articles only
             return len(sets[0]) if query.trash else self._live(sets[0])
         smallest = min(sets, key=len)
         trash = set() if query.trash else self._trash
-        return sum(1 for a in smallest if a in self._hay and a not in trash and all(a in s for s in sets))
+        return sum(1 for a in smallest if a in self._filed and a not in trash and all(a in s for s in sets))
 
     def ids(self, query: ArticleQuery) -> Iterator[str]:
         """Article ids in the query's order, after its cursor, that pass its filters."""

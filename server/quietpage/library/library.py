@@ -1,55 +1,52 @@
 """The Library: the one owner of article and highlight records. Every write goes through it, so
-its index (library/index.py) and search words (library/search.py) always follow the records.
+its in-memory index (index.py) and its full-text index (fulltext.py, kept by indexing.py)
+always follow the records.
 
 Synchronous: the app runs it on the store's single thread (aio.py). It takes values that the
 web layer has already checked for shape. What it does is split by subject into mixins:
 articles.py (save, read, change, trash), highlights.py, imports.py (imports, backups, fetching,
-exports), tagbook.py (the user's tags), images.py and recovery.py (pages not read in time, saved
-pages gone missing).
+exports), tagbook.py (the user's tags), images.py, recovery.py (pages not read in time, saved
+pages gone missing) and indexing.py (search, and the index it runs on).
 """
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from ..clock import SteadyClock
-from ..errors import BodyMissing
 from ..settings import Settings
 from ..store import Bodies, Store
 from ..store.sessions import SessionRecords
 from ..tags import normalize
-from . import search
 from .articles import ArticleActions
 from .highlights import HighlightActions
 from .images import ImageActions, new_items, summary
 from .imports import ImportActions
 from .index import ArticleIndex
-from .listing import ListQuery, list_page
+from .indexing import IndexKeeping
 from .recovery import RecoveryActions
 from .tagbook import TagActions
 
-log = logging.getLogger(__name__)
 
-
-class Library(ArticleActions, HighlightActions, ImportActions, TagActions, ImageActions, RecoveryActions):
-    def __init__(self, store: Store, settings: Settings):
+class Library(ArticleActions, HighlightActions, ImportActions, TagActions, ImageActions, RecoveryActions,
+              IndexKeeping):
+    def __init__(self, store: Store, settings: Settings, *, reindex: bool = False):
+        """`reindex`: build the full-text index from nothing, whatever state it is in."""
         self.store = store
         self.settings = settings
         self.clock = SteadyClock()  # what the trash's time is told by: a clock set forward empties nothing
         self.index = ArticleIndex(normalize)
-        self.index.load(store.scan_articles())
+        self.index.load(self._open_index(store.scan_articles(), rebuild=reindex))
         for article_id in store.articles_with_highlights():
             self.index.set_highlighted(article_id, True)
-        self._derive_missing()
         self._load_image_users()
         self._check_image_files()
 
     @classmethod
-    def open(cls, data_dir: Path, settings: Settings, *, group_commit: bool = False) -> "Library":
+    def open(cls, data_dir: Path, settings: Settings, *, group_commit: bool = False, reindex: bool = False) -> "Library":
         """Open the store of `data_dir` (locked for this process) and the library on it."""
         store = Store(data_dir, settings, group_commit=group_commit)
         try:
-            return cls(store, settings)
+            return cls(store, settings, reindex=reindex)
         except BaseException:
             store.close()
             raise
@@ -66,15 +63,14 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         return self.store
 
     def close(self) -> None:
-        self.store.close()
+        try:
+            self.fulltext.close()
+        finally:
+            self.store.close()
 
     def maintenance(self) -> None:
+        self._check_index()
         self.store.maintenance()
-
-    # ------------------------------------------------------------------ listing
-    def page(self, query: ListQuery) -> dict:
-        """{items, next_cursor, total, counts}: one page of the reading list (see listing.py)."""
-        return list_page(self.store, self.index, query)
 
     # ------------------------------------------------------------------ the only record writes
     # `html` (the reader view) lists the images an article shows; `images`, when given instead,
@@ -84,7 +80,7 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         items = images if images is not None else new_items(html, self.settings.image_max_count, None)
         record = self.store.insert_article({**record, "images": summary(items)}, bodies, article_id=article_id)
         self.index.add(record["id"], record)
-        self.store.put_derived(record["id"], search.text_doc(text))
+        self._reindex(record["id"], record, text)
         self._set_images(record["id"], items)
         return record
 
@@ -93,13 +89,14 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         items = images if images is not None else self._image_items_for(article_id, html)
         record = self.store.replace_article(article_id, {**record, "images": summary(items)}, bodies)
         self.index.add(article_id, record)
-        self.store.put_derived(article_id, {**search.text_doc(text), **self._highlight_doc(article_id)})
+        self._reindex(article_id, record, text)
         self._set_images(article_id, items)
         return record
 
     def _update_article(self, article_id: str, fields: dict) -> dict:
         record = self.store.update_article(article_id, fields)
         self.index.add(article_id, record)
+        self._reindex(article_id, record)
         return record
 
     def _purge_article(self, article_id: str) -> None:
@@ -108,28 +105,10 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         self._released_all(article_id, items)
         self.index.remove(article_id)
         self.index.set_highlighted(article_id, False)
+        self._unindex(article_id)
 
     def _highlights_changed(self, article_id: str) -> None:
-        """After highlights of an article were added, removed, moved or noted: its filter flag
-        and the search words of its quotes and notes."""
+        """After highlights of an article were added, removed, moved, noted or recoloured: its
+        filter flag, and what the full-text index holds of its quotes and notes."""
         self.index.set_highlighted(article_id, self.store.highlight_count(article_id) > 0)
-        self.store.update_derived(article_id, self._highlight_doc(article_id))
-
-    def _highlight_doc(self, article_id: str) -> dict:
-        highlights = self.store.highlights_of(article_id)
-        return {"n": search.highlight_words(highlights)} if highlights else {}
-
-    def _derive_missing(self) -> None:
-        """Search words for articles that have none (a crash between the record and its words,
-        or a library from before they existed): read from their saved text, once."""
-        derived = self.store.derived_ids()
-        missing = [a for a in self.index.all_ids() if a not in derived]
-        for article_id in missing:
-            try:
-                text = self.store.read_body(article_id).get("text") or ""
-            except (OSError, ValueError, BodyMissing) as exc:
-                log.warning("no search words for article %s: %s", article_id, exc)
-                continue
-            self.store.put_derived(article_id, {**search.text_doc(text), **self._highlight_doc(article_id)})
-        if missing:
-            log.info("derived the search words of %d article(s)", len(missing))
+        self._reindex(article_id)

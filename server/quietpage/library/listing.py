@@ -1,10 +1,8 @@
-"""Listing the library: filters, sort orders, search and paging, over the store's indexes.
+"""Listing the library: filters, sort orders and paging, over the in-memory index (index.py).
 
-Runs on the store thread. Nothing is scanned for a plain page: the index walks its sorted list
-from the cursor. A search tests each candidate against its words (metadata, tags, highlight
-notes, then text); with `sort=relevance` articles whose title holds every word come first,
-then those whose title, byline, site, excerpt or tags do, then those that only mention them
-in their text or highlights.
+Runs on the store thread. Nothing is scanned for a page: the index walks its sorted list from
+the cursor. A search (`q`) is the full-text index's (indexing.py, search.py); its pages are
+numbered by offset, with the same kind of cursor.
 """
 from __future__ import annotations
 
@@ -17,10 +15,10 @@ import orjson
 from ..errors import Invalid
 from ..store import Store
 from ..tags import normalize
-from . import search
 from .index import ArticleIndex, ArticleQuery
 
-# API sort name -> (index order, its key's type, newest/largest first by default)
+# API sort name -> (index order, its key's type, newest/largest first by default). Without a
+# search, "relevance" is the newest saved first; with one, it is the default.
 SORTS = {"saved": ("saved", str, True), "published": ("published", str, True),
          "reading_time": ("reading", int, False), "relevance": ("saved", str, True)}
 LIST_STATES = ("unread", "archived", "all")
@@ -33,43 +31,37 @@ class ListQuery:
     state: str = "all"
     favorite: bool = False
     highlighted: bool = False
-    sort: str = "saved"
+    sort: str | None = None  # None: relevance for a search, else saved
     descending: bool | None = None  # None: the sort's natural direction
     limit: int = 50
     cursor: str | None = None
 
 
 def list_page(store: Store, index: ArticleIndex, query: ListQuery) -> dict:
-    """{items, next_cursor, total, counts} for one page of the query."""
-    order, key_type, natural = SORTS[query.sort]
+    """{items, next_cursor, total, counts} for one page of the list (its `q` aside)."""
+    sort = query.sort or "saved"
+    order, key_type, natural = SORTS[sort]
     descending = natural if query.descending is None else query.descending
-    terms = query.q.casefold().split() if query.q else []
     base = ArticleQuery(sort=order, descending=descending, state=None if query.state == "all" else query.state,
                         tag=normalize(query.tag) if query.tag else None, favorite=query.favorite,
                         highlighted=query.highlighted)
-    if terms:
-        ids, next_cursor, total = _searched(store, index, base, terms, query)
-    else:
-        after = _decode(query.cursor, query.sort, key_type) if query.cursor else None
-        page = list(itertools.islice(index.ids(replace(base, after=after)), query.limit + 1))
-        ids = page[:query.limit]
-        next_cursor = _cursor_after(index, query.sort, order, ids[-1]) if len(page) > query.limit else None
-        total = index.count(base)
+    after = _decode(query.cursor, sort, key_type) if query.cursor else None
+    page = list(itertools.islice(index.ids(replace(base, after=after)), query.limit + 1))
+    ids = page[:query.limit]
+    next_cursor = _cursor_after(index, sort, order, ids[-1]) if len(page) > query.limit else None
     items = [store.get_article(article_id) for article_id in ids]
     for a in items:
         a["highlight_count"] = store.highlight_count(a["id"])
-    return {"items": items, "next_cursor": next_cursor, "total": total, "counts": index.counts()}
+    return {"items": items, "next_cursor": next_cursor, "total": index.count(base), "counts": index.counts()}
 
 
-def _searched(store: Store, index: ArticleIndex, base: ArticleQuery, terms: list[str], query: ListQuery):
-    """A search: every match in order (ranked when asked), then the page at the cursor's offset."""
-    found = [a for a in index.ids(base) if search.matches(store, index, a, terms)]
-    if query.sort == "relevance":  # stable: within a rank, the order of `base`
-        found.sort(key=lambda a: -search.rank(index, a, terms))
-    offset = _decode(query.cursor, "search", int) if query.cursor else 0
-    ids = found[offset:offset + query.limit]
-    more = offset + query.limit < len(found)
-    return ids, _encode(["search", offset + query.limit]) if more else None, len(found)
+def offset_of(cursor: str) -> int:
+    """Where a search's page starts, from its cursor."""
+    return _decode(cursor, "search", int)
+
+
+def cursor_after_offset(offset: int) -> str:
+    return _encode(["search", offset])
 
 
 def _cursor_after(index: ArticleIndex, sort: str, order: str, article_id: str) -> str:

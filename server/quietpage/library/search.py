@@ -1,59 +1,145 @@
-"""Search words: what the library derives from each article so a search never opens its files.
+"""A search of the reading list: the query language (query.py) run on the full-text index
+(fulltext.py), with the list's filters, its counts, one ranked page and why each article matched.
 
-Each article has a derived document (kept by the store beside the records, see store.DERIVED):
-`{"w": its text's distinct words, "n": the words of its highlights' quotes and notes}`, both
-case-folded and space-separated. A search term (which holds no space) is in the text exactly
-when it is in one of its words, so testing the words finds the same articles as the text.
-The library refreshes them where it writes (a new body, a highlight or note changed), and fills
-in any that are missing when it opens a store (a crash between the two writes, an old schema).
+Every word of the query is looked up as the index folded it (its own analyzer), and only ever
+as a term, a phrase or a prefix built from those words - never as query syntax - so nothing
+typed can change what the query means. Ranking is BM25 over the fields, title and tags weighted
+above the rest; among equal scores the most recently saved comes first. The counts beside the
+filters count what the search finds (the list's own filters aside, as they are without a search).
 """
 from __future__ import annotations
 
-import orjson
+import tantivy
 
-from ..anchoring import quote_of
-from ..errors import BodyMissing
-from .index import ArticleIndex
+from ..tags import normalize
+from .query import Search
+from .snippets import Marker
 
-
-def search_words(text: str) -> str:
-    """An article's distinct case-folded words, in order."""
-    return " ".join(dict.fromkeys(text.casefold().split()))
-
-
-def text_doc(text: str) -> dict:
-    return {"w": search_words(text or "")}
-
-
-def highlight_words(highlights: list[dict]) -> str:
-    return search_words(" ".join(f"{quote_of(h.get('selectors', []))} {h.get('note') or ''}" for h in highlights))
+Q, SHOULD, MUST, NOT = tantivy.Query, tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Occur.MustNot
+# BM25 weight of each field; a word that only starts with what was typed scores PREFIX times it.
+WEIGHTS = {"title": 8.0, "tags": 5.0, "meta": 2.0, "body": 1.0, "quotes": 1.5, "notes": 1.5}
+PREFIX = 0.2
+# Field of the index that each list order sorts on (listing.SORTS' index orders).
+ORDER_FIELDS = {"saved": "saved", "published": "published", "reading": "minutes"}
+MOST_HITS = 20_000  # a page never looks further than this into the ranking, ties included
+_REGEX_SPECIAL = frozenset("\\.+*?()|[]{}^$#&-~\"'<>@")
 
 
-def matches(store, index: ArticleIndex, article_id: str, terms: list[str]) -> bool:
-    """Whether every (case-folded) term is in the article's metadata, tags, text, or the quotes
-    and notes of its highlights."""
-    hay = index.hay(article_id)
-    missing = [t for t in terms if t not in hay]
-    if not missing:
-        return True
-    raw = store.derived_bytes(article_id)
-    if raw is None:  # not derived yet: read the text
-        try:
-            words = search_words(store.read_body(article_id).get("text") or "").encode()
-        except BodyMissing:  # its saved page is gone: only its details can match
-            return False
-        return all(t.encode() in words for t in missing)
-    # raw is b'{"w":"..."}', with ',"n":"..."' once it has highlights: look inside the two
-    # strings only - never at the keys - for the term as JSON escapes it (a quote inside a
-    # string is escaped, so '","' is the boundary between them).
-    cut = raw.find(b'","', 6)
-    spans = ((6, len(raw) - 2),) if cut < 0 else ((6, cut), (cut + 7, len(raw) - 2))
-    return all(any(raw.find(orjson.dumps(t)[1:-1], lo, hi) >= 0 for lo, hi in spans) for t in missing)
+def _regex_literal(token: str) -> str:
+    return "".join("\\" + c if c in _REGEX_SPECIAL else c for c in token)
 
 
-def rank(index: ArticleIndex, article_id: str, terms: list[str]) -> int:
-    """2: every word in the title; 1: in the title, byline, site or tags; 0: only in the text or
-    in highlights and their notes."""
-    if all(t in index.title(article_id) for t in terms):
-        return 2
-    return 1 if all(t in index.hay(article_id) for t in terms) else 0
+def _in_field(schema, name: str, tokens: list[str], prefix: bool):
+    exact = Q.term_query(schema, name, tokens[0]) if len(tokens) == 1 else Q.phrase_query(schema, name, tokens)
+    if not prefix:
+        return exact
+    started = [*tokens[:-1], _regex_literal(tokens[-1]) + ".*"]
+    loose = (Q.regex_query(schema, name, started[0]) if len(tokens) == 1
+             else Q.regex_phrase_query(schema, name, [t if i == len(started) - 1 else _regex_literal(t)
+                                                      for i, t in enumerate(started)]))
+    return Q.boolean_query([(SHOULD, exact), (SHOULD, Q.const_score_query(loose, PREFIX))])
+
+
+def _anywhere(schema, tokens: list[str], prefix: bool):
+    return Q.boolean_query([(SHOULD, Q.boost_query(_in_field(schema, name, tokens, prefix), w))
+                            for name, w in WEIGHTS.items()])
+
+
+def _filter(query, occur=MUST):
+    return occur, Q.const_score_query(query, 0.0)
+
+
+class Searching:
+    """One query, turned into index queries; `empty` when nothing in it can be looked up."""
+
+    def __init__(self, schema, analyze, search: Search):
+        self.schema, self.search = schema, search
+        self.terms = [(toks, t.prefix and not (len(toks[-1]) == 1 and not toks[-1].isascii()))
+                      for t in search.terms if (toks := analyze(t.text))]
+        # a word the index cannot hold (longer than a word it keeps): nothing has it
+        self.impossible = any(not analyze(t.text) and any(c.isalnum() for c in t.text) for t in search.terms)
+        self.excluded = [toks for t in search.excluded if (toks := analyze(t.text))]
+        self.sites = [(" ".join(analyze(s)) if " " in s.strip() else _site_key(s)) for s in search.sites]
+        self.not_sites = [(" ".join(analyze(s)) if " " in s.strip() else _site_key(s)) for s in search.not_sites]
+        self.empty = not (self.terms or self.excluded or search.tags or search.not_tags or self.sites
+                          or self.not_sites or search.flags or self.impossible)
+        self.marker = Marker(self.terms, analyze)
+
+    def clauses(self) -> list:
+        """The query's own words and operators, the trash left out."""
+        s, flags = self.schema, self.search.flags
+        out = [(MUST, _anywhere(s, toks, prefix)) for toks, prefix in self.terms]
+        out += [(NOT, _anywhere(s, toks, False)) for toks in self.excluded]
+        out.append(_filter(Q.term_query(s, "trash", True), NOT))
+        out += [_filter(Q.term_query(s, "tag", normalize(t))) for t in self.search.tags]
+        out += [_filter(Q.term_query(s, "tag", normalize(t)), NOT) for t in self.search.not_tags]
+        out += [_filter(Q.term_query(s, "site", x)) for x in self.sites]
+        out += [_filter(Q.term_query(s, "site", x), NOT) for x in self.not_sites]
+        if "archived" in flags:
+            out.append(_filter(Q.term_query(s, "state", "archived"), MUST if flags["archived"] else NOT))
+        for flag, name in (("favorite", "fav"), ("highlights", "hl"), ("note", "noted")):
+            if flag in flags:
+                out.append(_filter(Q.term_query(s, name, True), MUST if flags[flag] else NOT))
+        return out
+
+    def list_clauses(self, state: str | None, tag: str | None, favorite: bool, highlighted: bool) -> list:
+        """The reading list's filters (its state unless the query names one)."""
+        s, out = self.schema, []
+        if state is not None and "archived" not in self.search.flags:
+            out.append(_filter(Q.term_query(s, "state", state)))
+        if tag:
+            out.append(_filter(Q.term_query(s, "tag", normalize(tag))))
+        if favorite:
+            out.append(_filter(Q.term_query(s, "fav", True)))
+        if highlighted:
+            out.append(_filter(Q.term_query(s, "hl", True)))
+        return out
+
+    def query(self, clauses: list):
+        if not any(occur == MUST for occur, _ in clauses):
+            clauses = [(MUST, Q.all_query()), *clauses]
+        return Q.boolean_query(clauses)
+
+
+def _site_key(value: str) -> str:
+    """What `site:` compares: a host without its scheme, path and "www.", in lower case."""
+    value = value.strip().lower()
+    value = value.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return value.removeprefix("www.").rstrip(".")
+
+
+def counts(searcher, query) -> dict[str, int]:
+    """The filters' counts among the articles the query finds."""
+    agg = searcher.aggregate(query, {"state": {"terms": {"field": "state", "size": 10}},
+                                     "fav": {"terms": {"field": "fav", "size": 2}},
+                                     "hl": {"terms": {"field": "hl", "size": 2}}})
+
+    def buckets(name):
+        return {str(b.get("key_as_string", b["key"])): b["doc_count"] for b in agg.get(name, {}).get("buckets", [])}
+
+    states = buckets("state")
+    return {"all": sum(states.values()), "unread": states.get("unread", 0), "archived": states.get("archived", 0),
+            "favorites": buckets("fav").get("true", 0), "highlighted": buckets("hl").get("true", 0)}
+
+
+def ranked(searcher, query, wanted: int, order_field: str | None, descending: bool) -> tuple[list, int]:
+    """([(sort value, DocAddress)], how many match): the first `wanted` in the index's order, and
+    every hit tied with the last of them, so that the caller's exact order can settle the ties."""
+    n = max(1, wanted)
+    while True:
+        kwargs = {} if order_field is None else {
+            "order_by_field": order_field, "order": tantivy.Order.Desc if descending else tantivy.Order.Asc}
+        result = searcher.search(query, n + 1, count=True, **kwargs)
+        hits = [(round(v, 4) if order_field is None else v, addr) for v, addr in result.hits]
+        if len(hits) <= n or hits[n - 1][0] != hits[n][0] or n >= MOST_HITS:
+            return hits[:n], result.count
+        n *= 2
+
+
+def explain(searcher, searching: Searching, addrs: list) -> list[tuple[dict | None, list[str]]]:
+    """(snippet, matched_in) of each hit, read from the index's stored fields."""
+    out = []
+    for addr in addrs:
+        fields = searcher.doc(addr).to_dict()
+        out.append(searching.marker.explain(fields))
+    return out

@@ -15,7 +15,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ARTICLES, SEARCH_TEXT = "articles", "search_text"
 
 Tables = dict[str, dict[str, dict]]
@@ -28,8 +28,16 @@ def _v1_to_v2(tables: Tables, data_dir: Path) -> Tables:
     return tables
 
 
+def _v2_to_v3(tables: Tables, data_dir: Path) -> Tables:
+    """Version 3 drops `search_text`: search moved to the library's full-text index, a cache kept
+    beside the records (and rebuilt from them), so the records hold nothing derived."""
+    tables.pop(SEARCH_TEXT, None)
+    return tables
+
+
 MIGRATIONS: dict[int, Callable[[Tables, Path], Tables]] = {
     1: _v1_to_v2,
+    2: _v2_to_v3,
 }
 
 

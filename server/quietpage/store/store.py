@@ -1,8 +1,8 @@
 """The records and bytes of a library: TinyDB documents (journal + snapshot) and body files.
 
 Layout of the data dir:
-    quietpage.json               the snapshot: articles, highlights, sessions, used login links and
-                                 the library's derived search words - see snapshot.py
+    quietpage.json               the snapshot: articles, highlights, sessions and used login
+                                 links - see snapshot.py
     quietpage.journal.<n>        changes since that snapshot, fsynced before anyone is told (the
                                  server groups concurrent writes into one fsync) - see journal.py
     quietpage.lock               held (flock) while a store is open: one writer per folder
@@ -45,9 +45,6 @@ DB_FILE = "quietpage.json"
 ARTICLES, HIGHLIGHTS, SESSIONS, USED_LOGINS = "articles", "highlights", "sessions", "used_logins"
 # Per article (same id): the images its reader view shows and where each is archived.
 ARTICLE_IMAGES = "article_images"
-# Per-article documents the library derives from the records (its search words): kept beside
-# them so a search never opens the article files, rebuilt by the library when missing.
-DERIVED = migrations.SEARCH_TEXT
 # Tables kept decoded in memory once read (small, read whole); the others stay JSON bytes.
 MEMOISED = frozenset({ARTICLES, SESSIONS, USED_LOGINS})
 _ARTICLE_ID = b'{"article_id":"'
@@ -99,7 +96,6 @@ class Store(SessionRecords):
             self.highlights = self.db.table(HIGHLIGHTS)
             self.sessions = self.db.table(SESSIONS)
             self.used_logins = self.db.table(USED_LOGINS)
-            self.derived = self.db.table(DERIVED)
             self.article_images = self.db.table(ARTICLE_IMAGES)
             self.image_files = ImageFiles(self.dir)
             self._build_maps()
@@ -203,8 +199,6 @@ class Store(SessionRecords):
         hids = list(self._highlights_of.pop(article_id, ()))
         if hids:
             self.highlights.remove(doc_ids=hids)
-        if self.derived.contains(doc_id=article_id):
-            self.derived.remove(doc_ids=[article_id])
         if self.article_images.contains(doc_id=article_id):
             self.article_images.remove(doc_ids=[article_id])
         self.articles.remove(doc_ids=[article_id])
@@ -342,20 +336,17 @@ class Store(SessionRecords):
         doomed = {p.name for p in _unnamed_by_backups(unnamed, self.dir / BACKUP_DIR)}
         return self.image_files.sweep(named, keep_also=on_disk - doomed)
 
-    # ---------------------------------------------------------------- derived documents
-    def derived_bytes(self, article_id: str) -> bytes | None:
-        """The JSON bytes of what the library derived for an article, or None."""
-        return self.storage.raw_bytes(DERIVED, article_id)
+    # ---------------------------------------------------------------- raw bytes, for derived indexes
+    def highlight_bytes(self):
+        """(article id, JSON bytes) of every highlight, none decoded: what an index built beside the
+        records can tell changes by (the bytes of a document change when it does)."""
+        for _, raw in self.storage.scan_bytes(HIGHLIGHTS):
+            yield article_id_of(raw), raw
 
-    def derived_ids(self) -> set[str]:
-        return set(self.derived._read_table().keys())
-
-    def put_derived(self, article_id: str, doc: dict) -> None:
-        self.derived.upsert(document(article_id, doc))
-
-    def update_derived(self, article_id: str, fields: dict) -> None:
-        if self.derived.contains(doc_id=article_id):
-            self.derived.update(fields, doc_ids=[article_id])
+    def highlight_bytes_of(self, article_id: str) -> list[bytes]:
+        """The JSON bytes of an article's highlights, in no particular order."""
+        found = (self.storage.raw_bytes(HIGHLIGHTS, h) for h in self._highlights_of.get(article_id, ()))
+        return [raw for raw in found if raw is not None]
 
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -73,7 +73,8 @@ def _api_paths(s: Settings) -> dict:
                                      body=_ref("Page"))},
         "/api/articles": {
             "post": _op("Save a page (201 new, 200 the same URL again)", body=_ref("Page"), ok=201),
-            "get": _op("List articles (newest saved first unless sort/order say otherwise)",
+            "get": _op("List articles (newest saved first unless sort/order say otherwise); with q, search them "
+                       "(best match first; each item adds snippet and matched_in)",
                        params=tuple(schema.ARTICLE_LIST.openapi(s))),
         },
         "/api/articles/{id}": {

@@ -267,7 +267,7 @@ ARTICLE_LIST = Query((
     Param("q", max_chars="max_query_chars"), Param("tag", max_chars="max_tag_chars"),
     Param("state", "choice", options=LIST_STATES, default="all"),
     Param("favorite", "flag"), Param("highlighted", "flag"),
-    Param("sort", "choice", options=tuple(SORTS), default="saved"),
+    Param("sort", "choice", options=tuple(SORTS)),  # absent: relevance with a q, else saved
     Param("order", "choice", options=("asc", "desc")),
     Param("limit", "int", lo=1, hi="max_page_size", default="default_page_size"),
     Param("cursor", max_chars=1000),

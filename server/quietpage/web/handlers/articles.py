@@ -75,7 +75,8 @@ def _images_pending(counts: dict | None) -> bool:
 
 async def list_articles(request: web.Request) -> web.Response:
     """GET /api/articles?q=&tag=&state=&favorite=&highlighted=&sort=&order=&limit=&cursor=
-    -> {items, next_cursor, total, counts}"""
+    -> {items, next_cursor, total, counts}; with a q, each item also says why it matched
+    (`snippet`, `matched_in`)."""
     c = ctx(request)
     p = schema.ARTICLE_LIST.check(request.query, c.settings)
     order = p.pop("order")

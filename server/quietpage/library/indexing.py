@@ -1,0 +1,161 @@
+"""Keeping the full-text index in step with the records, and searching it. A mixin of Library.
+
+At open the index is checked against the records (each article's fingerprint, see
+documents.py): what it lacks or holds in an older version is indexed again, what it holds of
+articles no longer here is removed. Each record write then hands the article's new entry to the
+index (fulltext.py) - only when something the index holds changed. A failure here is logged and
+the article is tried again later: it never fails the write that caused it.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import replace
+
+from ..errors import NotFound
+from . import search
+from .documents import checksums, entry, fingerprint, rid_of
+from .fulltext import WAIT_MAX, FullText
+from .listing import SORTS, ListQuery, cursor_after_offset, list_page, offset_of
+from .query import parse
+
+log = logging.getLogger(__name__)
+
+
+class IndexKeeping:
+    # ------------------------------------------------------------------ opening
+    def _open_index(self, records, *, rebuild: bool = False):
+        """Open the index and yield `records` (id, record) on to the caller, fingerprinting each;
+        then queue what the index lacks."""
+        crcs: dict[str, list[int]] = defaultdict(list)
+        for raw_article, raw in self.store.highlight_bytes():
+            crcs[raw_article].append(checksums((raw,))[0])
+        self._rids: dict[int, str] = {}
+        current: dict[str, int] = {}
+        for article_id, record in records:
+            current[article_id] = fingerprint(record, crcs.get(article_id, []))
+            self._rids[rid_of(article_id)] = article_id
+            yield article_id, record
+        self.fulltext = FullText(self.store.dir, fresh=rebuild)
+        self._queue_differences(current)
+
+    def _queue_differences(self, current: dict[str, int]) -> None:
+        indexed = self.fulltext.indexed()
+        self._fps: dict[str, int] = {}
+        self._unindexed: set[str] = set()
+        for rid in indexed.keys() - self._rids.keys():
+            self.fulltext.remove(rid)
+        stale = [a for a, fp in current.items() if indexed.get(rid_of(a)) != fp]
+        self._fps = {a: fp for a, fp in current.items() if indexed.get(rid_of(a)) == fp}
+        for article_id in stale:
+            self._reindex(article_id)
+        if stale:
+            log.info("search index: %d article(s) to index", len(stale))
+
+    def _check_index(self) -> None:
+        """Build the index again if it failed; index again what could not be indexed."""
+        if self.fulltext.broken:
+            self.fulltext.close(timeout=1.0)
+            self.fulltext = FullText(self.store.dir, fresh=True)
+            self._queue_differences({a: -1 for a in self._rids.values()})
+        for article_id in list(self._unindexed):
+            self._reindex(article_id)
+
+    def reindex_all(self) -> None:
+        """Build the index from nothing (`quietpage reindex`); `wait_for_index` follows it."""
+        self.fulltext.close(timeout=1.0)
+        self.fulltext = FullText(self.store.dir, fresh=True)
+        self._queue_differences({a: -1 for a in self._rids.values()})
+
+    def wait_for_index(self, timeout: float | None = None, progress=None) -> bool:
+        """Until every change so far is searchable (True), or the time is up."""
+        return self.fulltext.wait(timeout, progress)
+
+    def index_status(self) -> dict:
+        return {"pending": self.fulltext.pending, "articles": len(self._rids)}
+
+    # ------------------------------------------------------------------ following the records
+    def _reindex(self, article_id: str, record: dict | None = None, text: str | None = None) -> None:
+        """Hand the article's current entry to the index, if it holds anything else (`text`:
+        its body text, when the caller has it). Never raises."""
+        try:
+            if record is None:
+                record = self.store.get_article(article_id, include_deleted=True)
+            fp = fingerprint(record, checksums(self.store.highlight_bytes_of(article_id)))
+            if text is None and self._fps.get(article_id) == fp:
+                self._unindexed.discard(article_id)
+                return
+            found = entry(article_id, record, self.store.highlights_of(article_id), fp, self.store.dir,
+                          self.fulltext.analyzer.analyze, text=text)
+            self.fulltext.put(found)
+            self._rids[found.rid] = article_id
+            self._fps[article_id] = fp
+            self._unindexed.discard(article_id)
+        except NotFound:
+            self._unindex(article_id)
+        except Exception as exc:  # noqa: BLE001 - the record is written; the index catches up later
+            log.warning("search index: article %s not indexed yet (%s)", article_id, exc)
+            self._fps.pop(article_id, None)
+            self._unindexed.add(article_id)
+
+    def _unindex(self, article_id: str) -> None:
+        rid = rid_of(article_id)
+        self._rids.pop(rid, None)
+        self._fps.pop(article_id, None)
+        self._unindexed.discard(article_id)
+        self.fulltext.remove(rid)
+
+    # ------------------------------------------------------------------ searching
+    def page(self, query: ListQuery) -> dict:
+        """{items, next_cursor, total, counts}: one page of the reading list - a search when `q`
+        holds something to look for (then each item says why it matched)."""
+        self._check_index()
+        if query.q:
+            searching = search.Searching(self.fulltext.schema, self.fulltext.analyzer.analyze, parse(query.q))
+            if not searching.empty:
+                return self._search_page(searching, query)
+        return list_page(self.store, self.index, replace(query, sort=query.sort or "saved"))
+
+    def _search_page(self, searching: search.Searching, query: ListQuery) -> dict:
+        sort = query.sort or "relevance"
+        order, _, natural = SORTS[sort]
+        descending = natural if query.descending is None else query.descending
+        offset = offset_of(query.cursor) if query.cursor else 0
+        if searching.impossible:
+            return {"items": [], "next_cursor": None, "total": 0, "counts": dict.fromkeys(self.index.counts(), 0)}
+        try:
+            searcher = self.fulltext.searcher()
+            own = searching.clauses()
+            counts = search.counts(searcher, searching.query(own))
+            wanted = searching.query(own + searching.list_clauses(
+                None if query.state == "all" else query.state, query.tag, query.favorite, query.highlighted))
+            by_score = sort == "relevance" and bool(searching.terms)
+            hits, total = search.ranked(searcher, wanted, offset + query.limit,
+                                        None if by_score else search.ORDER_FIELDS[order], descending)
+            rids = searcher.fast_field_values("rid", [addr for _, addr in hits]) if hits else []
+        except BaseException as exc:  # a damaged index: built again; this search finds nothing
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            self.fulltext.fail(f"searching failed: {exc}")
+            return {"items": [], "next_cursor": None, "total": 0, "counts": self.index.counts(),
+                    "indexing": {"pending": len(self._rids)}}
+        found = [(self._rids[r], value, addr) for r, (value, addr) in zip(rids, hits) if r in self._rids]
+        found = [f for f in found if self.index.has(f[0])]
+        found.sort(key=lambda f: self.index.sort_key(order, f[0]), reverse=descending)
+        if by_score:  # stable: equal scores keep the newest first
+            found.sort(key=lambda f: -f[1])
+        shown = found[offset:offset + query.limit]
+        items = []
+        for (article_id, _, _), (snippet, matched_in) in zip(shown, search.explain(searcher, searching,
+                                                                                  [f[2] for f in shown])):
+            record = self.store.get_article(article_id, include_deleted=True)
+            if record.get("deleted_at"):
+                continue
+            items.append({**record, "highlight_count": self.store.highlight_count(article_id),
+                          "snippet": snippet, "matched_in": matched_in})
+        out = {"items": items, "total": total, "counts": counts,
+               "next_cursor": cursor_after_offset(offset + query.limit) if offset + query.limit < total else None}
+        if self.fulltext.pending > WAIT_MAX:
+            out["indexing"] = {"pending": self.fulltext.pending}
+        return out
+
