@@ -15,18 +15,20 @@ function readState() {
     tag: p.get("tag") || "",
     fav: p.get("fav") === "1",
     hl: p.get("hl") === "1",
-    sort: p.get("sort") || "saved",
+    sort: p.get("sort") || "", // "": the server's default (best match for a search, else newest saved)
   };
 }
 
+const shownSort = (s) => s.sort || (s.q ? "relevance" : "saved");
+
 function writeState(s, { replace = false } = {}) {
   const url = withQuery(location.pathname, { q: s.q, state: s.state === "unread" ? "" : s.state, tag: s.tag,
-    fav: s.fav ? 1 : "", hl: s.hl ? 1 : "", sort: s.sort === "saved" ? "" : s.sort });
+    fav: s.fav ? 1 : "", hl: s.hl ? 1 : "", sort: s.sort });
   history[replace ? "replaceState" : "pushState"](null, "", url);
 }
 
 function query(s, cursor) {
-  const [sort, order] = s.sort.split("-");
+  const [sort, order] = s.sort ? s.sort.split("-") : [];
   return withQuery("/api/articles", { q: s.q, state: s.state, tag: s.tag, favorite: s.fav ? "true" : "",
     highlighted: s.hl ? "true" : "", sort, order, limit: PAGE, cursor });
 }
@@ -71,7 +73,7 @@ function syncControls(s) {
   for (const b of $$("[data-state]")) b.setAttribute("aria-checked", String(b.dataset.state === s.state));
   $("#only-favorites").setAttribute("aria-pressed", String(s.fav));
   $("#only-highlighted").setAttribute("aria-pressed", String(s.hl));
-  $("#sort").value = s.sort;
+  $("#sort").value = shownSort(s);
   $("#active-tag").replaceChildren(s.tag ? h("span.tag.active", {}, `tag: ${s.tag} `,
     h("button.tag-remove", { type: "button", "aria-label": `Stop filtering by ${s.tag}`, onclick: () => change({ tag: "" }) }, "×")) : "");
 }
@@ -89,6 +91,7 @@ function item(a, index) {
       a.needs_fetch ? h("span.badge", { title: a.fetch_error || "Imported without its text: use Import / export → Fetch missing articles." },
         a.fetch_error ? "fetch failed" : "text not fetched yet") : null,
       a.read_error ? h("span.badge", { title: a.read_error.message }, a.word_count ? "newer capture not read yet" : "not read yet") : null),
+    a.snippet || a.matched_in ? matchedPassage(a) : null,
     a.tags.length ? h("ul.tags", { "aria-label": "Tags" }, a.tags.map((t) =>
       h("li", {}, h("button.tag", { type: "button", title: `Show articles tagged ${t.name}`,
         onclick: () => change({ tag: t.name }) }, t.name)))) : null,
@@ -101,6 +104,31 @@ function item(a, index) {
       h("button.action.danger", { type: "button", onclick: () => remove(a) }, "Delete")));
   li.addEventListener("click", (e) => { if (!e.target.closest("button, a, input")) select(index); });
   return li;
+}
+
+// Why a search hit matched: its passage with the words marked, and where it was found. The
+// passage is the page's own text, untrusted: it is only ever text nodes (marks are <mark>s
+// holding text), never markup. Offsets count code points.
+const WHERE = { note: "In your note", highlight: "In a highlight" };
+
+function matchedPassage(a) {
+  const { snippet } = a;
+  const parts = [];
+  if (snippet) {
+    const chars = Array.from(snippet.text);
+    let at = 0;
+    for (const [start, end] of snippet.marks || []) {
+      if (start < at || end <= start) continue;
+      parts.push(chars.slice(at, start).join(""), h("mark.match", {}, chars.slice(start, end).join("")));
+      at = end;
+    }
+    parts.push(chars.slice(at).join(""));
+  }
+  const alsoIn = (a.matched_in || []).filter((w) => WHERE[w] && w !== snippet?.in);
+  const where = snippet && WHERE[snippet.in] ? `${WHERE[snippet.in]}: ` : "";
+  const also = alsoIn.length ? ` (matched in ${alsoIn.map((w) => (w === "note" ? "a note" : "a highlight")).join(" and ")})` : "";
+  if (!parts.length && !also) return null;
+  return h("p.snippet", {}, where ? h("span.where", {}, where) : null, ...parts, also ? h("span.where", {}, also) : null);
 }
 
 function replaceItem(updated) {

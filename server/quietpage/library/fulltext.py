@@ -63,6 +63,7 @@ def make_schema() -> tantivy.Schema:
         b.add_text_field(name, stored=True, tokenizer_name="qp")
     for name in ("state", "tag", "site"):  # filters, matched whole
         b.add_text_field(name, tokenizer_name="raw", fast=name == "state")
+    b.add_text_field("letters", stored=True, tokenizer_name="raw")  # its non-ASCII characters (snippets.py)
     for name in ("trash", "fav", "hl", "noted"):
         b.add_boolean_field(name, indexed=True, fast=True)
     for name in ("saved", "published", "minutes"):  # sort orders
@@ -88,7 +89,10 @@ class Entry:
         for name, values in self.text.items():
             for value in values:
                 doc.add_text(name, value)
-        doc.add_text("body", self.body if self.body is not None else _read_text(self.body_file))
+        body = self.body if self.body is not None else _read_text(self.body_file)
+        doc.add_text("body", body)
+        everything = " ".join([body, *(v for values in self.text.values() for v in values)])
+        doc.add_text("letters", "" if everything.isascii() else "".join(sorted(set(everything.lower()) - ASCII)))
         doc.add_text("state", self.filters["state"])
         for name in ("tag", "site"):
             for value in self.filters[name]:
@@ -98,6 +102,9 @@ class Entry:
         for name, value in self.sorts.items():
             doc.add_unsigned(name, max(0, int(value)))
         return doc
+
+
+ASCII = frozenset(map(chr, range(128)))
 
 
 def _read_text(path: Path | None) -> str:

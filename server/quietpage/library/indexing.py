@@ -9,6 +9,7 @@ the article is tried again later: it never fails the write that caused it.
 from __future__ import annotations
 
 import logging
+import zlib
 from collections import defaultdict
 from dataclasses import replace
 
@@ -27,9 +28,10 @@ class IndexKeeping:
     def _open_index(self, records, *, rebuild: bool = False):
         """Open the index and yield `records` (id, record) on to the caller, fingerprinting each;
         then queue what the index lacks."""
+        owner = {h: a for a in self.store.articles_with_highlights() for h in self.store.highlight_ids(a)}
         crcs: dict[str, list[int]] = defaultdict(list)
-        for raw_article, raw in self.store.highlight_bytes():
-            crcs[raw_article].append(checksums((raw,))[0])
+        for highlight_id, raw in self.store.highlight_bytes():
+            crcs[owner[highlight_id]].append(zlib.crc32(raw))
         self._rids: dict[int, str] = {}
         current: dict[str, int] = {}
         for article_id, record in records:
@@ -125,7 +127,7 @@ class IndexKeeping:
             return {"items": [], "next_cursor": None, "total": 0, "counts": dict.fromkeys(self.index.counts(), 0)}
         try:
             searcher = self.fulltext.searcher()
-            own = searching.clauses()
+            own = searching.clauses(searcher)
             counts = search.counts(searcher, searching.query(own))
             wanted = searching.query(own + searching.list_clauses(
                 None if query.state == "all" else query.state, query.tag, query.favorite, query.highlighted))

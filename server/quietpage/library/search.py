@@ -19,6 +19,8 @@ Q, SHOULD, MUST, NOT = tantivy.Query, tantivy.Occur.Should, tantivy.Occur.Must, 
 # BM25 weight of each field; a word that only starts with what was typed scores PREFIX times it.
 WEIGHTS = {"title": 8.0, "tags": 5.0, "meta": 2.0, "body": 1.0, "quotes": 1.5, "notes": 1.5}
 PREFIX = 0.2
+PREFIX_TERMS = 64  # a word being typed matches the words of a field that start with it, the most common first
+SHORT_PREFIX, SHORT_PREFIX_FIELDS = 3, ("title", "tags")  # 2 letters: as a start of words only there
 # Field of the index that each list order sorts on (listing.SORTS' index orders).
 ORDER_FIELDS = {"saved": "saved", "published": "published", "reading": "minutes"}
 MOST_HITS = 20_000  # a page never looks further than this into the ranking, ties included
@@ -29,19 +31,22 @@ def _regex_literal(token: str) -> str:
     return "".join("\\" + c if c in _REGEX_SPECIAL else c for c in token)
 
 
-def _in_field(schema, name: str, tokens: list[str], prefix: bool):
+def _in_field(searcher, schema, name: str, tokens: list[str], prefix: bool):
     exact = Q.term_query(schema, name, tokens[0]) if len(tokens) == 1 else Q.phrase_query(schema, name, tokens)
     if not prefix:
         return exact
-    started = [*tokens[:-1], _regex_literal(tokens[-1]) + ".*"]
-    loose = (Q.regex_query(schema, name, started[0]) if len(tokens) == 1
-             else Q.regex_phrase_query(schema, name, [t if i == len(started) - 1 else _regex_literal(t)
-                                                      for i, t in enumerate(started)]))
-    return Q.boolean_query([(SHOULD, exact), (SHOULD, Q.const_score_query(loose, PREFIX))])
+    if len(tokens) == 1:  # the most common words of this field that start with it
+        if len(tokens[0]) < SHORT_PREFIX and name not in SHORT_PREFIX_FIELDS:
+            return exact
+        started = [t for t, _ in searcher.terms_with_prefix(name, tokens[0], limit=PREFIX_TERMS)]
+        loose = Q.term_set_query(schema, name, started) if started else None
+    else:
+        loose = Q.regex_phrase_query(schema, name, [*map(_regex_literal, tokens[:-1]), _regex_literal(tokens[-1]) + ".*"])
+    return exact if loose is None else Q.boolean_query([(SHOULD, exact), (SHOULD, Q.const_score_query(loose, PREFIX))])
 
 
-def _anywhere(schema, tokens: list[str], prefix: bool):
-    return Q.boolean_query([(SHOULD, Q.boost_query(_in_field(schema, name, tokens, prefix), w))
+def _anywhere(searcher, schema, tokens: list[str], prefix: bool):
+    return Q.boolean_query([(SHOULD, Q.boost_query(_in_field(searcher, schema, name, tokens, prefix), w))
                             for name, w in WEIGHTS.items()])
 
 
@@ -65,11 +70,11 @@ class Searching:
                           or self.not_sites or search.flags or self.impossible)
         self.marker = Marker(self.terms, analyze)
 
-    def clauses(self) -> list:
+    def clauses(self, searcher) -> list:
         """The query's own words and operators, the trash left out."""
         s, flags = self.schema, self.search.flags
-        out = [(MUST, _anywhere(s, toks, prefix)) for toks, prefix in self.terms]
-        out += [(NOT, _anywhere(s, toks, False)) for toks in self.excluded]
+        out = [(MUST, _anywhere(searcher, s, toks, prefix)) for toks, prefix in self.terms]
+        out += [(NOT, _anywhere(searcher, s, toks, False)) for toks in self.excluded]
         out.append(_filter(Q.term_query(s, "trash", True), NOT))
         out += [_filter(Q.term_query(s, "tag", normalize(t))) for t in self.search.tags]
         out += [_filter(Q.term_query(s, "tag", normalize(t)), NOT) for t in self.search.not_tags]

@@ -16,23 +16,31 @@ from itertools import islice
 UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff"
             "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f")
 _CJK = re.compile(f"[{UNSPACED}]")
-BEFORE = f"(?<![^\\W_{UNSPACED}])"  # not inside a word
+WORD = f"[^\\W_{UNSPACED}]"  # a letter or digit of a spaced script
+BEFORE = f"(?<!{WORD})"  # not inside a word
 AFTER = f"(?![^\\W_{UNSPACED}])"
 BETWEEN = "[\\W_]*?"  # what may separate the words of a phrase
 # Latin letters whose accents (or ligatures) the index folds away.
 FOLDED_RANGES = ((0x00C0, 0x02AF), (0x1E00, 0x1EFF), (0x2C60, 0x2C7F), (0xA720, 0xA7FF), (0xFB00, 0xFB06))
 LENGTH, LEAD, SPAN = 200, 60, 160  # a snippet's characters; before its first mark; where marks gather
+MOST = 64  # matches looked at in one field
 FIELDS = (("title", "title"), ("tags", "tags"), ("meta", "site"), ("body", "text"), ("quotes", "highlight"),
           ("notes", "note"))
 PREFERRED = ("highlight", "note", "text")  # the snippet's source, among equally good ones
-_FLAT = str.maketrans("\n\r\t\f\v", "     ")  # one line, same length
+
+
+class _Frozen(dict):
+    """A dict that can be a cache key (it is filled once, then only read)."""
+
+    def __hash__(self):
+        return id(self)
 
 
 @functools.lru_cache(maxsize=4)
 def _folds(analyze) -> tuple[dict[str, str], dict[str, str]]:
     """({folded char: the characters folded to it}, {folded 2-3 letters: the characters folded to them})."""
-    single: dict[str, str] = {}
-    multi: dict[str, str] = {}
+    single: dict[str, str] = _Frozen()
+    multi: dict[str, str] = _Frozen()
     for lo, hi in FOLDED_RANGES:
         for cp in range(lo, hi + 1):
             ch = chr(cp)
@@ -44,11 +52,13 @@ def _folds(analyze) -> tuple[dict[str, str], dict[str, str]]:
     return single, multi
 
 
-def _char_class(ch: str, single: dict) -> str:
+@functools.lru_cache(maxsize=4096)
+def _char_class(ch: str, single) -> str:
     chars = ch + ch.upper() + single.get(ch, "")
     return re.escape(ch) if len(set(chars)) == 1 else "[" + "".join(re.escape(c) for c in dict.fromkeys(chars)) + "]"
 
 
+@functools.lru_cache(maxsize=4096)
 def _token_pattern(token: str, folds) -> str:
     single, multi = folds
     out, i = [], 0
@@ -67,40 +77,70 @@ def _token_pattern(token: str, folds) -> str:
 
 
 def term_pattern(tokens: list[str], prefix: bool, folds) -> str:
-    """A regex finding these (folded) words, one after the other, as a text writes them."""
+    """A regex finding these (folded) words, one after the other, as a text writes them. A word
+    starts with its first character, then looks back (so that re can scan for that character)."""
     parts = []
     for n, token in enumerate(tokens):
         unspaced = bool(_CJK.fullmatch(token))
         last_open = prefix and n == len(tokens) - 1
-        parts.append(("" if unspaced else BEFORE) + _token_pattern(token, folds)
-                     + ("" if unspaced or last_open else AFTER))
+        body = _token_pattern(token, folds)
+        if not unspaced:
+            first = _token_pattern(token[0], folds)
+            body = f"{first}(?<!{WORD}.){_token_pattern(token[1:], folds)}" if len(token) > 1 and first == body[:len(first)] \
+                else f"(?<!{WORD}){body}"
+        parts.append(body + ("" if unspaced else f"{WORD}*" if last_open else AFTER))
     return BETWEEN.join(parts)
 
 
 class Marker:
-    """Finds a search's words in an article's stored fields."""
+    """Finds a search's words in an article's stored fields. Words of plain letters are found
+    with str.find in the lower-cased text (fast); phrases, other scripts and texts that hold
+    accented forms of the words, with the regex."""
 
     def __init__(self, terms: list[tuple[list[str], bool]], analyze):
-        folds = _folds(analyze)
+        single, multi = folds = _folds(analyze)
         alternatives = [f"(?P<t{i}>{term_pattern(tokens, prefix, folds)})" for i, (tokens, prefix) in enumerate(terms)]
         self.rx = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
         self.terms = len(alternatives)
+        plain = all(t.isascii() and t.isalnum() for tokens, _ in terms for t in tokens)
+        self.words = [(tokens, prefix) for tokens, prefix in terms] if plain else None
+        letters = {c for tokens, _ in terms for t in tokens for c in t}
+        self.variants = {v for c in letters for v in single.get(c, "")} | {v for k, vs in multi.items()
+                                                                             if set(k) & letters for v in vs}
+
+    def _found(self, text: str, accented: bool) -> list[tuple[int, int, int]]:
+        """(start, end, which term) of the first matches in `text`, in order (`accented`: the
+        article writes some of the words' letters with accents)."""
+        low = text.lower()
+        if self.words is None or len(low) != len(text) or (accented and not text.isascii()):
+            return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in islice(self.rx.finditer(text), MOST)]
+        out = []
+        for n, (tokens, prefix) in enumerate(self.words):
+            word = tokens[0]
+            at = low.find(word)
+            while at >= 0 and len(out) < MOST:
+                end = _phrase_end(low, at, tokens, prefix)
+                if end is not None:
+                    out.append((at, end, n))
+                at = low.find(word, at + len(word))
+        return sorted(out)
 
     def explain(self, fields: dict[str, list[str]]) -> tuple[dict | None, list[str]]:
         """(snippet or None, matched_in) for one article's stored fields."""
         if self.rx is None:
             return None, []
         matched, best = [], None
+        accented = bool(self.variants & set("".join(fields.get("letters", ()))))
         for name, label in FIELDS:
             found = False
             for value in fields.get(name, ()):
-                if name in ("title", "tags", "meta"):
-                    found = found or self.rx.search(value) is not None
-                    continue
-                passage = self._passage(value)
-                if passage is None:
+                hits = self._found(value, accented)
+                if not hits:
                     continue
                 found = True
+                if name in ("title", "tags", "meta"):
+                    break
+                passage = self._passage(value, hits)
                 rank = (passage[0], -PREFERRED.index(label))
                 if best is None or rank > best[0]:
                     best = (rank, {**passage[1], "in": label})
@@ -108,31 +148,62 @@ class Marker:
                 matched.append(label)
         return (best[1] if best else None), matched
 
-    def _passage(self, text: str) -> tuple[int, dict] | None:
+    def _passage(self, text: str, found: list[tuple[int, int, int]]) -> tuple[int, dict]:
         """(how many different words it shows, {text, marks}) of the best passage of `text`."""
-        found = list(islice(self.rx.finditer(text), 64))
-        if not found:
-            return None
         score, anchor, j = 0, found[0], 0
         for i, a in enumerate(found):  # the first place where the most different words gather
             j = max(j, i)
-            while j < len(found) and found[j].start() < a.start() + SPAN:
+            while j < len(found) and found[j][0] < a[0] + SPAN:
                 j += 1
-            words = len({m.lastgroup for m in found[i:j]})
+            words = len({f[2] for f in found[i:j]})
             if words > score:
                 score, anchor = words, a
                 if score == self.terms:
                     break
-        start = max(0, anchor.start() - LEAD)
+        start = max(0, anchor[0] - LEAD)
         if start:
-            space = text.find(" ", start, anchor.start())
+            space = text.find(" ", start, anchor[0])
             start = space + 1 if space >= 0 else start
         end = min(len(text), start + LENGTH)
         if end < len(text):
-            space = text.rfind(" ", anchor.end(), end)
-            end = space if space > anchor.end() else end
+            space = text.rfind(" ", anchor[1], end)
+            end = space if space > anchor[1] else end
         lead = "…" if start else ""
-        shown = lead + text[start:end].translate(_FLAT) + ("…" if end < len(text) else "")
-        marks = [[m.start() - start + len(lead), m.end() - start + len(lead)] for m in found
-                 if m.start() >= start and m.end() <= end]
+        window = text[start:end]
+        for ch in "\n\r\t\f\v":  # one line, same length
+            if ch in window:
+                window = window.replace(ch, " ")
+        shown = lead + window + ("…" if end < len(text) else "")
+        marks = [[a - start + len(lead), b - start + len(lead)] for a, b, _ in found if a >= start and b <= end]
         return score, {"text": shown, "marks": marks}
+
+
+def _phrase_end(low: str, at: int, tokens: list[str], prefix: bool) -> int | None:
+    """Where `tokens`, found from `at` (the first one is there), end as whole words - or None
+    (the last may be the start of a word when `prefix`)."""
+    if at and _is_word(low[at - 1]):
+        return None
+    end = at
+    for n, token in enumerate(tokens):
+        if n:
+            while end < len(low) and not _is_word(low[end]) and not _CJK.match(low[end]):
+                end += 1
+            if not low.startswith(token, end):
+                return None
+        end += len(token)
+        if end < len(low) and _is_word(low[end]):
+            if prefix and n == len(tokens) - 1:
+                return _word_end(low, end)
+            return None
+    return end
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() and not _CJK.match(ch)
+
+
+def _word_end(text: str, at: int) -> int:
+    """Where the word that goes on at `at` ends (a prefix's mark covers the whole word)."""
+    while at < len(text) and _is_word(text[at]):
+        at += 1
+    return at

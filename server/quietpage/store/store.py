@@ -338,10 +338,9 @@ class Store(SessionRecords):
 
     # ---------------------------------------------------------------- raw bytes, for derived indexes
     def highlight_bytes(self):
-        """(article id, JSON bytes) of every highlight, none decoded: what an index built beside the
-        records can tell changes by (the bytes of a document change when it does)."""
-        for _, raw in self.storage.scan_bytes(HIGHLIGHTS):
-            yield article_id_of(raw), raw
+        """(highlight id, JSON bytes) of every highlight, none decoded: what an index built beside
+        the records can tell changes by (the bytes of a document change when it does)."""
+        return self.storage.scan_bytes(HIGHLIGHTS)
 
     def highlight_bytes_of(self, article_id: str) -> list[bytes]:
         """The JSON bytes of an article's highlights, in no particular order."""
