@@ -384,3 +384,20 @@ async def test_the_api_ranks_by_default_and_adds_snippet_and_matched_in(client):
     params = {p["name"]: p for p in spec["paths"]["/api/articles"]["get"]["parameters"]}
     assert "relevance" in params["sort"]["schema"]["enum"] and "q" in params
     assert orjson.dumps(listing).count(b"<") == 0  # plain text: no markup anywhere
+
+
+def test_a_library_whose_index_cannot_be_made_still_opens_saves_and_answers(tmp_path):
+    """A full or read-only disk where the index goes: the library works without search, and builds
+    the index once it can."""
+    (tmp_path / f"{DIR_PREFIX}{FORMAT}").write_text("not a folder")  # no index can be made there
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
+    harbour = add(library, "harbour")  # the write stands
+    assert library.get(harbour["id"])["title"] == "The harbour at dawn"
+    page = library.page(ListQuery(q="mackerel"))
+    assert page["items"] == [] and "indexing" in page
+    (tmp_path / f"{DIR_PREFIX}{FORMAT}").unlink()  # room again
+    library._retry_at = 0.0
+    library.page(ListQuery(q="mackerel"))
+    library.wait_for_index(30)
+    assert found(library, "mackerel") == [harbour["id"]]
+    library.close()

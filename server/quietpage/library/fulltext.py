@@ -45,8 +45,8 @@ MAX_TOKEN = 64  # longer "words" (hashes, base64) are not indexed
 TEXT_FIELDS = ("title", "tags", "meta", "body", "quotes", "notes")
 HEAP_BYTES = 20_000_000  # the writer's buffer (tantivy's least is 15 MB per thread)
 BATCH = 256  # changes per commit while catching up
-WAIT_MAX = 2000  # a search waits for at most this many changes before it (more: a rebuild)
-WAIT_S = 20.0
+WAIT_MAX = 256  # a search waits for at most this many changes before it (more: a rebuild or an import)
+WAIT_S = 10.0
 
 
 def make_analyzer() -> tantivy.TextAnalyzer:
@@ -163,7 +163,15 @@ class FullText:
         self.schema = make_schema()
         self.broken: str | None = None  # why, when the index failed (the library rebuilds it)
         self._queue = _Queue()
-        self.created = self._open(fresh)
+        self.index = self.writer = None
+        try:
+            self.created = self._open(fresh)
+        except Exception as exc:  # noqa: BLE001 - a full or read-only disk: the library goes on without search
+            if "LockBusy" in str(exc):
+                raise
+            self.index = self.writer = None
+            self.created = True
+            self.fail(f"it cannot be made ({exc})")
         weakref.finalize(self, self._queue.close)
         self._thread = threading.Thread(target=_commit_loop, args=(weakref.ref(self), self._queue),
                                         name="quietpage-search-index", daemon=True)
@@ -211,6 +219,8 @@ class FullText:
 
     def indexed(self) -> dict[int, int]:
         """{rid: fingerprint} of every article in the index."""
+        if self.index is None:
+            return {}
         searcher = self.index.searcher()
         if not searcher.num_docs:
             return {}
@@ -254,6 +264,8 @@ class FullText:
 
     def searcher(self) -> tantivy.Searcher:
         """A searcher that sees the changes made before this call (unless a rebuild is running)."""
+        if self.index is None:
+            raise ValueError(f"there is no search index: {self.broken}")
         if 0 < self.pending <= WAIT_MAX:
             self.wait(WAIT_S)
         return self.index.searcher()
@@ -261,6 +273,8 @@ class FullText:
     # ------------------------------------------------------------------ the committer thread
     def _apply(self, batch: list[tuple[int, int, Entry | None]]) -> None:
         try:
+            if self.writer is None:
+                raise ValueError("there is no search index")
             for rid, _, entry in batch:
                 # by a query: tantivy-py makes a by_term term of a Python int signed, and finds nothing
                 self.writer.delete_documents_by_query(tantivy.Query.term_query(self.schema, "rid", rid))
@@ -295,4 +309,4 @@ class FullText:
             self.writer = None  # dropped now: its lock on the folder goes with it
 
     def size_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.folder.iterdir() if p.is_file())
+        return sum(p.stat().st_size for p in self.folder.iterdir() if p.is_file()) if self.folder.is_dir() else 0

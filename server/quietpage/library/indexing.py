@@ -9,6 +9,7 @@ the article is tried again later: it never fails the write that caused it.
 from __future__ import annotations
 
 import logging
+import time
 import zlib
 from collections import defaultdict
 from dataclasses import replace
@@ -21,6 +22,7 @@ from .listing import SORTS, ListQuery, cursor_after_offset, list_page, offset_of
 from .query import parse
 
 log = logging.getLogger(__name__)
+RETRY_S = 30.0
 
 
 class IndexKeeping:
@@ -50,16 +52,20 @@ class IndexKeeping:
         stale = [a for a, fp in current.items() if indexed.get(rid_of(a)) != fp]
         self._fps = {a: fp for a, fp in current.items() if indexed.get(rid_of(a)) == fp}
         for article_id in stale:
-            self._reindex(article_id)
+            self._reindex(article_id, fp=current[article_id] if current[article_id] >= 0 else None)
         if stale:
             log.info("search index: %d article(s) to index", len(stale))
 
     def _check_index(self) -> None:
-        """Build the index again if it failed; index again what could not be indexed."""
+        """Build the index again if it failed (tried at most every RETRY_S: a full disk may be
+        full for a while); index again what could not be indexed."""
         if self.fulltext.broken:
+            if time.monotonic() < getattr(self, "_retry_at", 0.0):
+                return
             self.fulltext.close(timeout=1.0)
             self.fulltext = FullText(self.store.dir, fresh=True)
             self._queue_differences({a: -1 for a in self._rids.values()})
+            self._retry_at = time.monotonic() + RETRY_S if self.fulltext.broken else 0.0
         for article_id in list(self._unindexed):
             self._reindex(article_id)
 
@@ -77,13 +83,15 @@ class IndexKeeping:
         return {"pending": self.fulltext.pending, "articles": len(self._rids)}
 
     # ------------------------------------------------------------------ following the records
-    def _reindex(self, article_id: str, record: dict | None = None, text: str | None = None) -> None:
+    def _reindex(self, article_id: str, record: dict | None = None, text: str | None = None, *,
+                 fp: int | None = None) -> None:
         """Hand the article's current entry to the index, if it holds anything else (`text`:
-        its body text, when the caller has it). Never raises."""
+        its body text, when the caller has it; `fp`: its fingerprint, when known). Never raises."""
         try:
             if record is None:
                 record = self.store.get_article(article_id, include_deleted=True)
-            fp = fingerprint(record, checksums(self.store.highlight_bytes_of(article_id)))
+            if fp is None:
+                fp = fingerprint(record, checksums(self.store.highlight_bytes_of(article_id)))
             if text is None and self._fps.get(article_id) == fp:
                 self._unindexed.discard(article_id)
                 return

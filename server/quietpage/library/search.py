@@ -24,6 +24,7 @@ SHORT_PREFIX, SHORT_PREFIX_FIELDS = 3, ("title", "tags")  # 2 letters: as a star
 # Field of the index that each list order sorts on (listing.SORTS' index orders).
 ORDER_FIELDS = {"saved": "saved", "published": "published", "reading": "minutes"}
 MOST_HITS = 20_000  # a page never looks further than this into the ranking, ties included
+TIES = 100
 _REGEX_SPECIAL = frozenset("\\.+*?()|[]{}^$#&-~\"'<>@")
 
 
@@ -130,7 +131,7 @@ def counts(searcher, query) -> dict[str, int]:
 def ranked(searcher, query, wanted: int, order_field: str | None, descending: bool) -> tuple[list, int]:
     """([(sort value, DocAddress)], how many match): the first `wanted` in the index's order, and
     every hit tied with the last of them, so that the caller's exact order can settle the ties."""
-    n = max(1, wanted)
+    n = wanted + TIES  # room for a tie at the end of the page without asking again
     while True:
         kwargs = {} if order_field is None else {
             "order_by_field": order_field, "order": tantivy.Order.Desc if descending else tantivy.Order.Asc}

@@ -126,26 +126,26 @@ class Marker:
         return sorted(out)
 
     def explain(self, fields: dict[str, list[str]]) -> tuple[dict | None, list[str]]:
-        """(snippet or None, matched_in) for one article's stored fields."""
+        """(snippet or None, matched_in) for one article's stored fields. Each field is looked
+        through once, its values joined by line breaks (which no word crosses)."""
         if self.rx is None:
             return None, []
         matched, best = [], None
         accented = bool(self.variants & set("".join(fields.get("letters", ()))))
         for name, label in FIELDS:
-            found = False
-            for value in fields.get(name, ()):
-                hits = self._found(value, accented)
-                if not hits:
-                    continue
-                found = True
-                if name in ("title", "tags", "meta"):
-                    break
-                passage = self._passage(value, hits)
+            values = fields.get(name) or ()
+            joined = values[0] if len(values) == 1 else "\n".join(values)
+            hits = self._found(joined, accented) if joined else []
+            if not hits:
+                continue
+            matched.append(label)
+            if name in ("title", "tags", "meta"):
+                continue
+            for value, start, shown in _by_value(values, hits):  # each value with words in it
+                passage = self._passage(value, [(a - start, b - start, n) for a, b, n in shown])
                 rank = (passage[0], -PREFERRED.index(label))
                 if best is None or rank > best[0]:
                     best = (rank, {**passage[1], "in": label})
-            if found:
-                matched.append(label)
         return (best[1] if best else None), matched
 
     def _passage(self, text: str, found: list[tuple[int, int, int]]) -> tuple[int, dict]:
@@ -176,6 +176,21 @@ class Marker:
         shown = lead + window + ("…" if end < len(text) else "")
         marks = [[a - start + len(lead), b - start + len(lead)] for a, b, _ in found if a >= start and b <= end]
         return score, {"text": shown, "marks": marks}
+
+
+def _by_value(values, hits):
+    """(value, where it starts in the joined text, the hits inside it) of each value with hits."""
+    start, i = 0, 0
+    for value in values:
+        end = start + len(value)
+        inside = []
+        while i < len(hits) and hits[i][0] < end:
+            if hits[i][0] >= start and hits[i][1] <= end:
+                inside.append(hits[i])
+            i += 1
+        if inside:
+            yield value, start, inside
+        start = end + 1
 
 
 def _phrase_end(low: str, at: int, tokens: list[str], prefix: bool) -> int | None:
