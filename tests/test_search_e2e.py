@@ -21,8 +21,9 @@ async def test_a_search_shows_each_hit_with_its_words_marked_safely(live, browse
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     await log_in(page, live)
+    await page.wait_for_function("() => document.querySelectorAll('.item').length === 2")  # the whole list
     await page.fill("#q", "mackerel")
-    await page.wait_for_function("() => document.querySelectorAll('.item').length === 2")
+    await page.wait_for_selector(".item .snippet")  # the search's answer
     assert await page.locator(".item .title").all_text_contents() == ["Mackerel season", "Port notes"]  # best match
     assert await page.input_value("#sort") == "relevance"
     passage = page.locator(".item").nth(1).locator(".snippet")
@@ -32,11 +33,12 @@ async def test_a_search_shows_each_hit_with_its_words_marked_safely(live, browse
     assert await page.title() != "pwned"
     await page.fill("#q", "skipper")
     await page.wait_for_function("() => document.querySelectorAll('.item').length === 1")
+    await page.wait_for_selector(".item .snippet")
     note = await page.locator(".item .snippet").text_content()
     assert note.startswith("In your note:") and "Ask the skipper" in note
     await page.fill("#q", "")
-    await page.wait_for_function("() => document.querySelectorAll('.item').length === 2")
-    assert await page.locator(".item .snippet").count() == 0
+    await page.wait_for_function("() => document.querySelectorAll('.item').length === 2 "
+                                 "&& !document.querySelector('.item .snippet')")
     assert await page.input_value("#sort") == "saved"
     await page.evaluate("document.activeElement.blur()")
     await page.keyboard.press("?")

@@ -7,7 +7,9 @@ has a note, tag keys, site names, saved / published / reading time).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,7 +19,6 @@ import orjson
 
 from ..anchoring import quote_of
 from ..clock import parse_iso
-from ..store.files import body_path
 from ..tags import normalize
 from .fulltext import FORMAT, Entry
 from .index import tag_names_of
@@ -40,11 +41,11 @@ def checksums(highlight_bytes: Iterable[bytes]) -> list[int]:
 
 def fingerprint(record: dict, highlight_crcs: list[int]) -> int:
     """A number that changes whenever anything the index holds of the article does."""
-    h = hashlib.blake2b(digest_size=8)
-    h.update(orjson.dumps([FORMAT, [record.get(k) for k in INDEXED], tag_names_of(record)]))
-    for crc in sorted(highlight_crcs):
-        h.update(crc.to_bytes(4, "big"))
-    return int.from_bytes(h.digest(), "big") >> 1
+    fields = [FORMAT, [record.get(k) for k in INDEXED], record.get("tags")]
+    if highlight_crcs:
+        fields.append(sorted(highlight_crcs))
+    digest = hashlib.blake2b(orjson.dumps(fields, default=str), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
 
 
 def _ms(iso) -> int:
@@ -58,9 +59,13 @@ def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
+_normalize = functools.lru_cache(maxsize=1 << 14)(normalize)  # tag names repeat a lot
+
+
+@functools.lru_cache(maxsize=1 << 12)
 def host_of(url: str) -> str:
     try:
-        host = urlsplit(url).hostname or ""
+        host = urlsplit(url[:2048]).hostname or ""
     except ValueError:
         return ""
     return host.removeprefix("www.")
@@ -69,11 +74,17 @@ def host_of(url: str) -> str:
 def site_terms(record: dict, fold) -> list[str]:
     """What `site:` matches for this article: its host and each parent domain (news.bbc.co.uk,
     bbc.co.uk, co.uk), each name in it (bbc), and its site name as words (`fold`: the index's)."""
-    host = host_of(_text(record.get("url")))
+    url = _text(record.get("url"))
+    host = host_of(url[:url.find("/", 8) if url.find("/", 8) > 0 else len(url)])
     labels = [x for x in host.split(".") if x]
     terms = {".".join(labels[i:]) for i in range(len(labels) - 1)} | set(labels[:-1])
-    name = " ".join(fold(_text(record.get("site_name"))))
+    name = _site_name(_text(record.get("site_name")), fold)
     return sorted(t for t in terms | {name} if t)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _site_name(name: str, fold) -> str:
+    return " ".join(fold(name)) if name else ""
 
 
 def entry(article_id: str, record: dict, highlights: list[dict], fp: int, data_dir: Path, fold, *,
@@ -87,10 +98,11 @@ def entry(article_id: str, record: dict, highlights: list[dict], fp: int, data_d
         text={"title": [_text(record.get("title"))], "tags": tag_names_of(record),
               "meta": [v for v in (_text(record.get(k)) for k in ("byline", "site_name", "url")) if v],
               "quotes": [q for q in (quote_of(h.get("selectors") or []) for h in highlights) if q], "notes": notes},
-        filters={"state": state, "tag": sorted({k for k in map(normalize, tag_names_of(record)) if k}),
+        filters={"state": state, "tag": sorted({k for k in map(_normalize, tag_names_of(record)) if k}),
                  "site": site_terms(record, fold), "trash": bool(record.get("deleted_at")),
                  "fav": bool(record.get("favorite")), "hl": bool(highlights), "noted": bool(notes)},
         sorts={"saved": _ms(record.get("created_at")), "published": _ms(record.get("published")),
                "minutes": record.get("reading_minutes") if isinstance(record.get("reading_minutes"), int) else 0},
         body=text,
-        body_file=body_path(data_dir, article_id, rev, "reader.json") if text is None and isinstance(rev, str) else None)
+        body_file=os.path.join(data_dir, "articles", article_id, f"{rev}.reader.json.gz")  # files.body_path
+        if text is None and isinstance(rev, str) else None)

@@ -80,7 +80,7 @@ class Entry:
     filters: dict               # state: str, tag/site: [str], trash/fav/hl/noted: bool
     sorts: dict[str, int]       # saved / published / minutes
     body: str | None = None     # the article's text, when the change brought it
-    body_file: Path | None = None  # else where to read it
+    body_file: str | None = None  # else where to read it
 
     def document(self) -> tantivy.Document:
         doc = tantivy.Document()
@@ -107,7 +107,7 @@ class Entry:
 ASCII = frozenset(map(chr, range(128)))
 
 
-def _read_text(path: Path | None) -> str:
+def _read_text(path: str | None) -> str:
     if path is None:
         return ""
     try:

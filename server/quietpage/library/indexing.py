@@ -14,6 +14,8 @@ import zlib
 from collections import defaultdict
 from dataclasses import replace
 
+import orjson
+
 from ..errors import NotFound
 from . import search
 from .documents import checksums, entry, fingerprint, rid_of
@@ -23,6 +25,7 @@ from .query import parse
 
 log = logging.getLogger(__name__)
 RETRY_S = 30.0
+BULK = 64  # more articles than this to index at once: their highlights are read in one pass
 
 
 class IndexKeeping:
@@ -33,28 +36,45 @@ class IndexKeeping:
         owner = {h: a for a in self.store.articles_with_highlights() for h in self.store.highlight_ids(a)}
         crcs: dict[str, list[int]] = defaultdict(list)
         for highlight_id, raw in self.store.highlight_bytes():
-            crcs[owner[highlight_id]].append(zlib.crc32(raw))
+            crcs[owner.get(highlight_id, "")].append(zlib.crc32(raw))
         self._rids: dict[int, str] = {}
-        current: dict[str, int] = {}
+        current: dict[int, tuple[str, int]] = {}  # rid -> (id, fingerprint)
+        seen: dict[str, dict] = {}  # the records, decoded once: for what must be indexed
+        no_highlights: list[int] = []
         for article_id, record in records:
-            current[article_id] = fingerprint(record, crcs.get(article_id, []))
-            self._rids[rid_of(article_id)] = article_id
+            rid = rid_of(article_id)
+            current[rid] = (article_id, fingerprint(record, crcs.get(article_id, no_highlights)))
+            self._rids[rid] = article_id
+            seen[article_id] = record
             yield article_id, record
         self.fulltext = FullText(self.store.dir, fresh=rebuild)
-        self._queue_differences(current)
+        self._queue_differences(current, seen)
 
-    def _queue_differences(self, current: dict[str, int]) -> None:
+    def _queue_differences(self, current: dict[int, tuple[str, int]], records: dict | None = None) -> None:
+        """Queue what the index lacks or holds in another version (fingerprint -1: everything);
+        `records`: the articles' records, when at hand."""
         indexed = self.fulltext.indexed()
-        self._fps: dict[str, int] = {}
         self._unindexed: set[str] = set()
         for rid in indexed.keys() - self._rids.keys():
             self.fulltext.remove(rid)
-        stale = [a for a, fp in current.items() if indexed.get(rid_of(a)) != fp]
-        self._fps = {a: fp for a, fp in current.items() if indexed.get(rid_of(a)) == fp}
-        for article_id in stale:
-            self._reindex(article_id, fp=current[article_id] if current[article_id] >= 0 else None)
+        self._fps: dict[str, int] = {a: fp for rid, (a, fp) in current.items() if indexed.get(rid) == fp}
+        stale = {a: fp for rid, (a, fp) in current.items() if indexed.get(rid) != fp}
+        highlights = self._highlights_by_article(stale) if len(stale) > BULK else None
+        for article_id, fp in stale.items():
+            record = records.get(article_id) if records else None
+            self._reindex(article_id, None if record is None else {**record, "id": article_id}, fp=fp if fp >= 0 else None,
+                          highlights=None if highlights is None else highlights.get(article_id, []))
         if stale:
             log.info("search index: %d article(s) to index", len(stale))
+
+    def _highlights_by_article(self, wanted) -> dict[str, list[dict]]:
+        """The highlights of the `wanted` articles, read in one pass over all of them."""
+        owner = {h: a for a in self.store.articles_with_highlights() if a in wanted for h in self.store.highlight_ids(a)}
+        out: dict[str, list[dict]] = defaultdict(list)
+        for highlight_id, raw in self.store.highlight_bytes():
+            if highlight_id in owner:
+                out[owner[highlight_id]].append(orjson.loads(raw))
+        return out
 
     def _check_index(self) -> None:
         """Build the index again if it failed (tried at most every RETRY_S: a full disk may be
@@ -64,7 +84,7 @@ class IndexKeeping:
                 return
             self.fulltext.close(timeout=1.0)
             self.fulltext = FullText(self.store.dir, fresh=True)
-            self._queue_differences({a: -1 for a in self._rids.values()})
+            self._queue_differences({rid: (a, -1) for rid, a in self._rids.items()})
             self._retry_at = time.monotonic() + RETRY_S if self.fulltext.broken else 0.0
         for article_id in list(self._unindexed):
             self._reindex(article_id)
@@ -73,7 +93,7 @@ class IndexKeeping:
         """Build the index from nothing (`quietpage reindex`); `wait_for_index` follows it."""
         self.fulltext.close(timeout=1.0)
         self.fulltext = FullText(self.store.dir, fresh=True)
-        self._queue_differences({a: -1 for a in self._rids.values()})
+        self._queue_differences({rid: (a, -1) for rid, a in self._rids.items()})
 
     def wait_for_index(self, timeout: float | None = None, progress=None) -> bool:
         """Until every change so far is searchable (True), or the time is up."""
@@ -84,9 +104,9 @@ class IndexKeeping:
 
     # ------------------------------------------------------------------ following the records
     def _reindex(self, article_id: str, record: dict | None = None, text: str | None = None, *,
-                 fp: int | None = None) -> None:
+                 fp: int | None = None, highlights: list[dict] | None = None) -> None:
         """Hand the article's current entry to the index, if it holds anything else (`text`:
-        its body text, when the caller has it; `fp`: its fingerprint, when known). Never raises."""
+        its body text, when the caller has it; `fp`, `highlights`: when known). Never raises."""
         try:
             if record is None:
                 record = self.store.get_article(article_id, include_deleted=True)
@@ -95,8 +115,9 @@ class IndexKeeping:
             if text is None and self._fps.get(article_id) == fp:
                 self._unindexed.discard(article_id)
                 return
-            found = entry(article_id, record, self.store.highlights_of(article_id), fp, self.store.dir,
-                          self.fulltext.analyzer.analyze, text=text)
+            if highlights is None:
+                highlights = self.store.highlights_of(article_id)
+            found = entry(article_id, record, highlights, fp, self.store.dir, self.fulltext.analyzer.analyze, text=text)
             self.fulltext.put(found)
             self._rids[found.rid] = article_id
             self._fps[article_id] = fp
