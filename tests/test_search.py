@@ -294,6 +294,34 @@ def test_an_index_that_fails_never_refuses_a_write_and_is_built_again(library, f
     assert found(library, "walrus") == [five["laws"]["id"]]
 
 
+@pytest.mark.parametrize("damage", ["gone", "truncated", "garbled", "not json"])
+def test_an_article_whose_saved_text_is_damaged_is_still_found_by_the_rest(tmp_path, damage):
+    """A body file gone or damaged (the store says so elsewhere): the index holds the article's
+    title, tags and notes without its text, and stays whole - no rebuild loop."""
+    import gzip
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
+    harbour, laws = add(library, "harbour"), add(library, "laws")
+    library.close()
+    (body,) = (tmp_path / "articles" / harbour["id"]).glob("*.reader.json.gz")
+    data = body.read_bytes()
+    if damage == "gone":
+        body.unlink()
+    elif damage == "truncated":
+        body.write_bytes(data[:len(data) // 2])
+    elif damage == "garbled":
+        body.write_bytes(data[:10] + bytes(b ^ 0x5A for b in data[10:]))
+    else:
+        body.write_bytes(gzip.compress(b"{not json"))
+    shutil.rmtree(index_dir(tmp_path))  # built again: every article's text read from its file
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
+    library.wait_for_index(30)
+    assert found(library, "harbour dawn") == [harbour["id"]]
+    assert found(library, "mackerel") == []
+    assert found(library, "committee") == [laws["id"]]
+    assert not library.fulltext.broken
+    library.close()
+
+
 def test_a_search_never_fails_on_a_damaged_index(library, five, monkeypatch):
     def damaged(self):
         raise ValueError("Failed to open file for read: 'deadbeef.idx'")

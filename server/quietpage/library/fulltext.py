@@ -22,6 +22,7 @@ import shutil
 import threading
 import time
 import weakref
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +113,7 @@ def _read_text(path: str | None) -> str:
         return ""
     try:
         return orjson.loads(read_gzip(path)).get("text") or ""
-    except (OSError, ValueError) as exc:  # replaced since (a later change follows) or damaged
+    except (OSError, ValueError, EOFError, zlib.error) as exc:  # replaced since (a later change follows) or damaged
         log.warning("search index: no text for %s: %s", path, exc)
         return ""
 
