@@ -77,7 +77,9 @@ async function followImport(job) {
   }
   if (job.state === "done") return job.result;
   if (job.state === "cancelled") {
-    throw new ApiError(409, "import_cancelled", `Import cancelled after ${job.done} of ${plural(job.total, "article")}: those are kept, each whole. Importing the file again adds the rest.`);
+    throw new ApiError(409, "import_cancelled", job.done
+      ? `Import cancelled after ${job.done} of ${plural(job.total, "article")}: those are kept, each whole. Importing the file again adds the rest.`
+      : "Import cancelled before any article was added.");
   }
   throw new ApiError(422, (job.error && job.error.code) || "import_failed", (job.error && job.error.message) || "The import failed; the server log has details.");
 }

@@ -85,7 +85,8 @@ async def import_file(request: web.Request) -> web.Response:
         raise job.problem
     if job.state == "cancelled":
         raise QuietPageError(f"The import was cancelled after {job.done} of {job.total} articles (each of those "
-                             "is imported whole); import the file again to add the rest.",
+                             "is imported whole); import the file again to add the rest." if job.done else
+                             "The import was cancelled before any article was added.",
                              code="import_cancelled", status=409)
     raise QuietPageError("The import failed inside QuietPage; the server log has details.",
                          code="internal_error", status=500)
