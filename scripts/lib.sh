@@ -18,3 +18,7 @@ ensure_venv() {  # ./.venv, with a pip new enough for readability-lxml 0.9's ext
   fi
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 }
+
+ensure_uv() {  # uv (PyPI) in ./.venv: builds the packages and resolves the lowest allowed versions
+  [ -x .venv/bin/uv ] || .venv/bin/python -m pip install --quiet --disable-pip-version-check uv
+}

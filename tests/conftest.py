@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import atexit
+import inspect
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -115,3 +117,36 @@ async def browser():
         b = await launch(pw)
         yield b
         await b.close()
+
+
+# ---------------------------------------------------------------------------- the browser tests
+BROWSER_USE = re.compile(r"async_playwright|launch_with_extension|\blaunch\(|puppeteer|firefox_build|chromium")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives a real browser (Chromium or Firefox)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that drives a real browser `browser`, so `-m "not browser"` runs the rest
+    (the lowest-versions job in scripts/test does): a test using a browser fixture, or one whose
+    own code (or a fixture of its module) launches one."""
+    for item in items:
+        if _drives_a_browser(item):
+            item.add_marker(pytest.mark.browser)
+
+
+def _drives_a_browser(item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    if "browser" in fixtures:
+        return True
+    sources = [getattr(item, "function", None)]
+    defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    sources += [d.func for name in fixtures for d in defs.get(name, ()) if d.baseid and "conftest" not in d.baseid]
+    for fn in sources:
+        try:
+            if fn is not None and BROWSER_USE.search(inspect.getsource(fn)):
+                return True
+        except (OSError, TypeError):
+            continue
+    return False

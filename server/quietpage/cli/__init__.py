@@ -76,15 +76,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("fetch", parents=[common], help="fetch the pages of articles imported without their text")
     sub.add_parser("reindex", parents=[common],
                    help="build the search index again from the library (the server keeps it up to date itself)")
+
+    sv = sub.add_parser("service", parents=[common],
+                        help="start the server now and at every login (Linux: systemd user unit; macOS: launchd "
+                             "agent; Windows: prints the Task Scheduler command)")
+    sv.add_argument("action", choices=("install", "uninstall", "status"))
+    sv.add_argument("--port", type=int, default=None,
+                    help=f"the service's port (default: config.toml's port, else {DEFAULT_PORT})")
+    sv.add_argument("--dry-run", action="store_true", help="print what would be written and run, change nothing")
+    sv.add_argument("--restart", action="store_true", help="restart it even if its unit did not change (after an update)")
+    sv.add_argument("--platform", choices=("linux", "macos", "windows"), default=None, help=argparse.SUPPRESS)
     return p
 
 
 # Where each command lives (cli/<module>.py, as cmd_<name>) and what it needs of its data folder
 # (folder.Needs). A new command: its parser above, one line in each table, its cmd_ function.
-MODULES = {"export": "transfer", "import": "transfer", "fetch": "transfer", "archive-images": "transfer"}
+MODULES = {"export": "transfer", "import": "transfer", "fetch": "transfer", "archive-images": "transfer",
+           "service": "service"}
 NEEDS = {"serve": Needs.FOLDER, "token": Needs.FOLDER, "pair": Needs.SERVER, "login-url": Needs.SERVER,
          "extract": Needs.NOTHING, "backup": Needs.LIBRARY, "restore": Needs.FOLDER, "export": Needs.LIBRARY,
-         "import": Needs.FOLDER, "fetch": Needs.LIBRARY, "archive-images": Needs.LIBRARY}
+         "import": Needs.FOLDER, "fetch": Needs.LIBRARY, "archive-images": Needs.LIBRARY, "service": Needs.NOTHING}
 
 
 def settings_from(args) -> Settings:
@@ -102,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.data_dir, note = folder.choose(args.data_dir, args.command)
         folder.check(args.data_dir, needs, args.command, named=named)
-        if note and needs is not Needs.NOTHING:
+        if note and args.command != "extract":
             print(f"quietpage: {note}", file=sys.stderr)
         settings = settings_from(args)
     except ConfigError as exc:
