@@ -141,6 +141,18 @@ class _Plan:
         return 0
 
 
+    def removed(self, path: Path) -> int:
+        if not self.dry:
+            print(f"Removed {path}: QuietPage no longer starts at login (your library is untouched).")
+        return 0
+
+    @staticmethod
+    def installed(path: Path) -> bool:
+        if not path.exists():
+            print(f"Not installed (no {path}): `quietpage service install` starts QuietPage now and at every login.")
+        return path.exists()
+
+
 class ServiceError(Exception):
     pass
 
@@ -187,14 +199,11 @@ class _Systemd(_Plan):
             self.run("systemctl", "--user", "daemon-reload", check=False)
         except ServiceError as exc:
             return _no_manager(exc, f"The unit {path} is still there.")
-        if not self.dry:
-            print(f"Removed {path}: QuietPage no longer starts at login (your library is untouched).")
-        return 0
+        return self.removed(path)
 
     def status(self) -> int:
         path = unit_path()
-        if not path.exists():
-            print(f"Not installed (no {path}): `quietpage service install` starts QuietPage now and at every login.")
+        if not self.installed(path):
             return 4
         enabled = self.run("systemctl", "--user", "is-enabled", UNIT, check=False)
         active = self.run("systemctl", "--user", "is-active", UNIT, check=False)
@@ -261,14 +270,11 @@ class _Launchd(_Plan):
         path = agent_path()
         self.run("launchctl", "bootout", f"{self.domain}/{LABEL}", check=False)
         self.remove(path)
-        if not self.dry:
-            print(f"Removed {path}: QuietPage no longer starts at login (your library is untouched).")
-        return 0
+        return self.removed(path)
 
     def status(self) -> int:
         path = agent_path()
-        if not path.exists():
-            print(f"Not installed (no {path}): `quietpage service install` starts QuietPage now and at every login.")
+        if not self.installed(path):
             return 4
         print(f"Installed: {path}. {self.LOGS}")
         return _say_running(self.settings)
