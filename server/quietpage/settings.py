@@ -88,8 +88,11 @@ def is_loopback(host: str) -> bool:
 
 @dataclass(frozen=True)
 class Settings:
+    # The folder of the library (--data-dir or $QUIETPAGE_DATA_DIR; never set in config.toml).
     data_dir: Path = field(default_factory=default_data_dir)
+    # The address `quietpage serve` listens on: loopback only, unless allow_remote.
     host: str = DEFAULT_HOST
+    # Its port (0 picks a free one); the extension finds it in its Options.
     port: int = DEFAULT_PORT
     # Binding anything but loopback exposes the library to the network; it must be asked for.
     allow_remote: bool = False
@@ -130,7 +133,8 @@ class Settings:
     # Selectors one highlight may carry (W3C quote + position, and room for others): a request
     # cannot make the server anchor thousands of them.
     max_selectors: int = 8
-    # Paging of lists.
+    # Paging of lists: the items one page of a list (GET /api/articles, ...) holds unless the
+    # request asks for fewer, and the most a request may ask for.
     default_page_size: int = 50
     max_page_size: int = 200
 

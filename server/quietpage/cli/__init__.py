@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -77,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("reindex", parents=[common],
                    help="build the search index again from the library (the server keeps it up to date itself)")
 
+    c = sub.add_parser("config", parents=[common],
+                       help="show every setting: its value, where it comes from (default, config.toml, flag), what it does")
+    c.add_argument("--host", default=None, help="as `serve --host` would (to see what serve would use)")
+    c.add_argument("--port", type=int, default=None, help="as `serve --port` would")
+    c.add_argument("--allow-remote", action="store_true", help="as `serve --allow-remote` would")
+    c.add_argument("--json", action="store_true", help="as JSON: [{name, value, source, group, help}]")
+
     sv = sub.add_parser("service", parents=[common],
                         help="start the server now and at every login (Linux: systemd user unit; macOS: launchd "
                              "agent; Windows: prints the Task Scheduler command)")
@@ -92,10 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
 # Where each command lives (cli/<module>.py, as cmd_<name>) and what it needs of its data folder
 # (folder.Needs). A new command: its parser above, one line in each table, its cmd_ function.
 MODULES = {"export": "transfer", "import": "transfer", "fetch": "transfer", "archive-images": "transfer",
-           "service": "service"}
+           "service": "service", "config": "config"}
 NEEDS = {"serve": Needs.FOLDER, "token": Needs.FOLDER, "pair": Needs.SERVER, "login-url": Needs.SERVER,
          "extract": Needs.NOTHING, "backup": Needs.LIBRARY, "restore": Needs.FOLDER, "export": Needs.LIBRARY,
-         "import": Needs.FOLDER, "fetch": Needs.LIBRARY, "archive-images": Needs.LIBRARY, "service": Needs.NOTHING}
+         "import": Needs.FOLDER, "fetch": Needs.LIBRARY, "archive-images": Needs.LIBRARY, "service": Needs.NOTHING,
+         "config": Needs.NOTHING}
 
 
 def settings_from(args) -> Settings:
@@ -110,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     needs = NEEDS.get(args.command, Needs.FOLDER)
     named = args.data_dir is not None or env_data_dir() is not None
+    args.data_dir_named = named
     try:
         args.data_dir, note = folder.choose(args.data_dir, args.command)
         folder.check(args.data_dir, needs, args.command, named=named)
@@ -127,4 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         return getattr(module, f"cmd_{args.command.replace('-', '_')}")(settings, args)
     except StorageError as exc:  # a full or read-only disk (the token, say): a sentence, not a traceback
         print(f"quietpage: {exc.message}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `quietpage config | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
