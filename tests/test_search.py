@@ -16,6 +16,7 @@ import pytest
 from quietpage.library import Library, ListQuery
 from quietpage.library.fulltext import DIR_PREFIX, FORMAT, Entry, FullText
 from quietpage.library.query import parse
+from quietpage.library.snippets import Marker
 from quietpage.settings import Settings
 from quietpage.store import Store, pack_bodies
 from quietpage.store.snapshot import write_snapshot
@@ -179,6 +180,32 @@ def test_a_long_text_gives_a_short_passage_around_the_words(library):
     snippet = hit["snippet"]
     assert len(snippet["text"]) <= 202 and snippet["text"].startswith("…") and snippet["text"].endswith("…")
     assert [snippet["text"][a:b] for a, b in snippet["marks"]] == ["lighthouse", "keeper"]
+
+
+def test_the_quick_way_of_marking_words_marks_what_the_pattern_marks(library, five, monkeypatch):
+    """Snippets find plain words with str.find (accented letters made plain first, a long text
+    looked through from its start): the same passages and marks as the patterns that follow the
+    index's folding everywhere."""
+    filler = "Une phrase sans rapport avec le reste, répétée pour allonger le texte. "
+    for n, text in enumerate([filler * 80 + "Le CONSEIL a enfin approuvé l'école; le conseil municipal approuve.",
+                              "Le conseil a approuvé l'école. " + filler * 80 + "Approuvé, encore: le conseil.",
+                              "Ælfred's œuvre: the Straße of the conseil, approuvé. " + filler * 60]):
+        record = {"url": f"https://long{n}.example/", "url_key": f"https://long{n}.example/", "title": f"Long {n}",
+                  "state": "unread", "created_at": "2026-01-01T00:00:00.000Z", "deleted_at": None, "tags": []}
+        library._insert_article(record, pack_bodies({"content_html": "", "text": text}, ""), text)
+    note(library, five["council"], "nouveau projet", "À revoir: l'ÉCOLE approuvée?")
+    queries = ["approuve", "conseil approuve", '"conseil municipal"', "appr", "ecole", "strasse", "oeuvre",
+               "rapport conseil", "LE", "école revoir", '"le conseil a"', "approuvée", "long"]
+
+    def pages():
+        return [[(a["id"], a["snippet"], a["matched_in"]) for a in library.page(ListQuery(q=q, limit=50))["items"]]
+                for q in queries]
+
+    quick = pages()
+    found = Marker._found
+    monkeypatch.setattr(Marker, "_found", lambda self, text, folds, limit=None: found(self, text, None))
+    assert pages() == quick
+    assert all(quick) and all(hit[1] for page in quick[:-1] for hit in page)
 
 
 # ------------------------------------------------------------------ the index as a cache

@@ -24,6 +24,7 @@ BETWEEN = "[\\W_]*?"  # what may separate the words of a phrase
 FOLDED_RANGES = ((0x00C0, 0x02AF), (0x1E00, 0x1EFF), (0x2C60, 0x2C7F), (0xA720, 0xA7FF), (0xFB00, 0xFB06))
 LENGTH, LEAD, SPAN = 200, 60, 160  # a snippet's characters; before its first mark; where marks gather
 MOST = 64  # matches looked at in one field
+FIRST = 3000  # a long field is looked through this far first; the rest only if the passage is not settled
 FIELDS = (("title", "title"), ("tags", "tags"), ("meta", "site"), ("body", "text"), ("quotes", "highlight"),
           ("notes", "note"))
 PREFERRED = ("highlight", "note", "text")  # the snippet's source, among equally good ones
@@ -93,9 +94,10 @@ def term_pattern(tokens: list[str], prefix: bool, folds) -> str:
 
 
 class Marker:
-    """Finds a search's words in an article's stored fields. Words of plain letters are found
-    with str.find in the lower-cased text (fast); phrases, other scripts and texts that hold
-    accented forms of the words, with the regex."""
+    """Finds a search's words in an article's stored fields. Words (and phrases) of plain
+    letters are found with str.find in the lower-cased text, its accented forms of their letters
+    made plain (fast); other scripts, and texts holding a letter folded to several (ß -> ss),
+    with the regex. A long text is looked through from its start, and further only if needed."""
 
     def __init__(self, terms: list[tuple[list[str], bool]], analyze):
         single, multi = folds = _folds(analyze)
@@ -105,15 +107,25 @@ class Marker:
         plain = all(t.isascii() and t.isalnum() for tokens, _ in terms for t in tokens)
         self.words = [(tokens, prefix) for tokens, prefix in terms] if plain else None
         letters = {c for tokens, _ in terms for t in tokens for c in t}
-        self.variants = {v for c in letters for v in single.get(c, "")} | {v for k, vs in multi.items()
-                                                                             if set(k) & letters for v in vs}
+        # accented forms of the words' letters: one character folded to one (lower-cased: é -> e),
+        # replaced in the lower-cased text before str.find; or to several (ß -> ss): the regex
+        self.one_to_one = {v.lower(): c for c in letters for v in single.get(c, "") if len(v.lower()) == 1}
+        self.one_to_many = {v.lower() for k, vs in multi.items() if set(k) & letters for v in vs}
+        self.longest = max((sum(map(len, tokens)) + 8 * len(tokens) for tokens, _ in terms), default=0)
 
-    def _found(self, text: str, accented: bool) -> list[tuple[int, int, int]]:
-        """(start, end, which term) of the first matches in `text`, in order (`accented`: the
-        article writes some of the words' letters with accents)."""
+    def _found(self, text: str, folds: list[tuple[str, str]] | None, limit: int | None = None) -> list[tuple[int, int, int]]:
+        """(start, end, which term) of the first matches in `text` (up to `limit`, cut at a
+        space), in order. `folds`: the accented forms of the words' letters that the article
+        holds, each with its plain letter; None when the regex must look (see explain)."""
+        if limit is not None and limit < len(text):
+            cut = text.find(" ", limit)
+            text = text if cut < 0 else text[:cut]
         low = text.lower()
-        if self.words is None or len(low) != len(text) or (accented and not text.isascii()):
+        if self.words is None or folds is None or len(low) != len(text):
             return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in islice(self.rx.finditer(text), MOST)]
+        for accented, plain in folds:
+            if accented in low:
+                low = low.replace(accented, plain)
         out = []
         for n, (tokens, prefix) in enumerate(self.words):
             word = tokens[0]
@@ -131,11 +143,15 @@ class Marker:
         if self.rx is None:
             return None, []
         matched, best = [], None
-        accented = bool(self.variants & set("".join(fields.get("letters", ()))))
+        held = set("".join(fields.get("letters", ())))  # the article's non-ASCII characters, lower-cased
+        folds = None if held & self.one_to_many else [(v, self.one_to_one[v]) for v in held if v in self.one_to_one]
         for name, label in FIELDS:
             values = fields.get(name) or ()
             joined = values[0] if len(values) == 1 else "\n".join(values)
-            hits = self._found(joined, accented) if joined else []
+            long = len(values) == 1 and len(joined) > FIRST  # a long text: its start may be enough
+            hits = self._found(joined, folds, FIRST if long else None) if joined else []
+            if long and not self._settled(hits):
+                hits = self._found(joined, folds)
             if not hits:
                 continue
             matched.append(label)
@@ -147,6 +163,20 @@ class Marker:
                 if best is None or rank > best[0]:
                     best = (rank, {**passage[1], "in": label})
         return (best[1] if best else None), matched
+
+    def _settled(self, hits: list[tuple[int, int, int]]) -> bool:
+        """Whether the matches found in the first FIRST characters give the passage the whole
+        text would: every word is there, gathered, and the passage ends well before the cut."""
+        if not hits or len({n for _, _, n in hits}) < self.terms or len(hits) >= MOST:
+            return False
+        words, j = 0, 0
+        for i, a in enumerate(hits):  # the first place where every word gathers (as _passage finds it)
+            j = max(j, i)
+            while j < len(hits) and hits[j][0] < a[0] + SPAN:
+                j += 1
+            if len({f[2] for f in hits[i:j]}) == self.terms:
+                return a[0] + LENGTH + SPAN + self.longest < FIRST
+        return False
 
     def _passage(self, text: str, found: list[tuple[int, int, int]]) -> tuple[int, dict]:
         """(how many different words it shows, {text, marks}) of the best passage of `text`."""
