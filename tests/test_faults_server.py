@@ -183,3 +183,58 @@ async def test_health_says_degraded_and_why_when_the_disk_is_full(aiohttp_client
     assert anonymous["status"] == "degraded" and anonymous["storage"] == {"status": "degraded"}
     disk.free()
     assert (await (await client.get("/api/health")).json())["status"] == "ok"
+
+
+# ---------------------------------------------------------------------------- two writes, one save
+def test_a_save_whose_images_list_the_disk_refuses_is_still_a_save(disk, monkeypatch, caplog):
+    """A save writes the article's record, then the list of its images. A disk that fills in
+    between does not make the save answer an error (the article is on disk: a retry after "the
+    disk is full" would find it saved) - for a new article and for one saved again; the list is
+    made again from the reader view when the images are archived, keeping what was archived."""
+    from quietpage.library import Library, read_page
+
+    from conftest import LOREM, page_html
+
+    settings = Settings(data_dir=disk.path / "lib")
+    url = "https://harbour.example/boats"
+
+    def reading(*images: str):  # 40 of each, with long names: their list is more than the disk's last page holds
+        names = [f"{name}-{n:02}-{'x' * 150}" for name in images for n in range(40)]
+        figures = "".join(f'<p><img src="https://img.example/{name}.png" width="640" height="480" alt="{name}"></p>'
+                          for name in names)
+        html = page_html("Boats", LOREM).replace("</p>", "</p>" + figures, 1)
+        return read_page(html, url, max_depth=settings.max_html_depth)
+
+    library = Library.open(settings.data_dir, settings)
+    put = library.store.put_images_doc
+
+    def disk_fills_first(*args):
+        disk.fill()
+        return put(*args)
+
+    try:
+        monkeypatch.setattr(library.store, "put_images_doc", disk_fills_first)
+        record, created, _ = library.save(url, reading("boat"))  # before: DiskFull, for a save on disk
+        assert created and record["images"]["total"] == 40
+        assert library.store.images_doc(record["id"]) is None and "will be made again" in caplog.text
+        disk.free()
+        monkeypatch.setattr(library.store, "put_images_doc", put)
+        first = library.image_plan(record["id"])["pending"]
+        assert len(first) == 40 and all(u.startswith("https://img.example/boat-") for u in first)
+        library.images_done(record["id"], {first[0]: {"error": "offline", "code": "x"}})
+
+        monkeypatch.setattr(library.store, "put_images_doc", disk_fills_first)
+        again, created, _ = library.save(url, reading("boat", "net"))  # saved again: the same article
+        assert not created and again["id"] == record["id"] and again["images"]["total"] == 80
+        disk.free()
+        monkeypatch.setattr(library.store, "put_images_doc", put)
+        plan = library.image_plan(record["id"])  # the list follows the new reader view, not the old one
+        assert plan["pending"][:40] == first and len(plan["pending"]) == 80  # the failed one tried again
+        assert len(library.store.images_doc(record["id"])["items"]) == 80
+    finally:
+        library.close()
+    store = Store(settings.data_dir)
+    try:
+        assert [a["url_key"] for a in store.all_articles()] == [url]
+    finally:
+        store.close()

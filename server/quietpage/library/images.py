@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..errors import NotFound
+from ..errors import NotFound, StorageError
 from ..hosts import url_refusal
 from ..store.images import is_name
 
@@ -92,6 +92,7 @@ class ImageActions:
     def _load_image_users(self) -> None:
         """file -> the articles that use it, from the records (at start)."""
         self._image_users: dict[str, set[str]] = {}
+        self._images_stale: set[str] = set()  # articles whose images' document missed their record
         for article_id, doc in self.store.scan_images_docs():
             for item in doc.get("items", ()):
                 if is_name(item.get("file")):
@@ -138,6 +139,18 @@ class ImageActions:
         self._release(article_id, before - after)
         return summary(items)
 
+    def _images_after_record(self, article_id: str, items: list[dict]) -> None:
+        """An article's record is written (its reader view is saved): its images' document
+        follows. A disk that refuses that second write does not undo the save, and the answer
+        must say what is on disk, so it does not raise: the archiver makes the document again
+        from the reader view (image_plan) once the disk takes it."""
+        try:
+            self._set_images(article_id, items)
+        except StorageError as exc:
+            log.warning("article %s is saved, but not the list of its images (%s): it will be made again",
+                        article_id, exc.message)
+            self._images_stale.add(article_id)
+
     def _release(self, article_id: str, names: Iterable[str]) -> None:
         """`article_id` no longer uses these files: each goes once no article does."""
         for name in names:
@@ -165,11 +178,14 @@ class ImageActions:
         except NotFound:
             return None
         counts = record.get("images")
-        if self.store.images_doc(article_id) is None and (counts is None or counts.get("total")):
-            # saved before images were archived (or killed between its record and its images')
+        if article_id in self._images_stale or (self.store.images_doc(article_id) is None
+                                                and (counts is None or counts.get("total"))):
+            # saved before images were archived (or killed, or refused by a full disk, between
+            # its record and its images'): what an older document archived is kept
             html = self.body_or_error(article_id).get("content_html") or ""  # "" if its saved page is missing
-            items = new_items(html, self.settings.image_max_count, None)
+            items = self._image_items_for(article_id, html)
             self._update_article(article_id, {"images": self._set_images(article_id, items)})
+            self._images_stale.discard(article_id)
         items = self._images_of(article_id)
         return {"pending": [i["url"] for i in pending(items, retry_failed)],
                 "used_bytes": sum(i.get("bytes") or 0 for i in items if i.get("file"))}

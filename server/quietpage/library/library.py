@@ -81,7 +81,7 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         record = self.store.insert_article({**record, "images": summary(items)}, bodies, article_id=article_id)
         self.index.add(record["id"], record)
         self._reindex(record["id"], record, text)
-        self._set_images(record["id"], items)
+        self._images_after_record(record["id"], items)
         return record
 
     def _replace_article(self, article_id: str, record: dict, bodies: Bodies, text: str, *, html: str = "",
@@ -90,7 +90,7 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         record = self.store.replace_article(article_id, {**record, "images": summary(items)}, bodies)
         self.index.add(article_id, record)
         self._reindex(article_id, record, text)
-        self._set_images(article_id, items)
+        self._images_after_record(article_id, items)
         return record
 
     def _update_article(self, article_id: str, fields: dict) -> dict:
