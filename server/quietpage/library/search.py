@@ -132,14 +132,16 @@ def ranked(searcher, query, wanted: int, order_field: str | None, descending: bo
     """([(sort value, DocAddress)], how many match): the first `wanted` in the index's order, and
     every hit tied with the last of them, so that the caller's exact order can settle the ties."""
     n = wanted + TIES  # room for a tie at the end of the page without asking again
+    kwargs = {} if order_field is None else {
+        "order_by_field": order_field, "order": tantivy.Order.Desc if descending else tantivy.Order.Asc}
     while True:
-        kwargs = {} if order_field is None else {
-            "order_by_field": order_field, "order": tantivy.Order.Desc if descending else tantivy.Order.Asc}
         result = searcher.search(query, n + 1, count=True, **kwargs)
         hits = [(round(v, 4) if order_field is None else v, addr) for v, addr in result.hits]
         if len(hits) <= n or hits[n - 1][0] != hits[n][0] or n >= MOST_HITS:
             return hits[:n], result.count
-        n *= 2
+        # a tie across the end (many hits scored alike: a word being typed): each try ranks them
+        # all again, so look much further (or at all of them, when that is not much more)
+        n = min(result.count if result.count <= 8 * n else 4 * n, MOST_HITS)
 
 
 def explain(searcher, searching: Searching, addrs: list) -> list[tuple[dict | None, list[str]]]:
