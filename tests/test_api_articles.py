@@ -48,7 +48,7 @@ async def test_extract_stores_nothing(client, seed_html, seed_expected):
     assert {t["name"] for t in body["tags"]} >= {"Iran", "Russia"}
     listing = await (await client.get("/api/articles")).json()
     assert (listing["items"], listing["next_cursor"], listing["total"]) == ([], None, 0)
-    assert listing["counts"] == {"all": 0, "unread": 0, "archived": 0, "favorites": 0, "highlighted": 0}
+    assert listing["counts"] == {"all": 0, "unread": 0, "archived": 0, "favorites": 0, "highlighted": 0, "trash": 0}
 
 
 async def test_get_article_has_the_body_when_asked(client, seed_html):
@@ -168,7 +168,7 @@ async def test_list_filters_favourites_and_highlights_sorts_and_counts(client):
     assert (await ids("q=harbour&sort=relevance"))[:1] == [long["id"]]  # the title match first
     page = await (await client.get("/api/articles?state=unread&limit=1")).json()
     assert page["total"] == 2 and len(page["items"]) == 1 and page["next_cursor"]
-    assert page["counts"] == {"all": 3, "unread": 2, "archived": 1, "favorites": 1, "highlighted": 1}
+    assert page["counts"] == {"all": 3, "unread": 2, "archived": 1, "favorites": 1, "highlighted": 1, "trash": 0}
     second = await (await client.get(f"/api/articles?state=unread&limit=1&cursor={page['next_cursor']}")).json()
     assert second["items"][0]["id"] != page["items"][0]["id"] and second["next_cursor"] is None
     # a cursor belongs to its sort

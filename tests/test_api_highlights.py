@@ -22,7 +22,7 @@ async def add(client, article_id, body, expect=201):
 
 async def test_a_quote_alone_is_enough_and_the_server_fills_in_the_rest(client, article):
     h = await add(client, article["id"], {"selectors": [{"type": "TextQuoteSelector", "exact": SENTENCE}]})
-    assert set(h) == {"id", "article_id", "selectors", "color", "note", "status", "created_at", "updated_at"}
+    assert set(h) == {"id", "article_id", "selectors", "color", "note", "note_html", "status", "created_at", "updated_at"}
     assert h["status"] == "anchored" and h["color"] == "yellow" and h["note"] == ""
     quote = next(s for s in h["selectors"] if s["type"] == "TextQuoteSelector")
     position = next(s for s in h["selectors"] if s["type"] == "TextPositionSelector")

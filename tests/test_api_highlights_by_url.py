@@ -43,7 +43,8 @@ async def test_a_page_in_the_trash_counts_as_not_saved(client, seed_html):
 
 
 async def test_a_missing_or_bad_url_is_a_clear_422(client):
-    for params in ({}, {"url": ""}, {"url": "javascript:alert(1)"}, {"url": "/relative/path"}):
+    # (without `url` at all, GET /api/highlights is the notebook: every highlight, test_api_daily.py)
+    for params in ({"url": ""}, {"url": "javascript:alert(1)"}, {"url": "/relative/path"}):
         resp = await client.get("/api/highlights", params=params)
         body = await resp.json()
         assert resp.status == 422, body

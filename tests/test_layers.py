@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "server" / "quietpage"
 RANKS = {
     "settings": 0, "errors": 0, "clock": 0, "urls": 0, "paths": 0, "hosts": 0, "__init__": 0,
     "reader": 1, "anchoring": 1, "selectors": 1,
-    "tags": 1,
+    "tags": 1, "notes": 1,
     "store": 2,
     "library": 3,
     "transfer": 4,

@@ -9,8 +9,9 @@ errors, clock, urls) - never web/, transfer/ or cli/. It runs on the store's sin
 from .articles import META_FIELDS, STATES
 from .highlights import COLORS
 from .library import Library
-from .listing import LIST_STATES, SORTS, ListQuery
+from .listing import LIBRARY_STATES, LIST_STATES, SORTS, ListQuery
+from .notebook import NOTEBOOK_SORTS, NotebookQuery
 from .reading import Reading, read_page
 
-__all__ = ["COLORS", "LIST_STATES", "META_FIELDS", "SORTS", "STATES", "Library", "ListQuery", "Reading",
-           "read_page"]
+__all__ = ["COLORS", "LIBRARY_STATES", "LIST_STATES", "META_FIELDS", "NOTEBOOK_SORTS", "SORTS", "STATES", "Library", "ListQuery",
+           "NotebookQuery", "Reading", "read_page"]

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 STATES = ("unread", "archived")
 # Article fields kept in the record (the body lives in files).
 META_FIELDS = ("url", "title", "byline", "site_name", "published", "lang", "direction", "excerpt",
-               "lead_image", "word_count", "reading_minutes", "keywords")
+               "lead_image", "word_count", "reading_minutes", "keywords", "readerable")
 
 
 def meta_fields(reading: Reading) -> dict:
@@ -40,7 +40,7 @@ class ArticleActions:
         existing_id = self.store.article_id_for_url(key)
         if existing_id is None:
             record = {**fields, "tags": reading.suggested, "tags_edited": False, "state": "unread",
-                      "favorite": False, "progress": 0.0, "created_at": now}
+                      "favorite": False, "progress": 0.0, "created_at": now, "added_at": now}
             record = self._insert_article(record, reading.bodies, reading.article.text,
                                           html=reading.article.content_html)
             return {**record, "highlight_count": 0}, True, {"anchored": 0, "orphaned": 0}
@@ -135,6 +135,13 @@ class ArticleActions:
         cutoff = now - self.settings.trash_ttl_s
         doomed = [a for a in self.index.ids(ArticleQuery(trash=True))
                   if _epoch(self.store.get_article(a, include_deleted=True).get("deleted_at")) < cutoff]
+        for article_id in doomed:
+            self._purge_article(article_id)
+        return len(doomed)
+
+    def empty_trash(self) -> int:
+        """Delete everything in the trash for good, now (the user asked, and confirmed)."""
+        doomed = list(self.index.ids(ArticleQuery(trash=True)))
         for article_id in doomed:
             self._purge_article(article_id)
         return len(doomed)

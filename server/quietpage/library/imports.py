@@ -92,7 +92,7 @@ class ImportActions:
         now = now_iso()
         user_tags = [Tag(name, "user", 1.0).to_dict() for name in item.tags]
         record = {"url": item.url, "url_key": url_key(item.url), "state": item.state, "favorite": item.favorite,
-                  "progress": item.progress, "created_at": item.saved_at or now, "updated_at": now,
+                  "progress": item.progress, "created_at": item.saved_at or now, "added_at": now, "updated_at": now,
                   "deleted_at": None, "imported_from": item.source}
         if reading is not None:
             record.update(_filled(meta_fields(reading), item), url=item.url, suggested_tags=reading.suggested,

@@ -26,8 +26,12 @@ def _whole(value) -> int:
 # of the wrong type (a damaged or doctored record) sorts as missing instead of breaking the order.
 SORTS: dict[str, Callable[[dict], object]] = {
     "saved": lambda r: _text(r.get("created_at")),
+    # when it entered QuietPage (an import keeps its old "saved" date); records from before
+    # added_at existed entered when they were saved
+    "added": lambda r: _text(r.get("added_at") or r.get("created_at")),
     "published": lambda r: _text(r.get("published")),
     "reading": lambda r: _whole(r.get("reading_minutes")),
+    "deleted": lambda r: _text(r.get("deleted_at")),  # the trash, most recently deleted first
 }
 # A filter that keeps fewer than 1/SPARSE of the articles is sorted directly, not walked.
 SPARSE = 16
@@ -140,15 +144,19 @@ class ArticleIndex:
         """(sort key, id) of an article in one of the SORTS orders: what a cursor remembers."""
         return self._keys[order][article_id]
 
+    def in_trash(self, article_id: str) -> bool:
+        return article_id in self._trash
+
     def set_highlighted(self, article_id: str, has_highlights: bool) -> None:
         (self._highlighted.add if has_highlights else self._highlighted.discard)(article_id)
 
     def counts(self) -> dict[str, int]:
         """How many articles are in the library ("all"), in each state, favourites and with
-        highlights - the trash aside."""
+        highlights - the trash aside - and in the trash."""
         live = self._live
         out = {"all": len(self._filed) - len(self._trash), "unread": 0, "archived": 0,
-               "favorites": live(self._favorite), "highlighted": live(self._highlighted & self._filed.keys())}
+               "favorites": live(self._favorite), "highlighted": live(self._highlighted & self._filed.keys()),
+               "trash": len(self._trash)}
         for state, ids in self._state.items():
             if state is not None:
                 out[state] = live(ids)

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import orjson
 
-from ..errors import NotFound
+from ..errors import Invalid, NotFound
 from . import search
 from .documents import checksums, entry, fingerprint, rid_of
 from .fulltext import WAIT_MAX, FullText
@@ -141,11 +141,13 @@ class IndexKeeping:
         """{items, next_cursor, total, counts}: one page of the reading list - a search when `q`
         holds something to look for (then each item says why it matched)."""
         self._check_index()
+        if query.q and query.state == "trash":
+            raise Invalid("The trash is not searched: list it without q.", code="invalid_query")
         if query.q:
             searching = search.Searching(self.fulltext.schema, self.fulltext.analyzer.analyze, parse(query.q))
             if not searching.empty:
                 return self._search_page(searching, query)
-        return list_page(self.store, self.index, replace(query, sort=query.sort or "saved"))
+        return list_page(self.store, self.index, replace(query, sort=query.sort or "saved"), self.settings.trash_ttl_s)
 
     def _search_page(self, searching: search.Searching, query: ListQuery) -> dict:
         sort = query.sort or "relevance"
@@ -161,8 +163,10 @@ class IndexKeeping:
             wanted = searching.query(own + searching.list_clauses(
                 None if query.state == "all" else query.state, query.tag, query.favorite, query.highlighted))
             by_score = sort == "relevance" and bool(searching.terms)
-            hits, total = search.ranked(searcher, wanted, offset + query.limit,
-                                        None if by_score else search.ORDER_FIELDS[order], descending)
+            field = None if by_score else search.ORDER_FIELDS.get(order)
+            # an order the index does not keep ("added"): every hit, in the in-memory index's order below
+            hits, total = search.ranked(searcher, wanted, offset + query.limit if by_score or field else search.MOST_HITS,
+                                        field, descending)
             rids = searcher.fast_field_values("rid", [addr for _, addr in hits]) if hits else []
         except BaseException as exc:  # a damaged index: built again; this search finds nothing
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):

@@ -23,6 +23,7 @@ from .images import ImageActions, new_items, summary
 from .imports import ImportActions
 from .index import ArticleIndex
 from .indexing import IndexKeeping
+from .notebook import HighlightIndex, NotebookQuery, notebook_page
 from .recovery import RecoveryActions
 from .tagbook import TagActions
 
@@ -35,6 +36,7 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         self.settings = settings
         self.clock = SteadyClock()  # what the trash's time is told by: a clock set forward empties nothing
         self.index = ArticleIndex(normalize)
+        self.highlight_index = HighlightIndex()  # the notebook's: built on its first page
         self.index.load(self._open_index(store.scan_articles(), rebuild=reindex))
         for article_id in store.articles_with_highlights():
             self.index.set_highlighted(article_id, True)
@@ -72,6 +74,11 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         self._check_index()
         self.store.maintenance()
 
+    # ------------------------------------------------------------------ the notebook
+    def notebook(self, query: NotebookQuery) -> dict:
+        """{items, next_cursor, total, colors}: highlights across the library (see notebook.py)."""
+        return notebook_page(self.store, self.index, self.highlight_index, query)
+
     # ------------------------------------------------------------------ the only record writes
     # `html` (the reader view) lists the images an article shows; `images`, when given instead,
     # are its image items as a backup brought them (their files already on disk).
@@ -106,9 +113,11 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         self.index.remove(article_id)
         self.index.set_highlighted(article_id, False)
         self._unindex(article_id)
+        self.highlight_index.refresh(self.store, article_id)
 
     def _highlights_changed(self, article_id: str) -> None:
         """After highlights of an article were added, removed, moved, noted or recoloured: its
-        filter flag, and what the full-text index holds of its quotes and notes."""
+        filter flag, what the full-text index holds of its quotes and notes, the notebook's index."""
         self.index.set_highlighted(article_id, self.store.highlight_count(article_id) > 0)
         self._reindex(article_id)
+        self.highlight_index.refresh(self.store, article_id)

@@ -173,6 +173,7 @@ def article_fields(limits: ImportLimits) -> dict[str, tuple[Callable, object]]:
         "state": (one_of(STATES), "unread"), "favorite": (flag, False), "progress": (fraction, 0.0),
         "tags": (tags, []), "suggested_tags": (tags, []), "tags_edited": (flag, False),
         "created_at": (moment, _ABSENT), "updated_at": (moment, _ABSENT), "deleted_at": (optional(moment), None),
+        "added_at": (optional(moment), _ABSENT), "readerable": (optional(flag), _ABSENT),
         "imported_from": (optional(text(40)), _ABSENT), "needs_fetch": (flag, _ABSENT),
         "fetch_error": (optional(text(2000)), _ABSENT), "fetch_attempted_at": (optional(moment), _ABSENT),
         "read_error": (optional(read_error), _ABSENT),

@@ -6,9 +6,10 @@ import orjson
 from aiohttp import web
 
 from ..errors import InvalidJSON, QuietPageError
+from ..notes import note_html
 from .validate import obj
 
-# Record fields that are internal bookkeeping, never sent.
+# Record fields that are internal bookkeeping, never sent (deleted_at is, for what is in the trash).
 PRIVATE_FIELDS = frozenset({"url_key", "rev", "capture_rev", "deleted_at", "tags_edited"})
 
 
@@ -35,13 +36,18 @@ async def read_json(request: web.Request) -> dict:
 
 def article_json(record: dict, request: web.Request) -> dict:
     out = {k: v for k, v in record.items() if k not in PRIVATE_FIELDS}
+    if record.get("deleted_at"):
+        out["deleted_at"] = record["deleted_at"]
     out["reader_url"] = f"{origin(request)}/read/{record['id']}"
     return out
 
 
 def highlight_json(record: dict) -> dict:
+    """A highlight as the API gives it: its note as written (Markdown) and as safe HTML."""
     keys = ("id", "article_id", "selectors", "color", "note", "status", "created_at", "updated_at")
-    return {k: record.get(k) for k in keys}
+    out = {k: record.get(k) for k in keys}
+    out["note_html"] = note_html(out["note"])
+    return out
 
 
 def is_api(request: web.Request) -> bool:

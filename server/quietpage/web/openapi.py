@@ -87,12 +87,16 @@ def _api_paths(s: Settings) -> dict:
         "/api/articles/{id}/read-again": {"post": _op(
             "Read the article's page as captured again (it took too long to read, or its saved text went missing)",
             params=(ID,))},
+        "/api/trash": {"delete": _op("Empty the trash: everything in it is deleted for good")},
         "/api/articles/{id}/highlights": {
             "post": _op("Add a highlight", params=(ID,), body=_ref("NewHighlight"), ok=201),
             "get": _op("The article's highlights", params=(ID,)),
         },
-        "/api/highlights": {"get": _op("The highlights of the saved page at a URL", params=(
-            q("url", required=True, schema={"type": "string", "maxLength": s.max_url_chars}),))},
+        "/api/highlights": {"get": _op(
+            "With url: the highlights of the saved page at that URL. Without: the notebook, every "
+            "highlight across the library (newest first, oldest first or by article), filtered and paged",
+            params=(q("url", schema={"type": "string", "maxLength": s.max_url_chars}),
+                    *schema.NOTEBOOK.openapi(s)))},
         "/api/highlights/{id}": {
             "patch": _op("Change a highlight's color or note", params=(ID,), body=_ref("HighlightPatch")),
             "delete": _op("Delete a highlight", params=(ID,)),
@@ -109,8 +113,8 @@ def _transfer_and_page_paths(s: Settings) -> dict:
     return {
         "/api/export": {"get": _op("Export the library (streamed)", ok_type="application/octet-stream",
                                    params=tuple(schema.EXPORT.openapi(s)))},
-        "/api/import": {"post": _op("Import a backup, Pocket CSV, Omnivore export or bookmarks file (the body); "
-                                    "with background=true, 202 with the import job at once",
+        "/api/import": {"post": _op("Import a backup, Pocket CSV, Omnivore export or bookmarks file (the body; "
+                                    "`name`: the file's name, for the messages); with background=true, 202 with the import job at once",
                                     params=tuple(schema.IMPORT.openapi(s)), body={"type": "string", "format": "binary"},
                                     body_type="application/octet-stream")},
         "/api/import-jobs": {"get": _op("The import running now, or null")},

@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import anchoring, selectors
 from ..errors import Invalid
-from ..library import COLORS, LIST_STATES, SORTS, STATES
+from ..library import COLORS, LIBRARY_STATES, LIST_STATES, NOTEBOOK_SORTS, SORTS, STATES
 from ..settings import Settings
 from . import validate as v
 
@@ -273,14 +273,23 @@ ARTICLE_LIST = Query((
     Param("cursor", max_chars=1000),
 ))
 ARTICLE_READ = Query((Param("body", "flag"),))
-# POST /api/import: answer at once with the job (202) instead of the summary once it is over.
-IMPORT = Query((Param("background", "flag"),))
+# POST /api/import: the file is the body; its name, as the user knows it, for the messages;
+# background: answer at once with the job (202) instead of the summary once it is over.
+IMPORT = Query((Param("background", "flag"), Param("name", max_chars=255)))
 # GET /api/export: the format, and for an EPUB which articles (the list's filters; none: the
 # reading list as it is, unread first... see transfer/epub.py).
 EXPORT_FORMATS = ("json", "markdown", "epub")
 EXPORT = Query((
     Param("format", "choice", options=EXPORT_FORMATS, default="json"),
     Param("tag", max_chars="max_tag_chars"),
-    Param("state", "choice", options=LIST_STATES, default="all"),
+    Param("state", "choice", options=LIBRARY_STATES, default="all"),
     Param("id", "ids", hi=1000),
+))
+# GET /api/highlights without `url`: the notebook, every highlight across the library
+NOTEBOOK = Query((
+    Param("q", max_chars="max_query_chars"), Param("tag", max_chars="max_tag_chars"),
+    Param("color", "choice", options=COLORS),
+    Param("sort", "choice", options=NOTEBOOK_SORTS, default="newest"),
+    Param("limit", "int", lo=1, hi="max_page_size", default="default_page_size"),
+    Param("cursor", max_chars=1000),
 ))

@@ -112,3 +112,9 @@ async def restore_article(request: web.Request) -> web.Response:
     c = ctx(request)
     record = await c.db(c.library.restore, request.match_info["id"])
     return json_response(article_json(record, request))
+
+
+async def empty_trash(request: web.Request) -> web.Response:
+    """DELETE /api/trash -> {purged}: everything in the trash, deleted for good now."""
+    c = ctx(request)
+    return json_response({"purged": await c.db(c.library.empty_trash)})

@@ -1,8 +1,9 @@
-"""/api/articles/{id}/highlights, /api/highlights?url= and /api/highlights/{id}."""
+"""/api/articles/{id}/highlights, /api/highlights (?url=, or the notebook) and /api/highlights/{id}."""
 from __future__ import annotations
 
 from aiohttp import web
 
+from ...library import NotebookQuery
 from .. import schema
 from .. import validate as v
 from ..context import ctx
@@ -21,6 +22,21 @@ async def list_highlights(request: web.Request) -> web.Response:
     c = ctx(request)
     items = await c.db(c.library.highlights, request.match_info["id"])
     return json_response({"items": [highlight_json(h) for h in items]})
+
+
+async def highlights_index(request: web.Request) -> web.Response:
+    """GET /api/highlights?url= -> one page's highlights; without `url` -> the notebook."""
+    return await (highlights_for_url if "url" in request.query else notebook)(request)
+
+
+async def notebook(request: web.Request) -> web.Response:
+    """GET /api/highlights?q=&color=&tag=&sort=newest|oldest|article&limit=&cursor=
+    -> {items (each with its `article`), next_cursor, total, colors}"""
+    c = ctx(request)
+    p = schema.NOTEBOOK.check(request.query, c.settings)
+    page = await c.db(c.library.notebook, NotebookQuery(**p))
+    page["items"] = [{**highlight_json(h), "article": h["article"]} for h in page["items"]]
+    return json_response(page)
 
 
 async def highlights_for_url(request: web.Request) -> web.Response:

@@ -13,6 +13,7 @@ from aiohttp import web
 from ...clock import now_iso
 from ...errors import Invalid, NotFound, QuietPageError, TooLarge
 from ...transfer import runner
+from ...transfer.items import ImportFormatError
 from ...transfer.jobs import FetchJobs, ImportJob
 from .. import schema
 from ..context import ctx
@@ -73,9 +74,10 @@ async def import_file(request: web.Request) -> web.Response:
     (GET /api/import-jobs/{id}, cancellable); with ?background=true the answer is that job at
     once (202), else the summary when it is over (409 import_cancelled if it was cancelled)."""
     c = ctx(request)  # (a Content-Encoding was refused by the guard: security.check_content_encoding)
-    background = schema.IMPORT.check(request.query, c.settings)["background"]
+    query = schema.IMPORT.check(request.query, c.settings)
+    background, name = query["background"], _shown_name(query["name"])
     path = await _spool(request, c.settings.max_import_bytes, c.settings.data_dir / "tmp")
-    job = request.app[IMPORT_JOBS].start(0, lambda job: _run_import(c, path, job))
+    job = request.app[IMPORT_JOBS].start(0, lambda job: _run_import(c, path, name, job))
     if background:
         return json_response(job.to_json(), status=202)
     await asyncio.wait({job.task})  # a cancelled job is an answer, not a cancelled request
@@ -92,9 +94,13 @@ async def import_file(request: web.Request) -> web.Response:
                          code="internal_error", status=500)
 
 
-async def _run_import(c, path: Path, job: ImportJob) -> dict:
+async def _run_import(c, path: Path, name: str, job: ImportJob) -> dict:
     try:
         return await runner.run_import(c, path, job.progress)
+    except ImportFormatError as exc:  # it names our spooled copy: speak of the user's file
+        exc.message = exc.message.replace(path.name, name)
+        exc.args = (exc.message,)
+        raise
     finally:
         path.unlink(missing_ok=True)
 
@@ -117,6 +123,13 @@ async def cancel_import_job(request: web.Request) -> web.Response:
     job = jobs.get(request.match_info["id"])
     await jobs.cancel(job)
     return json_response(job.to_json())
+
+
+def _shown_name(name: str | None) -> str:
+    """The uploaded file's name as a message may show it: its last part, printable, or "the file"."""
+    last = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    last = "".join(ch for ch in last if ch.isprintable()).strip()
+    return last or "the file"
 
 
 async def _spool(request: web.Request, limit: int, folder: Path) -> Path:
