@@ -79,3 +79,22 @@ globalThis.document?.addEventListener("click", (event) => {
   event.preventDefault();
   download(link.getAttribute("href")).catch((err) => announce(err.message));
 });
+
+/**
+ * A page loader for a list that reloads as the user types and clicks: `load(path)` resolves to
+ * the page, or to null when a newer call started meanwhile (its answer wins). `busy` carries
+ * aria-busy while the newest call waits.
+ */
+export function newestOnly(busy) {
+  let ticket = 0;
+  return async (path) => {
+    const mine = ++ticket;
+    busy.setAttribute("aria-busy", "true");
+    try {
+      const page = await get(path);
+      return mine === ticket ? page : null;
+    } finally {
+      if (mine === ticket) busy.removeAttribute("aria-busy");
+    }
+  };
+}

@@ -1,11 +1,23 @@
-// The reading list: search, filters, sort, paging, actions with undo, keyboard.
+// The reading list: search, filters, sort (both ways), paging, density, actions with undo, keyboard.
 // State lives in the URL (?q=&state=&tag=&fav=1&hl=1&sort=) so reload and Back keep it.
-import { del, get, patch, post, withQuery } from "./api.js";
-import { $, $$, announce, formatDate, h, hostOf } from "./dom.js";
+import { del, get, newestOnly, patch, post, withQuery } from "./api.js";
+import { $, $$, announce, h, plural } from "./dom.js";
+import { row } from "./list-row.js";
 import { tagsEditor } from "./tags-editor.js";
+import { saveTrail, takeFlash } from "./trail.js";
 
 const PAGE = 50;
-const view = { items: [], cursor: null, selected: -1, vocabulary: [], loading: 0 };
+const DENSITY_KEY = "qp-list-density";
+// "field-order"; a bare field (an old address) reads in its natural order
+const SORTS = ["saved-desc", "saved-asc", "added-desc", "added-asc", "published-desc", "published-asc",
+  "reading_time-asc", "reading_time-desc", "relevance-desc"];
+const NATURAL = { saved: "desc", added: "desc", published: "desc", reading_time: "asc", relevance: "desc" };
+const view = { items: [], cursor: null, selected: -1, vocabulary: [] };
+
+function readSort(raw) {
+  if (SORTS.includes(raw)) return raw;
+  return NATURAL[raw] ? `${raw}-${NATURAL[raw]}` : "";
+}
 
 function readState() {
   const p = new URLSearchParams(location.search);
@@ -15,11 +27,11 @@ function readState() {
     tag: p.get("tag") || "",
     fav: p.get("fav") === "1",
     hl: p.get("hl") === "1",
-    sort: p.get("sort") || "", // "": the server's default (best match for a search, else newest saved)
+    sort: readSort(p.get("sort")), // "": the default (best match for a search, else newest saved)
   };
 }
 
-const shownSort = (s) => s.sort || (s.q ? "relevance" : "saved");
+const shownSort = (s) => s.sort || (s.q ? "relevance-desc" : "saved-desc");
 
 function writeState(s, { replace = false } = {}) {
   const url = withQuery(location.pathname, { q: s.q, state: s.state === "unread" ? "" : s.state, tag: s.tag,
@@ -27,39 +39,40 @@ function writeState(s, { replace = false } = {}) {
   history[replace ? "replaceState" : "pushState"](null, "", url);
 }
 
+/** The API query of a list state: the sort's direction is always said (no server default to trust). */
 function query(s, cursor) {
-  const [sort, order] = s.sort ? s.sort.split("-") : [];
+  const sort = shownSort(s);
+  const cut = sort.lastIndexOf("-");
   return withQuery("/api/articles", { q: s.q, state: s.state, tag: s.tag, favorite: s.fav ? "true" : "",
-    highlighted: s.hl ? "true" : "", sort, order, limit: PAGE, cursor });
+    highlighted: s.hl ? "true" : "", sort: sort.slice(0, cut), order: sort.slice(cut + 1), limit: PAGE, cursor });
 }
 
 // ------------------------------------------------------------------ loading
+let fetchPage; // newestOnly(#items), made at init
+
 async function load({ append = false } = {}) {
   const s = readState();
-  const ticket = ++view.loading;
-  $("#items").setAttribute("aria-busy", "true");
   try {
-    const page = await get(query(s, append ? view.cursor : null));
-    if (ticket !== view.loading) return; // a newer search has started
+    const page = await fetchPage(query(s, append ? view.cursor : null));
+    if (!page) return; // a newer search has started
     view.items = append ? view.items.concat(page.items) : page.items;
     view.cursor = page.next_cursor;
     if (!append) view.selected = view.items.length ? Math.min(Math.max(view.selected, 0), view.items.length - 1) : -1;
     render(s, page);
+    saveTrail({ from: location.pathname + location.search, ids: view.items.map((a) => a.id),
+      next: view.cursor ? query(s, view.cursor) : null });
   } catch (err) {
     announce(err.message, { timeout: 15000 });
-  } finally {
-    if (ticket === view.loading) $("#items").removeAttribute("aria-busy");
   }
 }
 
 function render(s, page) {
   syncControls(s);
   for (const [name, n] of Object.entries(page.counts || {})) {
-    const el = $(`[data-count="${name}"]`);
-    if (el) el.textContent = n ? String(n) : "";
+    for (const el of $$(`[data-count="${name}"]`)) el.textContent = n ? String(n) : "";
   }
   const total = page.total ?? view.items.length;
-  $("#result-count").textContent = `${total} article${total === 1 ? "" : "s"}`;
+  $("#result-count").textContent = plural(total, "article");
   $("#items").replaceChildren(...view.items.map((a, i) => item(a, i)));
   const libraryEmpty = page.counts && page.counts.all === 0;
   $("#empty").hidden = !libraryEmpty;
@@ -79,56 +92,16 @@ function syncControls(s) {
 }
 
 // ------------------------------------------------------------------ one article
+const ON = {
+  tag: (name) => change({ tag: name }),
+  archive: (a) => toggleArchive(a),
+  favorite: (a) => toggleFavorite(a),
+  tags: (a, li, button) => editTags(a, li, button),
+  remove: (a) => remove(a),
+};
+
 function item(a, index) {
-  const hl = a.highlight_count || 0;
-  const minutes = a.needs_fetch || (a.read_error && !a.word_count) ? null : `${a.reading_minutes || 1} min read`;
-  const meta = [a.site_name || hostOf(a.url), a.byline, minutes,
-    hl ? `${hl} highlight${hl === 1 ? "" : "s"}` : null].filter(Boolean).join(" · ");
-  const li = h("li.item", { dataset: { id: a.id, index }, "aria-current": index === view.selected ? "true" : null },
-    h("a.title", { href: `/read/${encodeURIComponent(a.id)}` }, a.title || a.url),
-    h("div.meta", {}, meta, " · saved ", h("time", { datetime: a.created_at }, formatDate(a.created_at)),
-      a.state === "archived" ? h("span.badge", {}, "archived") : null,
-      a.needs_fetch ? h("span.badge", { title: a.fetch_error || "Imported without its text: use Import / export → Fetch missing articles." },
-        a.fetch_error ? "fetch failed" : "text not fetched yet") : null,
-      a.read_error ? h("span.badge", { title: a.read_error.message }, a.word_count ? "newer capture not read yet" : "not read yet") : null),
-    a.snippet || a.matched_in ? matchedPassage(a) : null,
-    a.tags.length ? h("ul.tags", { "aria-label": "Tags" }, a.tags.map((t) =>
-      h("li", {}, h("button.tag", { type: "button", title: `Show articles tagged ${t.name}`,
-        onclick: () => change({ tag: t.name }) }, t.name)))) : null,
-    h("div.actions", {},
-      h("button.action", { type: "button", onclick: () => toggleArchive(a) }, a.state === "archived" ? "Unarchive" : "Archive"),
-      h("button.action", { type: "button", "aria-pressed": String(!!a.favorite), onclick: () => toggleFavorite(a) },
-        a.favorite ? "★ Favourite" : "☆ Favourite"),
-      h("button.action", { type: "button", "aria-expanded": "false", dataset: { tagsButton: "" },
-        onclick: (e) => editTags(a, li, e.currentTarget) }, "Tags"),
-      h("button.action.danger", { type: "button", onclick: () => remove(a) }, "Delete")));
-  li.addEventListener("click", (e) => { if (!e.target.closest("button, a, input")) select(index); });
-  return li;
-}
-
-// Why a search hit matched: its passage with the words marked, and where it was found. The
-// passage is the page's own text, untrusted: it is only ever text nodes (marks are <mark>s
-// holding text), never markup. Offsets count code points.
-const WHERE = { note: "In your note", highlight: "In a highlight" };
-
-function matchedPassage(a) {
-  const { snippet } = a;
-  const parts = [];
-  if (snippet) {
-    const chars = Array.from(snippet.text);
-    let at = 0;
-    for (const [start, end] of snippet.marks || []) {
-      if (start < at || end <= start) continue;
-      parts.push(chars.slice(at, start).join(""), h("mark.match", {}, chars.slice(start, end).join("")));
-      at = end;
-    }
-    parts.push(chars.slice(at).join(""));
-  }
-  const alsoIn = (a.matched_in || []).filter((w) => WHERE[w] && w !== snippet?.in);
-  const where = snippet && WHERE[snippet.in] ? `${WHERE[snippet.in]}: ` : "";
-  const also = alsoIn.length ? ` (matched in ${alsoIn.map((w) => (w === "note" ? "a note" : "a highlight")).join(" and ")})` : "";
-  if (!parts.length && !also) return null;
-  return h("p.snippet", {}, where ? h("span.where", {}, where) : null, ...parts, also ? h("span.where", {}, also) : null);
+  return row(a, { selected: index === view.selected, on: { ...ON, select: () => select(index) } });
 }
 
 function replaceItem(updated) {
@@ -140,11 +113,13 @@ function replaceItem(updated) {
   markSelected(false);
 }
 
+const articleUrl = (a) => `/api/articles/${encodeURIComponent(a.id)}`;
+
 async function toggleArchive(a) {
   const to = a.state === "archived" ? "unread" : "archived";
   try {
-    const updated = await patch(`/api/articles/${encodeURIComponent(a.id)}`, { state: to });
-    const undo = () => patch(`/api/articles/${encodeURIComponent(a.id)}`, { state: a.state }).then(() => load());
+    const updated = await patch(articleUrl(a), { state: to });
+    const undo = () => patch(articleUrl(a), { state: a.state }).then(() => load());
     announce(to === "archived" ? `Archived “${a.title}”.` : `Moved “${a.title}” back to unread.`, { action: "Undo", onAction: undo });
     if (readState().state === "all") replaceItem(updated);
     else load();
@@ -153,15 +128,15 @@ async function toggleArchive(a) {
 
 async function toggleFavorite(a) {
   try {
-    replaceItem(await patch(`/api/articles/${encodeURIComponent(a.id)}`, { favorite: !a.favorite }));
+    replaceItem(await patch(articleUrl(a), { favorite: !a.favorite }));
     if (readState().fav) load();
   } catch (err) { announce(err.message); }
 }
 
 async function remove(a) {
   try {
-    await del(`/api/articles/${encodeURIComponent(a.id)}`);
-    announce(`Deleted “${a.title}”.`, { action: "Undo", onAction: () => post(`/api/articles/${encodeURIComponent(a.id)}/restore`).then(() => load()) });
+    await del(articleUrl(a));
+    announce(`Deleted “${a.title}”.`, { action: "Undo", onAction: () => post(`${articleUrl(a)}/restore`).then(() => load()) });
     load();
   } catch (err) { announce(err.message); }
 }
@@ -173,12 +148,23 @@ function editTags(a, li, button) {
   const editor = tagsEditor(a, (updated) => {
     const i = view.items.findIndex((x) => x.id === updated.id);
     if (i >= 0) view.items[i] = { ...view.items[i], ...updated };
-    const tags = li.querySelector("ul.tags");
     const fresh = item(view.items[i], i).querySelector("ul.tags");
-    if (tags && fresh) tags.replaceWith(fresh); else if (fresh) li.querySelector(".meta").after(fresh); else if (tags) tags.remove();
+    const tags = li.querySelector(".item-main > ul.tags");
+    if (tags && fresh) tags.replaceWith(fresh); else if (fresh) editor.before(fresh); else if (tags) tags.remove();
   }, view.vocabulary);
-  li.append(editor);
+  li.querySelector(".item-main").append(editor);
   editor.querySelector("input").focus();
+}
+
+/** What the reader left for this page: "Deleted …" or "Archived …", with its Undo. */
+function showFlash() {
+  const message = takeFlash();
+  if (!message || !message.text) return;
+  const undo = message.undo;
+  const onAction = undo && (() => (undo.action === "restore"
+    ? post(`/api/articles/${encodeURIComponent(undo.id)}/restore`)
+    : patch(`/api/articles/${encodeURIComponent(undo.id)}`, { state: "unread" })).then(() => load()).catch((e) => announce(e.message)));
+  announce(message.text, undo ? { action: "Undo", onAction, timeout: 10000 } : {});
 }
 
 // ------------------------------------------------------------------ selection and keys
@@ -189,30 +175,55 @@ function select(index) {
 }
 
 function markSelected(focus) {
-  $$(".item").forEach((li, i) => li.toggleAttribute("aria-current", i === view.selected));
+  $$(".item").forEach((li, i) => {
+    if (i === view.selected) li.setAttribute("aria-current", "true"); else li.removeAttribute("aria-current");
+    $(".row-more", li)?.setAttribute("aria-expanded", String(i === view.selected));
+  });
   const li = $$(".item")[view.selected];
   if (li && focus) { li.querySelector("a.title").focus(); li.scrollIntoView({ block: "nearest" }); }
 }
 
+const current = () => view.items[view.selected];
 const KEYS = {
   j: () => select(view.selected + 1),
   k: () => select(view.selected - 1),
-  Enter: () => { const a = view.items[view.selected]; if (a) location.href = `/read/${encodeURIComponent(a.id)}`; },
-  e: () => view.items[view.selected] && toggleArchive(view.items[view.selected]),
-  f: () => view.items[view.selected] && toggleFavorite(view.items[view.selected]),
-  "#": () => view.items[view.selected] && remove(view.items[view.selected]),
-  t: () => { const li = $$(".item")[view.selected]; if (li) editTags(view.items[view.selected], li, li.querySelector("[data-tags-button]")); },
+  Enter: () => { const a = current(); if (a) location.href = `/read/${encodeURIComponent(a.id)}`; },
+  o: () => KEYS.Enter(),
+  e: () => current() && toggleArchive(current()),
+  f: () => current() && toggleFavorite(current()),
+  "#": () => current() && remove(current()),
+  t: () => { const li = $$(".item")[view.selected]; if (li) editTags(current(), li, li.querySelector("[data-tags-button]")); },
   "/": () => { $("#q").focus(); $("#q").select(); },
   "?": () => $("#help").showModal(),
 };
 
 function onKey(e) {
-  if (e.ctrlKey || e.metaKey || e.altKey || $("#help").open) return;
+  if (e.ctrlKey || e.metaKey || e.altKey || $("dialog[open]")) return;
   const typing = e.target.closest("input, textarea, select, [contenteditable]");
   if (typing) { if (e.key === "Escape") e.target.blur(); return; }
   if (e.key === "Enter" && e.target.closest("a, button")) return; // the focused control's own action
   const action = KEYS[e.key];
   if (action) { e.preventDefault(); action(); }
+}
+
+// ------------------------------------------------------------------ density: compact or comfortable, remembered
+function density(value) {
+  const chosen = value === "comfortable" ? "comfortable" : "compact";
+  document.body.dataset.density = chosen;
+  for (const b of $$("button[data-density]")) b.setAttribute("aria-checked", String(b.dataset.density === chosen));
+  return chosen;
+}
+
+function initDensity() {
+  let saved = null;
+  try { saved = localStorage.getItem(DENSITY_KEY); } catch { /* private mode */ }
+  density(saved);
+  for (const b of $$("button[data-density]")) {
+    b.addEventListener("click", () => {
+      const chosen = density(b.dataset.density);
+      try { localStorage.setItem(DENSITY_KEY, chosen); } catch { /* still applied */ }
+    });
+  }
 }
 
 // ------------------------------------------------------------------ wiring
@@ -231,6 +242,8 @@ function debounce(fn, ms) {
 }
 
 function init() {
+  fetchPage = newestOnly($("#items"));
+  initDensity();
   const searchAsYouType = debounce(() => { writeState({ ...readState(), q: $("#q").value.trim() }, { replace: true }); load(); }, 200);
   $("#q").addEventListener("input", searchAsYouType);
   $("#search-form").addEventListener("submit", (e) => {
@@ -252,6 +265,7 @@ function init() {
   window.addEventListener("popstate", () => load());
   window.addEventListener("library-changed", () => load()); // e.g. after an import
   get("/api/tags").then((r) => { view.vocabulary = r.items.map((t) => t.name); }).catch(() => {});
+  showFlash();
   load();
 }
 

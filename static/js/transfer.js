@@ -2,8 +2,8 @@
 // import (a job with a progress bar and a Cancel), and fetch the articles that came without
 // their text, with a live count.
 // After anything that changes the library, the list reloads on "library-changed".
-import { ApiError, get, post } from "./api.js";
-import { $, announce } from "./dom.js";
+import { ApiError, get, post, withQuery } from "./api.js";
+import { $, announce, h, messageNodes, plural } from "./dom.js";
 
 const POLL_MS = 1000;
 let following = false; // one poll loop at a time
@@ -12,18 +12,17 @@ function libraryChanged() {
   window.dispatchEvent(new CustomEvent("library-changed"));
 }
 
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
 const SOURCES = { quietpage: "a QuietPage backup", pocket: "Pocket", omnivore: "Omnivore", bookmarks: "bookmarks" };
+
+// Where the articles an import just added are: the newest added first, whatever their own dates.
+export const ADDED = "/?state=all&sort=added-desc";
 
 function importSummary(r) {
   const parts = [`${plural(r.created, "new article")}`, `${r.updated} updated`, `${r.skipped} already here`];
   let text = `Imported ${r.total} from ${SOURCES[r.format] || r.format}: ${parts.join(", ")}.`;
   if (r.highlights) text += ` ${plural(r.highlights, "highlight")}.`;
   if (r.needs_fetch) text += ` ${plural(r.needs_fetch, "article")} came without text: fetch them below.`;
-  return text;
+  return [text, r.created ? [" ", h("a", { href: ADDED, id: "show-imported" }, r.created === 1 ? "Show it" : "Show them")] : []];
 }
 
 async function startImport() {
@@ -32,7 +31,8 @@ async function startImport() {
   const status = $("#import-status");
   if (!file) { status.textContent = "Choose a file first."; input.focus(); return; }
   status.textContent = `Sending ${file.name}…`;
-  if (await reportImport(importJob("/api/import", file))) input.value = ""; // the file itself, sent as it is
+  // the file itself, sent as it is; its name only so that a message can speak of it
+  if (await reportImport(importJob(withQuery("/api/import", { name: file.name }), file))) input.value = "";
 }
 
 /** Shows how an import ended (its summary, or why not); whether it was imported. */
@@ -41,12 +41,12 @@ async function reportImport(running) {
   const status = $("#import-status");
   button.disabled = true;
   try {
-    status.textContent = importSummary(await running);
+    status.replaceChildren(...importSummary(await running).flat());
     libraryChanged();
     refreshWaiting();
     return true;
   } catch (err) {
-    status.textContent = err.message;
+    status.replaceChildren(...messageNodes(err.message));
     if (err.code === "import_cancelled") { libraryChanged(); refreshWaiting(); }
     return false;
   } finally {
@@ -90,7 +90,7 @@ async function resumeImport() {
     const { running } = await get("/api/import-jobs");
     if (running && !importing) await reportImport(followImport(running));
   } catch (err) {
-    $("#import-status").textContent = err.message;
+    $("#import-status").replaceChildren(...messageNodes(err.message));
   }
 }
 
@@ -128,6 +128,20 @@ function showJob(job) {
   else if (job.state === "done") text += ". Done.";
   else text += ` (${job.state}).`;
   $("#fetch-status").textContent = text;
+  showFailures(job);
+}
+
+/** Why each article could not be fetched (the job keeps the first 50 reasons). */
+function showFailures(job) {
+  const box = $("#fetch-errors");
+  const errors = job.errors || [];
+  box.hidden = errors.length === 0;
+  if (!errors.length) return;
+  const more = job.failed - errors.length;
+  $("summary", box).textContent = `Why ${plural(job.failed, "article")} could not be fetched`;
+  $("ul", box).replaceChildren(...errors.map((e) => h("li", {},
+    h("a", { href: `/read/${encodeURIComponent(e.article_id)}` }, e.url), h("span.muted", {}, ` - ${e.error}`))),
+  ...(more > 0 ? [h("li.muted", {}, `and ${more} more`)] : []));
 }
 
 async function follow(job) {
@@ -142,7 +156,7 @@ async function follow(job) {
       showJob(job);
     }
   } catch (err) {
-    $("#fetch-status").textContent = err.message;
+    $("#fetch-status").replaceChildren(...messageNodes(err.message));
     return;
   } finally {
     following = false;
@@ -156,7 +170,7 @@ async function startFetch() {
   try {
     follow(await post("/api/fetch-jobs"));
   } catch (err) {
-    $("#fetch-status").textContent = err.message;
+    $("#fetch-status").replaceChildren(...messageNodes(err.message));
   }
 }
 
@@ -170,7 +184,7 @@ async function refreshWaiting() {
     if (status.running) follow(status.running);
     else if (!following) $("#fetch-start").hidden = n === 0;
   } catch (err) {
-    $("#fetch-waiting").textContent = err.message;
+    $("#fetch-waiting").replaceChildren(...messageNodes(err.message));
   }
 }
 
@@ -202,7 +216,7 @@ async function followImages(job) {
       showImageJob(job);
     }
   } catch (err) {
-    $("#images-status").textContent = err.message;
+    $("#images-status").replaceChildren(...messageNodes(err.message));
     return;
   } finally {
     followingImages = false;
@@ -220,7 +234,7 @@ async function refreshImages() {
     if (status.running) followImages(status.running);
     else if (!followingImages) $("#images-start").hidden = n === 0;
   } catch (err) {
-    $("#images-waiting").textContent = err.message;
+    $("#images-waiting").replaceChildren(...messageNodes(err.message));
   }
 }
 
@@ -228,7 +242,7 @@ async function startImages() {
   try {
     followImages(await post("/api/image-jobs"));
   } catch (err) {
-    $("#images-status").textContent = err.message;
+    $("#images-status").replaceChildren(...messageNodes(err.message));
   }
 }
 

@@ -61,6 +61,8 @@ def routes() -> list[web.AbstractRouteDef]:
         web.get("/images/{name}", images.serve_image),
         web.get("/", pages.reading_list),
         web.get("/read/{id}", pages.reader),
+        web.get("/trash", pages.trash),
+        web.get("/highlights", pages.notebook),
         web.get(auth.LOGIN_PATH, session.login),
         web.post("/logout", session.logout),
         web.static("/static", static_dir(), append_version=False),

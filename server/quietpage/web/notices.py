@@ -1,6 +1,7 @@
-"""What the reader says above an article whose page is not read yet (it took too long to read)
-or whose saved copy went missing, and what can be done about it: Read again (the page as
-captured, POST /api/articles/{id}/read-again) and Fetch it again (a fetch job for this article).
+"""What the reader says above an article whose page is not read yet (it took too long to read),
+whose saved copy went missing, that came without its text (an import) or that may not be an
+article at all, and what can be done about it: Read again (the page as captured, POST
+/api/articles/{id}/read-again) and Fetch it (again) (a fetch job for this article).
 static/js/recover.js makes the buttons work. Every value is escaped here."""
 from __future__ import annotations
 
@@ -29,12 +30,22 @@ def reader_notice(article: dict) -> tuple[str, bool]:
         kept = ("The page as captured is kept with this article." if unread else
                 "This is the version you saved before; the newer page as captured is kept beside it.")
         return _notice(heading, f"{said} {kept}", ["read-again"], article), unread
+    if article.get("needs_fetch"):  # imported with its address only: the content is a placeholder
+        failed = f" The last try failed: {article['fetch_error']}" if article.get("fetch_error") else ""
+        return _notice("Only this article's address is here", f"It was imported without its text.{failed}",
+                       ["fetch"], article, fetch_label="Fetch it now from {host}"), True
+    if article.get("readerable") is False:  # a front page, a list of links: said quietly
+        url = escape(article.get("url") or "")
+        return (f'<p class="notice quiet" role="note">This page may not be an article (a front page or a list '
+                f'of links, say): the reader view may leave out parts of it. Read <a href="{url}" '
+                f'rel="noopener noreferrer" target="_blank">the original</a>.</p>'), False
     return "", False
 
 
-def _notice(heading: str, message: str, actions: list[str], article: dict) -> str:
+def _notice(heading: str, message: str, actions: list[str], article: dict,
+            fetch_label: str = "Fetch it again from {host}") -> str:
     host = urlsplit(article.get("url") or "").hostname or "its site"
-    labels = {"read-again": "Read again", "fetch": f"Fetch it again from {host}"}
+    labels = {"read-again": "Read again", "fetch": fetch_label.format(host=host)}
     buttons = " ".join(f'<button type="button" class="action" data-recover="{a}">{escape(labels[a])}</button>'
                        for a in actions)
     return (f'<section class="notice" id="recover" aria-labelledby="recover-heading">'

@@ -129,6 +129,8 @@ def _transfer_and_page_paths(s: Settings) -> dict:
         "/api/fetch-jobs/{id}": {"get": _op("A fetch job's progress", params=(ID,))},
         "/": {"get": _op("The reading list (page)", ok_type="text/html")},
         "/read/{id}": {"get": _op("The reader (page)", params=(ID,), ok_type="text/html")},
+        "/trash": {"get": _op("The trash (page)", ok_type="text/html")},
+        "/highlights": {"get": _op("The notebook: every highlight (page)", ok_type="text/html")},
         "/login": {"get": _op("Use a one-time login link: starts a page session", ok_type="text/html", public=True,
                               params=(_param("code", required=True), _param("next")))},
         "/logout": {"post": _op("End the page session", ok=303, ok_type="text/html")},

@@ -3,6 +3,7 @@ article HTML, which the reader pipeline has already sanitised (and we sanitise a
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 from html import escape
 from string import Template
@@ -25,6 +26,20 @@ def template(name: str) -> Template:
     return Template((static_dir() / name).read_text("utf-8"))
 
 
+@functools.lru_cache(maxsize=1)
+def icons() -> str:
+    """static/icons.svg, the sprite a page embeds once (templates say $icons)."""
+    return (static_dir() / "icons.svg").read_text("utf-8")
+
+
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def message_html(text: str) -> str:
+    """A message for people, escaped, its `commands` shown as code (never as raw backticks)."""
+    return _CODE.sub(r"<code>\1</code>", escape(text))
+
+
 NONCE = web.RequestKey("nonce", str)
 
 
@@ -41,9 +56,10 @@ def page(request: web.Request, name: str, status: int = 200, *, raw: dict | None
     fields.update(raw or {})
     fields["nonce"] = nonce_of(request)
     fields["common_head"] = COMMON_HEAD
+    fields["icons"] = icons()
     body = template(name).substitute(fields)
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
 
 def render_message(request: web.Request, status: int, heading: str, message: str) -> web.Response:
-    return page(request, "message.html", status, heading=heading, message=message)
+    return page(request, "message.html", status, heading=heading, raw={"message": message_html(message)})

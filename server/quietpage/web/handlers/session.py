@@ -11,7 +11,8 @@ from .. import auth, openapi, pairing, schema, security
 from ..context import ctx
 from ..guard import GUARD, ORIGIN_KIND, SESSION, TOKEN, remember_extension
 from ..http import json_response, origin, read_json
-from ..render import page
+from ..middleware import session_secret
+from ..render import message_html, page
 
 
 async def health(request: web.Request) -> web.Response:
@@ -95,22 +96,42 @@ async def login(request: web.Request) -> web.Response:
     Answers a small page that moves on by itself instead of a redirect: a SameSite=Strict
     cookie set while arriving from another site (a terminal, the extension) is only sent on a
     navigation that starts from our own page. That page also hands the pages their page key
-    (auth.page_key), which they keep in this origin's storage: the one time it is sent."""
+    (auth.page_key), which they keep in this origin's storage: the one time it is sent.
+
+    A link used already (or expired) still goes on to its page when this browser has a session:
+    at once when the cookie came with the request, else from the explaining page, whose script
+    asks the API with the cookie and the page key this browser keeps. The page key is never
+    sent again."""
     c = ctx(request)
     now = time.time()
     token = request[TOKEN]
-    nonce, expiry = auth.check_login_code(token, request.query.get("code"), now)
+    nxt = auth.safe_next(request.query.get("next"))
+    try:
+        nonce, expiry = auth.check_login_code(token, request.query.get("code"), now)
+    except Unauthorized as exc:
+        if exc.code != "expired_login_link":
+            raise
+        return await _stale_link(request, token, nxt, exc)
     if not await c.db(c.sessions.use_login_nonce, nonce, float(expiry), now):
-        raise Unauthorized("This login link was used already; each works once. Ask for a new one: "
-                           "run `quietpage login-url`.", code="used_login_link")
+        return await _stale_link(request, token, nxt, Unauthorized(
+            "This login link was used already; each works once. Ask for a new one: run `quietpage login-url`.",
+            code="used_login_link"))
     secret = auth.new_session_secret()
     ttl = c.settings.session_ttl_s
     await c.db(c.sessions.add_session, auth.session_key(token, secret), now + ttl)
-    nxt = auth.safe_next(request.query.get("next"))
     response = page(request, "login.html", next=nxt, page_key=auth.page_key(token, secret))
     response.set_cookie(auth.cookie_name(request.url.port), secret, max_age=ttl, path="/",
                         httponly=True, samesite="Strict")
     return response
+
+
+async def _stale_link(request: web.Request, token: str, nxt: str, error: Unauthorized) -> web.Response:
+    """A genuine link that cannot log in again: on to its page with the session this browser
+    has (the page key it keeps from its login goes with the pages' calls); else (401) what
+    happened, while the page's script looks for a session the cookie did not bring here."""
+    if await session_secret(request, token):
+        raise web.HTTPSeeOther(nxt)
+    return page(request, "login-again.html", 401, next=nxt, raw={"message": message_html(error.message)})
 
 
 async def logout(request: web.Request) -> web.Response:
