@@ -9,6 +9,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from ..clock import parse_iso
+from ..library.imports import SOURCE_NAMES
 from ..library.recovery import AFTER_MISSING
 
 
@@ -32,7 +33,8 @@ def reader_notice(article: dict) -> tuple[str, bool]:
         return _notice(heading, f"{said} {kept}", ["read-again"], article), unread
     if article.get("needs_fetch"):  # imported with its address only: the content is a placeholder
         failed = f" The last try failed: {article['fetch_error']}" if article.get("fetch_error") else ""
-        return _notice("Only this article's address is here", f"It was imported without its text.{failed}",
+        where = SOURCE_NAMES.get(article.get("imported_from") or "", "another app")
+        return _notice("Only this article's address is here", f"It was imported from {where} without its text.{failed}",
                        ["fetch"], article, fetch_label="Fetch it now from {host}"), True
     if article.get("readerable") is False:  # a front page, a list of links: said quietly
         url = escape(article.get("url") or "")
