@@ -58,6 +58,21 @@ async def test_every_sort_both_ways(client, three, sort, order, expected):
     assert walked == expected
 
 
+@pytest.mark.parametrize("order,expected", [("desc", ["imported", "long", "short"]),
+                                            ("asc", ["short", "long", "imported"])])
+async def test_a_search_sorts_by_added_both_ways_too(client, three, order, expected):
+    """The full-text index keeps no "added" order: every hit is put in the list's order."""
+    names = {v: k for k, v in three.items()}
+    page = await (await client.get(f"/api/articles?state=all&q=piece&sort=added&order={order}")).json()
+    assert [names[a["id"]] for a in page["items"]] == expected and page["total"] == 3
+
+
+async def test_the_trash_is_listed_not_searched(client, three):
+    resp = await client.get("/api/articles?state=trash&q=piece")
+    assert resp.status == 422
+    assert_error_shape(await resp.json(), "invalid_query")
+
+
 async def test_added_is_when_it_entered_quietpage(client, three):
     a = await (await client.get(f"/api/articles/{three['imported']}")).json()
     assert a["created_at"].startswith("2017-07-14")  # the date Pocket had

@@ -25,7 +25,7 @@ async def test_a_search_shows_each_hit_with_its_words_marked_safely(live, browse
     await page.fill("#q", "mackerel")
     await page.wait_for_selector(".item .snippet")  # the search's answer
     assert await page.locator(".item .title").all_text_contents() == ["Mackerel season", "Port notes"]  # best match
-    assert await page.input_value("#sort") == "relevance"
+    assert await page.input_value("#sort") == "relevance-desc"  # every sort says its direction
     passage = page.locator(".item").nth(1).locator(".snippet")
     assert "<img src=x" in await passage.text_content()  # shown as the words it is
     assert await passage.locator("img, script").count() == 0
@@ -39,7 +39,7 @@ async def test_a_search_shows_each_hit_with_its_words_marked_safely(live, browse
     await page.fill("#q", "")
     await page.wait_for_function("() => document.querySelectorAll('.item').length === 2 "
                                  "&& !document.querySelector('.item .snippet')")
-    assert await page.input_value("#sort") == "saved"
+    assert await page.input_value("#sort") == "saved-desc"
     await page.evaluate("document.activeElement.blur()")
     await page.keyboard.press("?")
     await page.wait_for_selector("#help[open]")
