@@ -90,6 +90,17 @@ def test_a_phrase_glued_into_the_title_and_the_text_is_spam():
     assert "and the fishing boats" in article.text and "Quick Coin" not in article.text
 
 
+
+def test_a_title_segment_glued_only_inside_a_script_is_not_spam():
+    """Spam shows itself in the text a reader sees; a page's scripts (JSON of related stories:
+    "...reviews round-up") are not that text. The counter-example is the test above."""
+    title = "Harbour Days review \u2013 a quiet morning among the boats"
+    script = ('<script>var related = [{"title":"Harbour Days reviews round-up, all the scores"}];'
+              " var s = 1;</script>")
+    html = page(body=BODY + script, title=title)
+    assert extract(html, "https://example.com/a").title == title
+
+
 # ------------------------------------------------------------------------ images
 def test_lazy_images_get_their_real_source_and_tracking_pixels_go():
     body = ("<figure><img src='data:image/gif;base64,R0lGODlhAQABAAAAACw=' data-src='/photos/boats.jpg'>"
