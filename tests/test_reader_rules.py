@@ -321,6 +321,21 @@ def test_a_shorter_article_body_never_replaces_the_text():
     assert text.split("\n") == LOREM
 
 
+
+@pytest.mark.parametrize("wrapper", ["nav", "aside", "noscript"])
+def test_a_chrome_tag_that_holds_the_article_is_unwrapped_not_dropped(wrapper):
+    """A theme that wraps the post in <aside>, <nav> or <noscript> (most of the page's paragraph
+    text is in it): the post is read; the counter-example, the page's own menu and sidebar
+    (<nav>, <aside> holding no article), still go."""
+    html = ("<!DOCTYPE html><html lang='en'><head><title>A quiet harbour story</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/about'>About us</a></nav>"
+            f"<{wrapper} class='site-content'><h1>A quiet harbour story</h1>{BODY}</{wrapper}>"
+            "<aside class='widget'><h3>About the author</h3><p>Ann writes about boats on weekends.</p></aside>"
+            "</body></html>")
+    article = extract(html, "https://example.com/a")
+    assert all(p in article.text for p in LOREM)
+    assert "About the author" not in article.text and "About us" not in article.text
+
 def test_code_spans_of_punctuation_and_keywords_stay_but_residue_outside_code_goes():
     body = ('<p class="byline">By <span>|</span></p>' + BODY +
             '<pre><code><span class="k">SELECT</span> a <span class="k">FROM</span> t <span class="k">GROUP</span> '
