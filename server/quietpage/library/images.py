@@ -83,6 +83,18 @@ def new_items(html: str, limit: int, previous: list[dict] | None) -> list[dict]:
     return [known.get(url) or _item(url) for url in image_sources(html, limit)]
 
 
+THUMB_MIN = (120, 80)  # smaller is an icon, a button or a spacer, not the article's picture
+
+
+def _pictures(item: dict) -> bool:
+    """Whether an archived image can stand for its article: at least THUMB_MIN, at most three
+    times as wide as high (or twice as high as wide). Sizes not known: it may."""
+    w, h = item.get("width"), item.get("height")
+    if not (isinstance(w, int) and isinstance(h, int)) or w <= 0 or h <= 0:
+        return True
+    return w >= THUMB_MIN[0] and h >= THUMB_MIN[1] and 0.5 <= w / h <= 3
+
+
 def _item(url: str) -> dict:
     return {"url": url, "file": None, "width": None, "height": None, "bytes": 0, "error": None, "code": None}
 
@@ -168,6 +180,13 @@ class ImageActions:
     def _image_items_for(self, article_id: str | None, html: str) -> list[dict]:
         previous = self._images_of(article_id) if article_id else None
         return new_items(html, self.settings.image_max_count, previous)
+
+    def thumbnail_of(self, record: dict) -> str | None:
+        """The file of an article's picture in the reading list: its first archived image that
+        is big enough and not a strip (the lead image, nearly always); None when it has none."""
+        if not (record.get("images") or {}).get("archived"):
+            return None  # nothing archived: no images document to read
+        return next((i["file"] for i in self._images_of(record["id"]) if i.get("file") and _pictures(i)), None)
 
     # ------------------------------------------------------------------ for the archiver
     def image_plan(self, article_id: str, retry_failed: bool = False) -> dict | None:

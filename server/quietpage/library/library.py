@@ -23,6 +23,7 @@ from .images import ImageActions, new_items, summary
 from .imports import ImportActions
 from .index import ArticleIndex
 from .indexing import IndexKeeping
+from .listing import ListQuery
 from .notebook import HighlightIndex, NotebookQuery, notebook_page
 from .recovery import RecoveryActions
 from .tagbook import TagActions
@@ -73,6 +74,16 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
     def maintenance(self) -> None:
         self._check_index()
         self.store.maintenance()
+
+    # ------------------------------------------------------------------ the reading list
+    def page(self, query: ListQuery) -> dict:
+        """One page of the reading list (indexing.py), each article with its picture's file
+        (`thumbnail`) when one is archived."""
+        out = super().page(query)
+        for a in out["items"]:
+            if thumb := self.thumbnail_of(a):
+                a["thumbnail"] = thumb
+        return out
 
     # ------------------------------------------------------------------ the notebook
     def notebook(self, query: NotebookQuery) -> dict:

@@ -35,7 +35,9 @@ async def read_json(request: web.Request) -> dict:
 
 
 def article_json(record: dict, request: web.Request) -> dict:
-    out = {k: v for k, v in record.items() if k not in PRIVATE_FIELDS}
+    out = {k: v for k, v in record.items() if k not in PRIVATE_FIELDS and k != "thumbnail"}
+    if record.get("thumbnail"):  # the list's picture: an archived image, from our own origin
+        out["thumbnail_url"] = f"/images/{record['thumbnail']}"
     if record.get("deleted_at"):
         out["deleted_at"] = record["deleted_at"]
     out["reader_url"] = f"{origin(request)}/read/{record['id']}"
