@@ -11,10 +11,12 @@ import io
 import struct
 import zlib
 
+import pytest
 from aiohttp import web
 from PIL import Image
 
 from conftest import LOREM
+from quietpage.settings import Settings
 
 HITS = web.AppKey("hits", list)
 
@@ -150,3 +152,18 @@ def hostile_html() -> str:
     good = '<p><img src="/img/plain.png" alt="The one real picture"></p>'
     bad = "".join(f'<p><img src="{path}" alt="{path}"></p><p>{LOREM[i % 5]}</p>' for i, path in enumerate(HOSTILE))
     return good + bad
+
+
+# ---------------------------------------------------------------------- fixtures (import them)
+@pytest.fixture
+def settings(data_dir) -> Settings:
+    """The app's settings for archiving from this loopback site, with small limits."""
+    return Settings(data_dir=data_dir, port=0, fetch_allow_private=True, image_timeout_s=2.0,
+                    image_max_bytes=1 << 20)
+
+
+@pytest.fixture
+async def images_site(aiohttp_server):
+    server = await aiohttp_server(site(), host="127.0.0.1")
+    server.base = f"http://127.0.0.1:{server.port}"
+    return server

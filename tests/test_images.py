@@ -19,19 +19,7 @@ from quietpage.web.context import CONTEXT
 from conftest import save
 from helpers import FixedDns
 from image_site import EVERY_KIND, EXPECTED_SOURCES, HITS, HOSTILE, IMAGES, INLINE, article_html, hostile_html, site
-
-
-@pytest.fixture
-def settings(data_dir) -> Settings:
-    return Settings(data_dir=data_dir, port=0, fetch_allow_private=True, image_timeout_s=2.0,
-                    image_max_bytes=1 << 20)
-
-
-@pytest.fixture
-async def images_site(aiohttp_server):
-    server = await aiohttp_server(site(), host="127.0.0.1")
-    server.base = f"http://127.0.0.1:{server.port}"
-    return server
+from image_site import images_site, settings  # noqa: F401  (fixtures)
 
 
 async def archived(client) -> None:

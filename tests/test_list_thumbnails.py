@@ -7,23 +7,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import save
-from image_site import article_html, site
+from image_site import article_html
+from image_site import images_site, settings  # noqa: F401  (fixtures)
 from quietpage.library.images import _pictures
-from quietpage.settings import Settings
 from quietpage.web.context import CONTEXT
-
-
-@pytest.fixture
-def settings(data_dir) -> Settings:
-    return Settings(data_dir=data_dir, port=0, fetch_allow_private=True, image_timeout_s=2.0,
-                    image_max_bytes=1 << 20)
-
-
-@pytest.fixture
-async def images_site(aiohttp_server):
-    server = await aiohttp_server(site(), host="127.0.0.1")
-    server.base = f"http://127.0.0.1:{server.port}"
-    return server
 
 
 async def listed(client) -> dict:
