@@ -155,6 +155,29 @@ def test_counts_count_what_the_search_finds_and_pages_follow_the_cursor(library,
     assert sorted(seen) == sorted(a["id"] for a in five.values())
 
 
+def test_pages_of_many_equal_scores_go_newest_first_across_every_page(library):
+    """Hits scored alike (the same words in the same places) stand newest first, however far the
+    tie runs past a page: 60 with the word in the title, then 200 with it only in the text."""
+    def one(n: int, title: str) -> str:
+        text = "The mackerel were late this year."
+        record = {"url": f"https://tie{n}.example/", "url_key": f"https://tie{n}.example/", "title": title,
+                  "state": "unread", "created_at": f"2026-01-01T{n // 60:02d}:{n % 60:02d}:00.000Z",
+                  "deleted_at": None, "tags": []}
+        return library._insert_article(record, pack_bodies({"content_html": "", "text": text}, ""), text)["id"]
+
+    in_title = [one(n, "Mackerel") for n in range(0, 120, 2)]
+    in_text = [one(n, "Boats") for n in [*range(1, 120, 2), *range(120, 260)]]
+    for q in ("mackerel", "macker"):
+        pages, cursor = [], None
+        while True:
+            page = library.page(ListQuery(q=q, limit=50, cursor=cursor))
+            pages.append([a["id"] for a in page["items"]])
+            if not (cursor := page["next_cursor"]):
+                break
+        assert [len(p) for p in pages] == [50] * 5 + [10]
+        assert sum(pages, []) == in_title[::-1] + sorted(in_text, key=in_text.index, reverse=True), q
+
+
 def test_each_hit_says_where_it_matched_with_a_plain_text_passage(library, five):
     note(library, five["laws"], "debate ends where it began", "Compare with <b>the</b> harbour piece")
     (hit,) = library.page(ListQuery(q="harbour piece"))["items"]

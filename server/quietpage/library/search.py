@@ -130,14 +130,16 @@ def counts(searcher, query) -> dict[str, int]:
 
 def ranked(searcher, query, wanted: int, order_field: str | None, descending: bool) -> tuple[list, int]:
     """([(sort value, DocAddress)], how many match): the first `wanted` in the index's order, and
-    every hit tied with the last of them, so that the caller's exact order can settle the ties."""
+    every hit tied with the last of them (hits in the index's order hold each value together), so
+    that the caller's exact order can settle the ties."""
     n = wanted + TIES  # room for a tie at the end of the page without asking again
     kwargs = {} if order_field is None else {
         "order_by_field": order_field, "order": tantivy.Order.Desc if descending else tantivy.Order.Asc}
     while True:
         result = searcher.search(query, n + 1, count=True, **kwargs)
         hits = [(round(v, 4) if order_field is None else v, addr) for v, addr in result.hits]
-        if len(hits) <= n or hits[n - 1][0] != hits[n][0] or n >= MOST_HITS:
+        # every hit tied with the page's last one is here when the one after those fetched differs
+        if len(hits) <= n or hits[max(wanted, 1) - 1][0] != hits[n][0] or n >= MOST_HITS:
             return hits[:n], result.count
         # a tie across the end (many hits scored alike: a word being typed): each try ranks them
         # all again, so look much further (or at all of them, when that is not much more)
