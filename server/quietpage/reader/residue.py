@@ -83,14 +83,34 @@ def _counts_up(text: str) -> bool:
 def drop_code_gutters(root, keep: set) -> None:
     """3. A cell or column whose text only counts 1, 2, 3... beside a sibling holding the code
     (Pygments' td.linenos, Rouge's gutter): line numbers, not text. A numbered list of steps
-    has words, and a column of numbers with no code beside it is data."""
+    has words, and a column of numbers with no code beside it is data. The table that only
+    set the gutter beside the code (one cell left) goes too: the code block stands alone, as
+    the reader and the Markdown export show code."""
     for el in list(root.iter("td", "div", "pre")):
-        if el.getparent() is None or el.getparent() in keep:
+        parent = el.getparent()
+        if parent is None or parent in keep:
             continue
-        siblings = [s for s in el.getparent() if s is not el and isinstance(s.tag, str)]
+        siblings = [s for s in parent if s is not el and isinstance(s.tag, str)]
         if _counts_up(el.text_content()) and any(s.tag in ("pre", "code") or s.find(".//pre") is not None
                                                   for s in siblings):
             drop(el)
+            if el.tag == "td":
+                _unwrap_code_table(parent)
+
+
+def _unwrap_code_table(row) -> None:
+    """The table around `row` holds one cell, with a code block: the cell takes its place."""
+    table = next(row.iterancestors("table"), None)
+    if table is None or table.getparent() is None:
+        return
+    cells = table.xpath(".//td | .//th")
+    if len(cells) != 1 or cells[0].find(".//pre") is None:
+        return
+    cell = cells[0]
+    cell.tag, cell.tail = "div", table.tail
+    cell.attrib.clear()
+    table.getparent().replace(table, cell)
+    cell.drop_tag()
 
 
 def drop_counters(root, keep: set) -> None:
