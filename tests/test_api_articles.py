@@ -23,9 +23,10 @@ async def test_save_seed_page_returns_the_reader_view(client, seed_html, seed_ex
     assert not [s for s in seed_expected["must_not_contain"] if s in body["text"]]
     assert body["title"] == seed_expected["title"]
     assert body["reader_url"].endswith(f"/read/{body['id']}")
-    names = {t["name"] for t in body["tags"]}
+    assert body["tags"] == []  # suggested, never applied (tests/test_tag_library.py)
+    names = {t["name"] for t in body["suggested_tags"]}
     assert {"Iran", "Russia", "Ukraine", "White House"} <= names
-    assert all(set(t) == {"name", "source", "score"} for t in body["tags"])
+    assert all(set(t) == {"name", "source", "score"} for t in body["suggested_tags"])
     assert body["highlights"] == {"anchored": 0, "orphaned": 0}
     assert "url_key" not in body and "rev" not in body
 

@@ -30,7 +30,9 @@ async def test_rename_changes_every_article(client, library):
     a, b = library
     resp = await client.post("/api/tags/drones/rename", json={"to": "UAVs"})
     assert resp.status == 200
-    assert await resp.json() == {"name": "UAVs", "count": 2, "renamed": 2}
+    body = await resp.json()
+    assert {k: body[k] for k in ("name", "count", "renamed")} == {"name": "UAVs", "count": 2, "renamed": 2}
+    assert isinstance(body["undo"], str) and body["undo"]
     for art in (a, b):
         names = [t["name"] for t in (await (await client.get(f"/api/articles/{art['id']}")).json())["tags"]]
         assert "UAVs" in names and not [n for n in names if n.lower().startswith("drone")]

@@ -194,16 +194,19 @@ def test_tag_names_come_from_the_index_and_follow_every_change(tmp_path):
     library._update_article(ids[0], {"tags": [{"name": "Kelp", "source": "user", "score": 1.0}]})
     library._purge_article(ids[1])
 
-    def scan(edited_only):
+    library._update_article(ids[2], {"tags": [{"name": "Krill", "source": "text", "score": 0.5}]})
+
+    def scan(chosen_only):  # chosen: all tags of an article whose tags the user set, else those typed
         counts = {}
         for a in store.all_articles():
-            if a.get("deleted_at") or (edited_only and not a.get("tags_edited")):
+            if a.get("deleted_at"):
                 continue
-            for key in {normalize(t["name"]) for t in a.get("tags", [])}:
+            tags = [t for t in a.get("tags", []) if not chosen_only or a.get("tags_edited") or t["source"] == "user"]
+            for key in {normalize(t["name"]) for t in tags}:
                 counts[key] = counts.get(key, 0) + 1
         return counts
 
-    for edited_only in (False, True):
-        indexed = {normalize(name): n for name, n in library.index.tag_names(edited_only=edited_only)}
-        assert indexed == scan(edited_only)
+    for chosen_only in (False, True):
+        indexed = {normalize(name): n for name, n in library.index.tag_names(chosen_only=chosen_only)}
+        assert indexed == scan(chosen_only)
     library.close()

@@ -8,8 +8,11 @@ Nothing else in the package reads the environment or the config file.
 from __future__ import annotations
 
 import difflib
+import errno
 import ipaddress
+import json
 import os
+import re
 import sys
 import tempfile
 import tomllib
@@ -17,7 +20,7 @@ import typing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .errors import QuietPageError
+from .errors import DiskFull, QuietPageError, StorageError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 27182
@@ -235,6 +238,13 @@ class Settings:
     # Images fetched at once while archiving (from any sites).
     image_concurrency: int = 4
 
+    # -- tags (see tags/ and library/articles.py) --------------------------------------------------
+    # "Apply my own tags automatically": a save then applies the suggestions that are tags you
+    # already use AND that the page plainly talks about (strong evidence: several mentions, in the
+    # headline or across paragraphs). Off: nothing is applied unasked; every suggestion waits as
+    # a one-click chip. The pages change it (PATCH /api/preferences writes it here).
+    auto_apply_tags: bool = False
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
         if not 0 <= self.port < 65536:
@@ -315,3 +325,48 @@ def _checked(path: Path, key: str, value, kind: type):
     if not ok:
         raise ConfigError(f"{path}: '{key}' must be {names.get(kind, kind.__name__)}, not {value!r}.")
     return float(value) if kind is float else value
+
+
+def write_config_value(path: Path, key: str, value: bool | int | float | str) -> None:
+    """Set one setting in config.toml (made if missing), the rest of the file kept as written
+    (comments, order), replaced atomically: a crash leaves the old file or the new one."""
+    kind = _field_types().get(key)
+    if kind is None:
+        raise ConfigError(f"There is no setting '{key}'.")
+    _checked(path, key, value, kind)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"QuietPage cannot read its settings file {path}: {exc}.") from None
+    line = f"{key} = {_toml_value(value)}"
+    own = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=.*$", re.M)
+    if own.search(text):
+        text = own.sub(lambda _: line, text, count=1)
+    else:
+        text += ("\n" if text and not text.endswith("\n") else "") + line + "\n"
+    try:
+        written = tomllib.loads(text).get(key)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}): fix it, then change the setting again.") from None
+    if written != value:
+        raise ConfigError(f"{path}: '{key}' could not be set here; edit the file by hand.")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        error = DiskFull if exc.errno == errno.ENOSPC else StorageError
+        raise error(f"QuietPage cannot write its settings file {path}: {exc.strerror or exc}. "
+                    "The setting is unchanged.") from None
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)  # numbers, and strings (TOML basic strings)

@@ -9,7 +9,8 @@ const MAX_CHIPS = 3;
 
 /**
  * @param {object} a   the article, as /api/articles lists it
- * @param {object} on  {tag(name), archive(a), favorite(a), tags(a, li, button), remove(a), select()}
+ * @param {object} on  {tag(name), archive(a), favorite(a), tags(a, li, button), remove(a), select(),
+ *                     suggest() (optional: the one-click chips of its suggested tags, or null)}
  */
 export function row(a, { selected, on }) {
   const li = h("li.item", { dataset: { id: a.id }, "aria-current": selected ? "true" : null },
@@ -18,6 +19,7 @@ export function row(a, { selected, on }) {
       h("a.title", { href: `/read/${encodeURIComponent(a.id)}` }, a.title || a.url),
       h("div.item-sub", {}, meta(a), summary(a)),
       chips(a, on),
+      on.suggest ? on.suggest() : null,
       matchedPassage(a)),
     actions(a, on),
     h("button.row-more", { type: "button", title: "Actions", "aria-label": `Actions for ${a.title || a.url}`,

@@ -3,7 +3,7 @@
 import { del, get, newestOnly, patch, post, withQuery } from "./api.js";
 import { $, $$, announce, h, plural } from "./dom.js";
 import { row } from "./list-row.js";
-import { tagsEditor } from "./tags-editor.js";
+import { suggestionChips, tagsEditor } from "./tags-editor.js";
 import { saveTrail, takeFlash } from "./trail.js";
 
 const PAGE = 50;
@@ -12,7 +12,8 @@ const DENSITY_KEY = "qp-list-density";
 const SORTS = ["saved-desc", "saved-asc", "added-desc", "added-asc", "published-desc", "published-asc",
   "reading_time-asc", "reading_time-desc", "relevance-desc"];
 const NATURAL = { saved: "desc", added: "desc", published: "desc", reading_time: "asc", relevance: "desc" };
-const view = { items: [], cursor: null, selected: -1, vocabulary: [] };
+// tagging: articles whose suggestions were clicked here (their chips stay while the list is open)
+const view = { items: [], cursor: null, selected: -1, vocabulary: [], tagging: new Set() };
 
 function readSort(raw) {
   if (SORTS.includes(raw)) return raw;
@@ -101,7 +102,20 @@ const ON = {
 };
 
 function item(a, index) {
-  return row(a, { selected: index === view.selected, on: { ...ON, select: () => select(index) } });
+  return row(a, { selected: index === view.selected, on: { ...ON, select: () => select(index), suggest: () => chips(a) } });
+}
+
+/** One-click chips for the suggestions of an article whose tags the user has not set yet. */
+function chips(a) {
+  if (a.tags_edited && !view.tagging.has(a.id)) return null;
+  return suggestionChips(a, (updated, name) => {
+    view.tagging.add(a.id);
+    replaceItem(updated);
+    announce(`Tagged “${a.title || a.url}” ${name}.`);
+    const li = $(`.item[data-id="${CSS.escape(a.id)}"]`);
+    const next = li && (li.querySelector(".suggestions button") || li.querySelector("[data-tags-button]"));
+    if (next) next.focus();
+  });
 }
 
 function replaceItem(updated) {
@@ -145,6 +159,8 @@ function editTags(a, li, button) {
   const open = li.querySelector(".tags-editor");
   if (open) { open.remove(); button.setAttribute("aria-expanded", "false"); return; }
   button.setAttribute("aria-expanded", "true");
+  const chipsRow = li.querySelector(".item-main > .suggestions");
+  if (chipsRow) chipsRow.remove(); // the editor offers them
   const editor = tagsEditor(a, (updated) => {
     const i = view.items.findIndex((x) => x.id === updated.id);
     if (i >= 0) view.items[i] = { ...view.items[i], ...updated };

@@ -57,9 +57,10 @@ class LocalWorker:
         return await self._thread.run(fn, *args, **kwargs)
 
     async def read(self, html: str, url: str | None, *, title: str | None = None) -> Reading:
-        vocabulary = await self.db(self.library.tag_vocabulary)
-        job = functools.partial(read_page, max_depth=self.settings.max_html_depth,
-                                vocabulary=vocabulary, title=title, keep_local_urls=self.settings.fetch_allow_private)
+        vocabulary, site_keywords = await self.db(self.library.reading_context, url)
+        job = functools.partial(read_page, max_depth=self.settings.max_html_depth, vocabulary=vocabulary,
+                                site_keywords=site_keywords, title=title,
+                                keep_local_urls=self.settings.fetch_allow_private)
         return await self.pool.run(job, html, url)
 
 

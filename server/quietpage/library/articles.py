@@ -8,7 +8,7 @@ import logging
 from .. import anchoring
 from ..clock import now_iso, parse_iso
 from ..errors import Invalid
-from ..tags import Tag, normalize
+from ..tags import STRONG_SCORE, SiteKeywords, Tag, normalize
 from ..urls import url_key
 from .index import ArticleQuery
 from .reading import Reading
@@ -24,29 +24,61 @@ def meta_fields(reading: Reading) -> dict:
     return {k: getattr(reading.article, k) for k in META_FIELDS}
 
 
+def auto_tags(suggested: list[dict]) -> list[dict]:
+    """The suggestions "apply my own tags automatically" may apply: tags of yours the page
+    plainly talks about (tags.Tag.strong)."""
+    return [t for t in suggested if t.get("source") == "yours" and t.get("score", 0) >= STRONG_SCORE]
+
+
 class ArticleActions:
     def tag_vocabulary(self) -> tuple[str, ...]:
-        """The user's own tags, most used first (shown as first written). Only articles whose
-        tags the user has set count: suggestions nobody reviewed must not feed themselves."""
-        return tuple(name for name, _ in self.index.tag_names(edited_only=True))
+        """The user's own tags, most used first (shown as first written). Only tags the user
+        chose count: suggestions nobody reviewed must not feed themselves."""
+        return tuple(name for name, _ in self.index.tag_names(chosen_only=True))
+
+    def reading_context(self, url: str | None) -> tuple[tuple[str, ...], SiteKeywords]:
+        """What a page's reader needs of the library to suggest its tags: the user's vocabulary
+        and what the page's site declares on the other pages saved from it."""
+        own = None
+        existing = self.store.article_id_for_url(url_key(url)) if url else None
+        if existing is not None:
+            record = self.store.get_article(existing, include_deleted=True)
+            own = None if record.get("deleted_at") else (record.get("keywords") or [])
+        return self.tag_vocabulary(), self.index.site_keywords(url or "", own)
+
+    def _applied(self, suggested: list[dict], have: list) -> tuple[list[dict], list[str]]:
+        """The tags a save applies on top of `have` (the article's): none, unless the user turned on
+        "apply my own tags automatically"; then their own tags with strong evidence. Also their names."""
+        if not self.settings.auto_apply_tags:
+            return [], []
+        present = {normalize(t["name"]) for t in have if isinstance(t, dict) and isinstance(t.get("name"), str)}
+        applied = [t for t in auto_tags(suggested) if normalize(t["name"]) not in present]
+        return applied, [t["name"] for t in applied]
 
     def save(self, url: str, reading: Reading) -> tuple[dict, bool, dict]:
         """Store a page (new, or a new version of a saved URL). Returns the record (with its
-        highlight count), whether it was created, and the re-anchoring counts of its highlights."""
+        highlight count), whether it was created, and the re-anchoring counts of its highlights.
+        Suggestions are offered (`suggested_tags`), never applied: `tags` stays as the user set
+        it (empty for a new article), but for "apply my own tags automatically" (settings)."""
         key = url_key(url)
         now = now_iso()
         fields = {**meta_fields(reading), "url": url, "url_key": key, "suggested_tags": reading.suggested,
                   "updated_at": now, "deleted_at": None}
         existing_id = self.store.article_id_for_url(key)
         if existing_id is None:
-            record = {**fields, "tags": reading.suggested, "tags_edited": False, "state": "unread",
+            applied, names = self._applied(reading.suggested, [])
+            record = {**fields, "tags": applied, "auto_tags": names, "tags_edited": False, "state": "unread",
                       "favorite": False, "progress": 0.0, "created_at": now, "added_at": now}
             record = self._insert_article(record, reading.bodies, reading.article.text,
                                           html=reading.article.content_html)
             return {**record, "highlight_count": 0}, True, {"anchored": 0, "orphaned": 0}
         old = self.store.get_article(existing_id, include_deleted=True)
         if not old.get("tags_edited"):
-            fields["tags"] = reading.suggested
+            have = old.get("tags") if isinstance(old.get("tags"), list) else []
+            applied, names = self._applied(reading.suggested, have)
+            if applied:
+                fields["tags"] = [*have, *applied]
+                fields["auto_tags"] = [*(old.get("auto_tags") or []), *names]
         # This version is read and whole: what said otherwise (a page not read in time, one only
         # known by its address) no longer holds.
         fields.update({k: None for k in ("read_error", "capture_rev", "fetch_error") if old.get(k)})

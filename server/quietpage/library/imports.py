@@ -94,9 +94,11 @@ class ImportActions:
         record = {"url": item.url, "url_key": url_key(item.url), "state": item.state, "favorite": item.favorite,
                   "progress": item.progress, "created_at": item.saved_at or now, "added_at": now, "updated_at": now,
                   "deleted_at": None, "imported_from": item.source}
-        if reading is not None:
+        if reading is not None:  # the item's own tags; suggestions are only offered (articles.py)
+            applied, names = self._applied(reading.suggested, user_tags)
             record.update(_filled(meta_fields(reading), item), url=item.url, suggested_tags=reading.suggested,
-                          tags=user_tags or reading.suggested, tags_edited=bool(user_tags), needs_fetch=False)
+                          tags=[*user_tags, *applied], auto_tags=names, tags_edited=bool(user_tags),
+                          needs_fetch=False)
             return record, reading.bodies, reading.article.text
         record.update({k: None for k in META_FIELDS if k != "url"}, title=item.title or item.url,
                       byline=item.byline, published=item.published, excerpt=item.excerpt, lead_image=item.lead_image,

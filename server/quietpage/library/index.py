@@ -11,8 +11,11 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..tags import SiteKeywords, keyword_keys
 
 def _text(value) -> str:
     return value if isinstance(value, str) else ""
@@ -44,6 +47,37 @@ def tag_names_of(record: dict) -> list[str]:
         if isinstance(tags, list) else []
 
 
+def chosen_tag_names(record: dict) -> list[str]:
+    """The tags of a record that the user chose: all of them once the user has set its tags
+    (`tags_edited`), else those the user typed or named ("user")."""
+    if record.get("tags_edited"):
+        return tag_names_of(record)
+    tags = record.get("tags")
+    return [t["name"] for t in tags if isinstance(t, dict) and isinstance(t.get("name"), str)
+            and t.get("source") == "user"] if isinstance(tags, list) else []
+
+
+def untouched_tags(record: dict, key: Callable[[str], str]) -> list[str]:
+    """The tags an old save applied by itself that the user never touched: on an article whose
+    tags the user never set, every tag but those the user typed or named and those that
+    "apply my own tags automatically" applied (`auto_tags`)."""
+    if record.get("tags_edited"):
+        return []
+    auto = {key(n) for n in record.get("auto_tags") or () if isinstance(n, str)}
+    tags = record.get("tags")
+    return [t["name"] for t in tags if isinstance(t, dict) and isinstance(t.get("name"), str)
+            and t.get("source") != "user" and key(t["name"]) not in auto] if isinstance(tags, list) else []
+
+
+def site_of(url) -> str:
+    """The site a page belongs to, for its keyword habits: its host without "www."."""
+    try:
+        host = urlsplit(url if isinstance(url, str) else "").hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
 @dataclass(frozen=True)
 class ArticleQuery:
     sort: str = "saved"
@@ -66,10 +100,14 @@ class ArticleIndex:
         self._trash: set[str] = set()
         self._favorite: set[str] = set()
         self._highlighted: set[str] = set()  # kept by the Store, which knows the highlights
-        # (tag key, spelling) -> live articles carrying it; and only those whose tags the user set
+        # (tag key, spelling) -> live articles carrying it; and only those the user chose
         self._names: Counter = Counter()
-        self._edited_names: Counter = Counter()
-        self._filed: dict[str, tuple] = {}  # id -> (state, tag keys, tag names, edited) as indexed: every article
+        self._chosen_names: Counter = Counter()
+        self._untouched: set[str] = set()  # live articles with tags an old save applied unasked
+        # site -> [live pages saved from it, Counter(keyword key -> pages declaring it)]
+        self._sites: dict[str, list] = {}
+        # id -> (state, tag keys, tag names, chosen, site, keywords) as indexed: every article
+        self._filed: dict[str, tuple] = {}
 
     def __len__(self) -> int:
         return len(self._filed)
@@ -109,21 +147,34 @@ class ArticleIndex:
             self._trash.add(article_id)
         if record.get("favorite"):
             self._favorite.add(article_id)
-        names = [] if record.get("deleted_at") else list(
-            {self._tag_key(name): name for name in reversed(names_in_order)}.items())
-        edited = bool(record.get("tags_edited"))
+        live = not record.get("deleted_at")
+        names = list({self._tag_key(name): name for name in reversed(names_in_order)}.items()) if live else []
+        chosen = list({self._tag_key(n): n for n in reversed(chosen_tag_names(record))}.items()) if live else []
         self._names.update(names)
-        if edited:
-            self._edited_names.update(names)
-        self._filed[article_id] = (state, tags, names, edited)
+        self._chosen_names.update(chosen)
+        if live and untouched_tags(record, self._tag_key):
+            self._untouched.add(article_id)
+        site = site_of(record.get("url")) if live else ""
+        keywords = keyword_keys(record.get("keywords")) if site else frozenset()
+        if site:
+            entry = self._sites.setdefault(site, [0, Counter()])
+            entry[0] += 1
+            entry[1].update(keywords)
+        self._filed[article_id] = (state, tags, names, chosen, site, keywords)
 
     def remove(self, article_id: str) -> None:
         if article_id not in self._filed:
             return
-        state, tags, names, edited = self._filed.pop(article_id)
+        state, tags, names, chosen, site, keywords = self._filed.pop(article_id)
         self._names.subtract(names)
-        if edited:
-            self._edited_names.subtract(names)
+        self._chosen_names.subtract(chosen)
+        self._untouched.discard(article_id)
+        if site:
+            entry = self._sites[site]
+            entry[0] -= 1
+            entry[1].subtract(keywords)
+            if entry[0] <= 0:
+                del self._sites[site]
         self._state[state].discard(article_id)
         for tag in tags:
             ids = self._tag[tag]
@@ -162,17 +213,32 @@ class ArticleIndex:
                 out[state] = live(ids)
         return out
 
-    def tag_names(self, *, edited_only: bool = False) -> list[tuple[str, int]]:
+    def tag_names(self, *, chosen_only: bool = False) -> list[tuple[str, int]]:
         """[(spelling, articles)] of the tags on live articles, most used first, each tag once in
-        its most common spelling; `edited_only`: on articles whose tags the user has set."""
+        its most common spelling; `chosen_only`: only where the user chose the tag (chosen_tag_names)."""
         counts, best = Counter(), {}
-        for (key, name), n in (self._edited_names if edited_only else self._names).items():
+        for (key, name), n in (self._chosen_names if chosen_only else self._names).items():
             if n <= 0:
                 continue
             counts[key] += n
             if key not in best or n > best[key][1] or (n == best[key][1] and name < best[key][0]):
                 best[key] = (name, n)
         return sorted(((best[k][0], n) for k, n in counts.items()), key=lambda e: (-e[1], e[0].casefold()))
+
+    def tagged(self, key: str) -> set[str]:
+        """Every article carrying the tag (by key), the trash too."""
+        return set(self._tag.get(key, ()))
+
+    def untouched(self) -> set[str]:
+        """Live articles with tags an old save applied unasked (untouched_tags)."""
+        return set(self._untouched)
+
+    def site_keywords(self, url: str, own: Iterable[str] | None = None) -> SiteKeywords:
+        """What the site of `url` declares across the live pages saved from it, the page itself
+        aside (`own`: its declared keywords when it is one of them, else None)."""
+        pages, counts = self._sites.get(site_of(url), (0, Counter()))
+        own_keys = keyword_keys(own) if own is not None else frozenset()
+        return SiteKeywords.habits(pages - (own is not None), {k: n - (k in own_keys) for k, n in counts.items()})
 
     def _live(self, ids: set[str]) -> int:
         """How many of `ids` are out of the trash (walks the smaller of the two sets)."""

@@ -26,7 +26,7 @@ from .indexing import IndexKeeping
 from .listing import ListQuery
 from .notebook import HighlightIndex, NotebookQuery, notebook_page
 from .recovery import RecoveryActions
-from .tagbook import TagActions
+from .tagbook import TagActions, TagUndo
 
 
 class Library(ArticleActions, HighlightActions, ImportActions, TagActions, ImageActions, RecoveryActions,
@@ -38,6 +38,7 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         self.clock = SteadyClock()  # what the trash's time is told by: a clock set forward empties nothing
         self.index = ArticleIndex(normalize)
         self.highlight_index = HighlightIndex()  # the notebook's: built on its first page
+        self._tag_undo = TagUndo()  # what the last tag renames, merges, deletes and clean-up changed
         self.index.load(self._open_index(store.scan_articles(), rebuild=reindex))
         for article_id in store.articles_with_highlights():
             self.index.set_highlighted(article_id, True)

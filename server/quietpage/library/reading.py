@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from ..reader import Article, extract
 from ..store.files import Bodies, pack_bodies
-from ..tags import suggest
+from ..tags import SiteKeywords, suggest
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,15 @@ class Reading:
 
 
 def read_page(html: str, url: str | None, *, max_depth: int, vocabulary: tuple[str, ...] = (),
-              title: str | None = None, pack: bool = True, keep_local_urls: bool = False) -> Reading:
-    """The depth check, the reader, tag suggestions (in the user's vocabulary) and, with `pack`,
-    the compressed files of one page. `title` (a tab's or an import's) stands in when the page
-    has none. Links and images to private addresses stay only with `keep_local_urls`."""
+              site_keywords: SiteKeywords | None = None, title: str | None = None, pack: bool = True,
+              keep_local_urls: bool = False) -> Reading:
+    """The depth check, the reader, tag suggestions (in the user's vocabulary, without what
+    the page's site declares on every page: Library.reading_context) and, with `pack`, the
+    compressed files of one page. `title` (a tab's or an import's) stands in when the page has
+    none. Links and images to private addresses stay only with `keep_local_urls`."""
     article = extract(html, url, max_depth=max_depth, keep_local_urls=keep_local_urls)
     if title and title.strip() and not article.title:
         article = replace(article, title=title.strip())
-    suggested = [t.to_dict() for t in suggest(article, list(vocabulary))]
+    suggested = [t.to_dict() for t in suggest(article, list(vocabulary), site_keywords=site_keywords)]
     bodies = pack_bodies({"content_html": article.content_html, "text": article.text}, html) if pack else None
     return Reading(article, suggested, bodies)

@@ -8,9 +8,10 @@ the web layer; it imports only its own parts.
 The public face: `suggest`, `Tag`, `normalize`, `clean`, `SiteKeywords` (and the constants
 below); the modules are its own business.
 """
-from .declared import SiteKeywords, clean, declared_tags
+from .declared import SiteKeywords, clean, declared_tags, keyword_keys
 from .key import normalize
 from .match import STRONG_SCORE
 from .suggester import MAX_SUGGESTIONS, Tag, suggest
 
-__all__ = ["MAX_SUGGESTIONS", "STRONG_SCORE", "SiteKeywords", "Tag", "clean", "declared_tags", "normalize", "suggest"]
+__all__ = ["MAX_SUGGESTIONS", "STRONG_SCORE", "SiteKeywords", "Tag", "clean", "declared_tags", "keyword_keys",
+           "normalize", "suggest"]

@@ -93,14 +93,29 @@ class SiteKeywords:
         pages = 0
         for keywords in keyword_lists:
             pages += 1
-            counts.update({_key(c) for c in map(clean, keywords or ()) if c})
+            counts.update(keyword_keys(keywords))
         return cls(pages, dict(counts))
+
+    @classmethod
+    def habits(cls, pages: int, counts: Mapping[str, int]) -> SiteKeywords:
+        """From counts kept as pages come and go (the library's index): only the keywords that
+        are the site's habit are kept, so what is sent to a page's reader stays small."""
+        if pages < MIN_SITE_PAGES:
+            return cls(max(pages, 0), {})
+        return cls(pages, {k: n for k, n in counts.items() if n >= BOILERPLATE_SHARE * pages})
 
     def is_boilerplate(self, name: str) -> bool:
         """Declared on (nearly) every saved page of the site: the site's habit, not a topic."""
         if self.pages < MIN_SITE_PAGES:
             return False
         return self.counts.get(_key(name), 0) >= BOILERPLATE_SHARE * self.pages
+
+
+def keyword_keys(keywords) -> frozenset[str]:
+    """The keys (tags.normalize) of a page's declared keywords (raw) that may be tags."""
+    if not isinstance(keywords, (list, tuple, set, frozenset)):  # a damaged record's field, or None
+        return frozenset()
+    return frozenset(_key(c) for c in map(clean, keywords) if c)
 
 
 def declared_tags(article, site_keywords: SiteKeywords | None = None, site_name: str | None = None) -> list[str]:

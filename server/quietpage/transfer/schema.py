@@ -172,6 +172,7 @@ def article_fields(limits: ImportLimits) -> dict[str, tuple[Callable, object]]:
         "word_count": (whole(), 0), "reading_minutes": (whole(), 0), "keywords": (strings, []),
         "state": (one_of(STATES), "unread"), "favorite": (flag, False), "progress": (fraction, 0.0),
         "tags": (tags, []), "suggested_tags": (tags, []), "tags_edited": (flag, False),
+        "auto_tags": (strings, _ABSENT),  # the tags "apply my own tags automatically" applied (library)
         "created_at": (moment, _ABSENT), "updated_at": (moment, _ABSENT), "deleted_at": (optional(moment), None),
         "added_at": (optional(moment), _ABSENT), "readerable": (optional(flag), _ABSENT),
         "imported_from": (optional(text(40)), _ABSENT), "needs_fetch": (flag, _ABSENT),

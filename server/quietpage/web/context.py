@@ -38,9 +38,10 @@ class Context:
         """A page read in a worker process (503 with Retry-After when too busy): the depth check,
         the reader, tags suggested in the user's vocabulary, the files packed - for saves,
         imports and fetches alike."""
-        vocabulary = await self.db(self.library.tag_vocabulary)
+        vocabulary, site_keywords = await self.db(self.library.reading_context, url)
         job = functools.partial(read_page, max_depth=self.settings.max_html_depth, vocabulary=vocabulary,
-                                title=title, pack=pack, keep_local_urls=self.settings.fetch_allow_private)
+                                site_keywords=site_keywords, title=title, pack=pack,
+                                keep_local_urls=self.settings.fetch_allow_private)
         return await self.extract_pool.run(job, html, url)
 
 

@@ -10,7 +10,8 @@ from ..notes import note_html
 from .validate import obj
 
 # Record fields that are internal bookkeeping, never sent (deleted_at is, for what is in the trash).
-PRIVATE_FIELDS = frozenset({"url_key", "rev", "capture_rev", "deleted_at", "tags_edited"})
+# tags_edited is sent: whether the user has set the tags (the pages offer suggestions as chips until then)
+PRIVATE_FIELDS = frozenset({"url_key", "rev", "capture_rev", "deleted_at"})
 
 
 def json_response(data, status: int = 200) -> web.Response:

@@ -56,6 +56,7 @@ def _schemas(s: Settings) -> dict:
 
 def _api_paths(s: Settings) -> dict:
     q = _param
+    tag_name = _param("name", "path", {"type": "string", "minLength": 1, "maxLength": s.max_tag_chars})
     return {
         "/api/health": {"get": _op("Is the server up, and are its storage and page readers ok or degraded (busy, "
                                    "stuck)? No token needed; why it is degraded only with the token", public=True)},
@@ -101,11 +102,17 @@ def _api_paths(s: Settings) -> dict:
             "patch": _op("Change a highlight's color or note", params=(ID,), body=_ref("HighlightPatch")),
             "delete": _op("Delete a highlight", params=(ID,)),
         },
-        "/api/tags": {"get": _op("The tags in use, with counts")},
-        "/api/tags/{name}/rename": {"post": _op(
-            "Rename (or merge) a tag", params=(_param("name", "path", {"type": "string", "minLength": 1,
-                                                                      "maxLength": s.max_tag_chars}),),
-            body=_ref("TagRename"))},
+        "/api/tags": {"get": _op("The tags in use, with counts; how many articles the clean-up would change")},
+        "/api/tags/{name}/rename": {"post": _op("Rename (or merge) a tag; answers an undo token",
+                                                params=(tag_name,), body=_ref("TagRename"))},
+        "/api/tags/{name}": {"delete": _op("Take a tag off every article; answers an undo token", params=(tag_name,))},
+        "/api/tags/cleanup": {"post": _op("Take the tags old saves applied unasked off the articles whose tags "
+                                          "you never set; answers an undo token")},
+        "/api/tags/undo": {"post": _op("Undo a rename, merge, delete or clean-up", body=_ref("TagUndo"))},
+        "/api/preferences": {
+            "get": _op("Your preferences: auto_apply_tags (apply your own tags automatically)"),
+            "patch": _op("Change your preferences (kept in config.toml)", body=_ref("Preferences")),
+        },
     }
 
 
@@ -131,6 +138,7 @@ def _transfer_and_page_paths(s: Settings) -> dict:
         "/read/{id}": {"get": _op("The reader (page)", params=(ID,), ok_type="text/html")},
         "/trash": {"get": _op("The trash (page)", ok_type="text/html")},
         "/highlights": {"get": _op("The notebook: every highlight (page)", ok_type="text/html")},
+        "/tags": {"get": _op("The tag manager (page)", ok_type="text/html")},
         "/login": {"get": _op("Use a one-time login link: starts a page session", ok_type="text/html", public=True,
                               params=(_param("code", required=True), _param("next")))},
         "/logout": {"post": _op("End the page session", ok=303, ok_type="text/html")},

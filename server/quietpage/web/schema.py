@@ -198,10 +198,12 @@ PAIR = Body("Pair", (Text("code", required=True, max_chars=40),))
 LOGIN_LINK = Body("LoginLink", (Text("next", max_chars=2000),))
 DOWNLOAD_LINK = Body("DownloadLink", (Text("path", required=True, max_chars=2000),))
 TAG_RENAME = Body("TagRename", (TagName("to", required=True),))
+TAG_UNDO = Body("TagUndo", (Text("undo", required=True, max_chars=100),))
+PREFERENCES = Body("Preferences", (Flag("auto_apply_tags", required=True),))
 FETCH = Body("Fetch", (Ids("ids"),))
 IMAGE_JOB = Body("ImageJob", (Flag("retry_failed"),))
-BODIES = (PAGE, NEW_HIGHLIGHT, HIGHLIGHT_PATCH, ARTICLE_PATCH, PAIR, LOGIN_LINK, DOWNLOAD_LINK, TAG_RENAME, FETCH,
-          IMAGE_JOB)
+BODIES = (PAGE, NEW_HIGHLIGHT, HIGHLIGHT_PATCH, ARTICLE_PATCH, PAIR, LOGIN_LINK, DOWNLOAD_LINK, TAG_RENAME, TAG_UNDO,
+          PREFERENCES, FETCH, IMAGE_JOB)
 
 
 # --------------------------------------------------------------------------- query parameters

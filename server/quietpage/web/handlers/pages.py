@@ -30,6 +30,12 @@ async def notebook(request: web.Request) -> web.Response:
     return page(request, "highlights.html", raw={"color_filters": COLOR_FILTERS})
 
 
+async def tag_manager(request: web.Request) -> web.Response:
+    """Every tag with its count: rename, merge, delete with Undo, the one-time clean-up
+    (static/js/tag-manager.js, from /api/tags)."""
+    return page(request, "tags.html")
+
+
 def _host(url: str | None) -> str:
     return urlsplit(url or "").hostname or ""
 
