@@ -4,23 +4,16 @@ deletes with Undo and cleans up the suggestions old saves applied, from the keyb
 finds nothing serious on it, light and dark, desktop and phone."""
 import pytest
 
-from conftest import LOREM, ROOT, SEED_URL, page_html
-from helpers import api, log_in
+from conftest import LOREM, SEED_URL, page_html
+from pages import PHONE, Library, axe_findings, chromium, on_module_loop, page, site  # noqa: F401  (fixtures)
 from quietpage.web.context import CONTEXT
-from test_pages_e2e import page  # noqa: F401  (the fixture: a desktop page whose script errors fail the test)
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 RAIL = ["The railway climbs through seven tunnels before reaching the glacier station at the summit.",
         "Engineers spent eleven winters blasting the rock, and the line opened in the summer of 1912."]
 
 
-class Lib:
-    def __init__(self, live):
-        self.live = live
-
-    async def call(self, method, path, body=None):
-        return await api(self.live, method, path, body)
-
+class Lib(Library):
     async def tags_of(self, article):
         return [t["name"] for t in (await self.call("GET", f"/api/articles/{article['id']}"))["tags"]]
 
@@ -28,14 +21,13 @@ class Lib:
         return {t["name"]: t["count"] for t in (await self.call("GET", "/api/tags"))["items"]}
 
 
-@pytest.fixture
-async def lib(live, seed_html):
-    lib = Lib(live)
-    lib.seed = await lib.call("POST", "/api/articles", {"url": SEED_URL, "html": seed_html})
-    lib.harbour = await lib.call("POST", "/api/articles", {"url": "https://example.com/harbour",
-                                                           "html": page_html("A quiet harbour story", LOREM)})
-    lib.rail = await lib.call("POST", "/api/articles", {"url": "https://example.com/rail",
-                                                        "html": page_html("Mountain railways", RAIL)})
+@on_module_loop
+async def lib(site, seed_html):
+    """The seed page (its suggestions untouched), and two articles with the user's tags."""
+    lib = Lib(site)
+    lib.seed = await lib.save(SEED_URL, seed_html)
+    lib.harbour = await lib.save("https://example.com/harbour", page_html("A quiet harbour story", LOREM))
+    lib.rail = await lib.save("https://example.com/rail", page_html("Mountain railways", RAIL))
     await lib.call("PATCH", f"/api/articles/{lib.harbour['id']}", {"tags": ["Drones", "fishing"]})
     await lib.call("PATCH", f"/api/articles/{lib.rail['id']}", {"tags": ["UAV", "Trains"]})
     return lib
@@ -45,7 +37,7 @@ async def make_legacy(lib, seed_html):
     """An article as an old version saved it: its suggestions applied, never edited, plus one
     tag the user typed."""
     old = await lib.call("POST", "/api/articles", {"url": "https://example.com/old", "html": seed_html})
-    context = lib.live.app[CONTEXT]
+    context = lib.site.app[CONTEXT]
     tags = [{"name": "lists", "source": "text", "score": 0.4}, {"name": "Featured Article", "source": "page", "score": 0.5},
             {"name": "Reading club", "source": "user", "score": 1.0}]
     await context.db(context.library._update_article, old["id"], {"tags": tags, "tags_edited": False})
@@ -54,7 +46,7 @@ async def make_legacy(lib, seed_html):
 
 async def test_suggestions_are_chips_in_the_list_and_a_click_applies_one(lib, page):
     assert await lib.tags_of(lib.seed) == []  # nothing applied by the save
-    await log_in(page, lib.live, "/")
+    await lib.login(page, "/")
     row = page.locator(f'.item[data-id="{lib.seed["id"]}"]')
     await row.locator(".suggestions").wait_for()
     assert await row.locator("ul.tags").count() == 0  # nothing pre-ticked
@@ -65,13 +57,13 @@ async def test_suggestions_are_chips_in_the_list_and_a_click_applies_one(lib, pa
     # the other chips stay for a second click, and the focus is on the next one (keyboard)
     assert await row.get_by_role("button", name="Add tag Iran").count() == 0
     await page.keyboard.press("Enter")
-    await page.wait_for_function("id => fetch('/api/articles/' + id).then(r => r.json()).then(a => a.tags.length === 2)",
-                                 arg=lib.seed["id"])
-    assert (await lib.tags_of(lib.seed))[0] == "Iran"
+    await row.locator("ul.tags li").nth(1).wait_for()  # the second chip, applied and shown
+    tags = await lib.tags_of(lib.seed)
+    assert len(tags) == 2 and tags[0] == "Iran"
 
 
 async def test_suggestions_are_chips_in_the_reader_and_a_click_applies_one(lib, page):
-    await log_in(page, lib.live, f"/read/{lib.seed['id']}")
+    await lib.login(page, f"/read/{lib.seed['id']}")
     chip = page.locator("#tags-slot").get_by_role("button", name="Add tag Russia")
     await chip.wait_for()
     assert await page.locator("#tags-slot ul.tags li").count() == 0
@@ -85,7 +77,7 @@ async def test_suggestions_are_chips_in_the_reader_and_a_click_applies_one(lib, 
 
 async def test_the_tag_manager_renames_merges_deletes_with_undo_and_cleans_up(lib, page, seed_html):
     old = await make_legacy(lib, seed_html)
-    await log_in(page, lib.live, "/tags")
+    await lib.login(page, "/tags")
     rows = page.locator(".tag-row")
     await rows.first.wait_for()
     assert await page.locator('.tag-row[data-tag="Drones"] .tag-count').text_content() == "1 article"
@@ -140,29 +132,23 @@ async def test_the_tag_manager_renames_merges_deletes_with_undo_and_cleans_up(li
 
 
 async def test_the_list_links_to_the_tag_manager(lib, page):
-    await log_in(page, lib.live, "/")
+    await lib.login(page, "/")
     await page.click("#tags-link")
     await page.wait_for_url("**/tags")
     await page.locator(".tag-row").first.wait_for()
 
 
-@pytest.mark.parametrize("width", [1200, 390])
+@pytest.mark.parametrize("phone", [False, True])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-async def test_the_tag_manager_passes_an_accessibility_check_and_fits_a_phone(lib, browser, seed_html, scheme, width):
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run the README's test command (scripts/test), which installs it.")
+async def test_the_tag_manager_passes_an_accessibility_check_and_fits_a_phone(lib, chromium, seed_html, scheme, phone):
     await make_legacy(lib, seed_html)
-    context = await browser.new_context(bypass_csp=True, color_scheme=scheme, viewport={"width": width, "height": 800},
-                                        is_mobile=width < 600)
+    context = await chromium.new_context(bypass_csp=True, color_scheme=scheme, **(PHONE if phone else {}))
     page = await context.new_page()
-    await log_in(page, lib.live, "/tags")
+    await lib.login(page, "/tags")
     await page.locator("#cleanup:not([hidden])").wait_for()
     await page.get_by_role("button", name="Merge Drones into another tag").click()  # a form open too
     await page.wait_for_load_state("networkidle")
     assert await page.evaluate("document.scrollingElement.scrollWidth - innerWidth") <= 0
-    await page.add_script_tag(path=str(AXE))
-    result = await page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-           if v["impact"] in ("serious", "critical")]
+    bad = await axe_findings(page)
     assert not bad, bad
     await context.close()
