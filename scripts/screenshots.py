@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Take the README's screenshots from the real pages: a temporary library holding the seed
-page and a few pages of the shared corpus (with highlights, notes, tags, reading progress and
+page, a few pages of the shared corpus, a page whose picture is served on loopback (with highlights, notes, tags, reading progress and
 a trash), served by the real app, shot in Debian's Chromium.
 
     .venv/bin/python scripts/screenshots.py            (writes docs/*.png)
@@ -60,7 +60,51 @@ class Library:
                         {"selectors": [{"type": "TextQuoteSelector", "exact": quote}], "color": color, "note": note})
 
 
-async def fill(lib: Library) -> dict:
+def harbour_jpeg() -> bytes:
+    """A picture for the article with one (drawn here: sky, sea, a sun and a hull)."""
+    import io
+
+    from PIL import Image, ImageDraw
+    img = Image.new("RGB", (1200, 675))
+    draw = ImageDraw.Draw(img)
+    for y in range(675):  # sky above, sea below
+        t = y / 675
+        draw.line([(0, y), (1200, y)], fill=(int(250 - 120 * t), int(190 - 60 * t), int(140 + 60 * t)) if y < 400
+                  else (int(40 + 30 * t), int(90 + 20 * t), int(130 + 30 * t)))
+    draw.ellipse([760, 190, 900, 330], fill=(255, 226, 160))
+    draw.polygon([(380, 430), (720, 430), (670, 480), (430, 480)], fill=(60, 40, 35))
+    draw.line([(550, 430), (550, 270)], fill=(60, 40, 35), width=6)
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+async def picture_site() -> tuple[web.AppRunner, str]:
+    """A page with a picture, served on loopback, so that one row of the list has its thumbnail
+    (archived like any saved page's images; the corpus pages' own images are not reachable here)."""
+    picture = harbour_jpeg()
+    app = web.Application()
+    app.router.add_get("/harbour.jpg", lambda _: web.Response(body=picture, content_type="image/jpeg"))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+
+
+PICTURED = """<!DOCTYPE html><html lang="en"><head><title>Morning at the harbour</title>
+<meta name="author" content="Ines Ferreira"><meta property="og:site_name" content="Coastal Notes"></head><body><article>
+<h1>Morning at the harbour</h1><p>The boats come in before the light does. By six the quay is loud with crates,
+gulls and the small talk of people who have done this every day for thirty years.</p>
+<figure><img src="{base}/harbour.jpg" alt="Boats at dawn" width="1200" height="675"><figcaption>Dawn, from the
+breakwater.</figcaption></figure>
+<p>Prices are set by the first buyer who shows up, and everyone else follows. The auction takes twenty minutes; the
+cleaning takes the rest of the morning.</p><p>Nobody here calls it a tradition. It is just the work, and the work
+starts early, in every weather, whatever the market did the day before.</p>
+<p>By ten the quay is empty again, hosed down, and the boats sit low and quiet, waiting for the next tide.</p>
+</article></body></html>"""
+
+
+async def fill(lib: Library, pictures: str) -> dict:
     for rel, url in TRASHED:
         gone = await lib.save(rel, url)
         await lib.call("DELETE", f"/api/articles/{gone['id']}")
@@ -69,6 +113,12 @@ async def fill(lib: Library) -> dict:
         a = await lib.save(rel, url)
         await lib.call("PATCH", f"/api/articles/{a['id']}", {"tags": tags, "progress": progress} if tags else {"progress": progress})
         saved[rel] = await lib.call("GET", f"/api/articles/{a['id']}?body=true")
+    pictured = await lib.call("POST", "/api/articles", {"url": f"{pictures}/morning", "html": PICTURED.format(base=pictures)})
+    await lib.call("PATCH", f"/api/articles/{pictured['id']}", {"tags": ["harbours", "photography"], "progress": 0.2})
+    for _ in range(100):  # its picture archived (in the background, as after any save)
+        if (await lib.call("GET", f"/api/articles/{pictured['id']}"))["images"]["archived"]:
+            break
+        await asyncio.sleep(0.1)
     seed = saved["fixtures/seed-page/page.html"]
     await lib.call("PATCH", f"/api/articles/{seed['id']}", {"favorite": True})
     lines = seed["text"].split("\n")
@@ -108,7 +158,8 @@ async def main(review: Path | None) -> None:
     from playwright.async_api import async_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), port=0)
+        settings = Settings(data_dir=Path(tmp), port=0, fetch_allow_private=True)  # the picture is on loopback
+        pictures, pictures_origin = await picture_site()
         token = load_or_create_token(settings.data_dir)
         runner = web.AppRunner(create_app(settings))
         await runner.setup()
@@ -117,7 +168,7 @@ async def main(review: Path | None) -> None:
         origin = f"http://127.0.0.1:{runner.addresses[0][1]}"
         async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http:
             lib = Library(http, origin)
-            articles = await fill(lib)
+            articles = await fill(lib, pictures_origin)
             shots = [  # (name, path, what to wait for, what to do first)
                 ("reading-list", "/", ".item", lambda p: p.keyboard.press("j")),
                 ("reader", f"/read/{articles['seed']['id']}", "mark.qp-highlight", wide),
@@ -145,6 +196,7 @@ async def main(review: Path | None) -> None:
                     await context.close()
                 await browser.close()
         await runner.cleanup()
+        await pictures.cleanup()
     print("wrote docs/reading-list.png, reader.png, notebook.png, trash.png" + (f" and the review shots in {review}" if review else ""))
 
 
