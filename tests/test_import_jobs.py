@@ -128,6 +128,23 @@ async def test_shutdown_cancels_a_running_import(aiohttp_client, settings, token
     assert await titles(again) == sorted(f"Harbour note {i}" for i in range(HELD_AFTER))
 
 
+async def test_shutdown_does_not_wait_for_an_import_waited_for(aiohttp_client, settings, token, held):
+    """A script's POST /api/import (no background) in flight: the server, stopping, cancels the
+    import before it waits for the requests in flight - the request answers 409 and the server
+    stops, instead of waiting (up to aiohttp's 60 s) for the import to finish."""
+    client = await aiohttp_client(create_app(settings), headers={"Authorization": f"Bearer {token}"})
+    waiting = asyncio.create_task(client.post("/api/import", data=pocket_csv()))
+    running = await until(lambda: _running(client), "the import shows as running")
+    await until(lambda: _at(client, running["id"], HELD_AFTER), "the import reaches the gate")
+    from quietpage.web.handlers.transfer import IMPORT_JOBS
+    jobs = client.server.app[IMPORT_JOBS]
+    await client.server.close()  # the server shuts down; the held import is never let go
+    resp = await waiting
+    assert resp.status == 409
+    assert_error_shape(await resp.json(), "import_cancelled")
+    assert jobs.get(running["id"]).state == "cancelled" and not held.is_set()
+
+
 async def test_a_refused_file_fails_its_job_with_the_reason_and_no_traceback(client, caplog):
     bad = b"title,url,time_added,tags,status\nok,https://a.example/1,1700000000,,unread\nbad,javascript:alert(1),x,,unread\n"
     resp = await client.post("/api/import?background=true", data=bad)

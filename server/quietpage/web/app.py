@@ -83,6 +83,7 @@ def create_app(settings: Settings) -> web.Application:
     serving.setup(app, settings)
     app.on_response_prepare.append(middleware.prepare_headers)
     app.on_shutdown.append(_stop_reading)  # before aiohttp waits for the requests in flight
+    app.on_shutdown.append(transfer.stop_jobs)  # likewise: an import waited for ends now
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_resources)
     app.cleanup_ctx.append(guard.guard_ctx)  # after the store: reads the token it made

@@ -30,10 +30,18 @@ UPLOAD_CHUNK = 256 * 1024
 async def fetch_jobs_ctx(app: web.Application):
     """The app's fetch and import jobs; running ones are cancelled on shutdown, before the store
     closes (an import stops at its next article, each article whole)."""
-    app[FETCH_JOBS] = jobs = FetchJobs()
-    app[IMPORT_JOBS] = imports = FetchJobs(ImportJob)
+    app[FETCH_JOBS] = FetchJobs()
+    app[IMPORT_JOBS] = FetchJobs(ImportJob)
     yield
-    await asyncio.gather(jobs.close(), imports.close())
+    await stop_jobs(app)  # (done already on shutdown; again for an app that only cleans up)
+
+
+async def stop_jobs(app: web.Application) -> None:
+    """On shutdown, before aiohttp waits for the requests in flight (on_shutdown): stop running
+    imports and fetches, so an import waited for answers 409 at once instead of holding the
+    shutdown up for as long as it would take."""
+    if IMPORT_JOBS in app:
+        await asyncio.gather(app[FETCH_JOBS].close(), app[IMPORT_JOBS].close())
 
 
 async def export_library(request: web.Request) -> web.StreamResponse:
