@@ -1,7 +1,10 @@
 """The reading list in real Chromium, as a user drives it day to day: every sort both ways,
 compact and comfortable rows, actions on hover and keys, imports that say what happened (and
-where the new articles are), fetch failures with their reasons, and the list on a phone."""
+where the new articles are), fetch failures with their reasons, a row's archived picture, and
+the list on a phone."""
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 from aiohttp import web
@@ -161,6 +164,33 @@ async def test_imports_say_what_happened_and_where_the_articles_are(lib, page):
         assert await page.locator(".badge.warn", has_text="fetch failed").count() == 2
     finally:
         await other_web.close()
+
+
+async def test_a_row_shows_its_archived_picture_at_its_right_end(lib, page):
+    from image_site import article_html, site as image_site
+
+    pictures = TestServer(image_site(), host="127.0.0.1", port=0)
+    await pictures.start_server()
+    try:
+        base = f"http://127.0.0.1:{pictures.port}"
+        pictured = await lib.save(f"{base}/a", article_html("Pictured", '<p><img src="/img/big.jpg" alt="Boats"></p>'))
+        await lib.save(f"{base}/b", article_html("An icon only", '<p><img src="/img/plain.png" alt="icon"></p>'))
+        for _ in range(100):  # archived in the background, as after any save
+            if (await lib.call("GET", f"/api/articles/{pictured['id']}"))["images"]["archived"]:
+                break
+            await asyncio.sleep(0.1)
+        await lib.login(page)
+        await titles(page)
+        row = page.locator(f'.item[data-id="{pictured["id"]}"]')
+        thumb = row.locator("img.item-thumb")
+        assert (await thumb.get_attribute("src")).startswith("/images/")
+        await page.wait_for_function("() => document.querySelector('img.item-thumb').naturalWidth === 120")  # loaded
+        title_box, thumb_box = await row.locator(".title").bounding_box(), await thumb.bounding_box()
+        assert thumb_box["x"] > title_box["x"] + 200  # at the right end: titles line up
+        assert await page.locator(".item:has-text('An icon only') img").count() == 0
+        assert not page.errors, page.errors
+    finally:
+        await pictures.close()
 
 
 async def test_the_list_on_a_phone(lib, chromium):
