@@ -106,6 +106,21 @@ async def test_an_import_waited_for_answers_409_when_it_is_cancelled(client, hel
     assert f"after {HELD_AFTER} of {ROWS}" in body["error"]["message"]
 
 
+async def test_an_import_cancelled_before_its_first_article_says_so(client, monkeypatch):
+    gate = asyncio.Event()
+
+    async def never(worker, fmt, item):  # held before the first article is added
+        await asyncio.wait_for(gate.wait(), HELD_AT_MOST_S)
+    monkeypatch.setattr(runner, "_import_one", never)
+    waiting = asyncio.create_task(client.post("/api/import", data=pocket_csv()))
+    running = await until(lambda: _running(client), "the import shows as running")
+    assert (await client.post(f"/api/import-jobs/{running['id']}/cancel")).status == 200
+    resp = await waiting
+    body = await resp.json()
+    assert resp.status == 409 and "before any article was added" in body["error"]["message"]
+    assert await titles(client) == []
+
+
 async def _running(client):
     return (await (await client.get("/api/import-jobs")).json())["running"]
 
