@@ -115,7 +115,7 @@ function chips(a) {
     const li = $(`.item[data-id="${CSS.escape(a.id)}"]`);
     const next = li && (li.querySelector(".suggestions button") || li.querySelector("[data-tags-button]"));
     if (next) next.focus();
-  });
+  }, { limit: 3 }); // a row shows three, like its tags; the reader shows them all
 }
 
 function replaceItem(updated) {
