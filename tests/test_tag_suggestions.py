@@ -105,6 +105,17 @@ def test_calendar_words_titles_and_contractions_are_not_topics():
     assert not {"Friday", "Mr", "Dr", "I'll", "I’ll"} & set(tags)
 
 
+def test_a_title_is_taken_off_a_name_but_never_leaves_a_name_starting_with_of():
+    # "state" and "president" are written in lower case too: titles before a name ("President
+    # Ana Kowalski" -> "Ana Kowalski"), but the head of "State of Israel", which stays whole
+    text = ("The State of Israel signed the accord. Critics said the state would lose. The State of Israel "
+            "said it would not. Officials of the State of Israel met in Haifa. President Ana Kowalski spoke. "
+            "President Ana Kowalski left. The president smiled. " + FILLER * 5)
+    tags = names(page(title="An accord", text=text))
+    assert "State of Israel" in tags and "Ana Kowalski" in tags
+    assert not {"of Israel", "President Ana Kowalski"} & set(tags)
+
+
 def test_words_in_a_shouted_line_are_not_acronyms():
     text = "HAYWARD — A train stopped. DEAR READERS: THANK YOU ALL. Hayward police came. " + FILLER * 5
     assert not {"HAYWARD", "DEAR", "READERS"} & set(names(page(text=text)))

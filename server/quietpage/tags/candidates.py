@@ -25,7 +25,8 @@ def names(doc: Doc, kinds: list[str], runs: list, lang: Language | None, at: dic
             continue  # "NEW DELHI —", "DEAR ABBY": a dateline or a heading, in capitals
         while end - start > 1 and _is_glue(doc, start, lang):
             start += 1  # "The Guardian" -> "Guardian"
-        while end - start > 2 and (doc.fold[start] in roles or doc.fold[start + 1] in roles):
+        while end - start > 2 and (doc.fold[start] in roles or doc.fold[start + 1] in roles) \
+                and not _is_glue(doc, start + 1, lang):  # "Department of Environmental Protection" is whole
             start += 1  # "President Donald Trump", "Vice President Joe Biden", "Russian President X"
         if end - start == 2 and doc.fold[start] in roles and len(before[doc.fold[start]]) >= 2:
             start += 1  # "President Trump" beside "President Zelensky": the name is "Trump"
@@ -60,7 +61,7 @@ def _strip_titles(doc: Doc, start: int, end: int, lang: Language | None) -> tupl
         return start, end
     for k in range(start + 1, end - 1):
         head, rest = range(start, k), range(k, end)
-        if all(lang.is_common(doc.low[j]) for j in head) and not any(
+        if all(lang.is_common(doc.low[j]) for j in head) and not _is_glue(doc, k, lang) and not any(
                 lang.is_common(doc.low[j]) or doc.dotted[j] for j in rest):
             return k, end
     return start, end
