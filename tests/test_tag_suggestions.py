@@ -116,6 +116,23 @@ def test_a_title_is_taken_off_a_name_but_never_leaves_a_name_starting_with_of():
     assert not {"of Israel", "President Ana Kowalski"} & set(tags)
 
 
+def test_a_name_always_written_with_its_number_keeps_it_but_a_count_is_not_a_name():
+    text = ("Bungie ported Destiny 2 to the new console. Destiny 2 runs at 1080p there, and Destiny 2 "
+            "players noticed. Rival studio Keldor sold 3 copies. Keldor said the Keldor 9 plan failed; Keldor "
+            "shrugged.\nScores: C. Oyelaran 1 goal. Tomas Oyelaran 1 assist. Oyelaran 2 saves.\n" + FILLER * 5)
+    tags = names(page(title="Destiny on a new console", text=text))
+    assert "Destiny 2" in tags and "Destiny" not in tags
+    assert "Keldor" in tags and "Keldor 9" not in tags  # written with and without a number
+    assert not {"Oyelaran 1", "Tomas Oyelaran 1"} & set(tags)  # "1 goal": a count
+
+
+def test_a_word_after_a_quoted_sentence_starts_the_next_sentence():
+    text = ("Doctors call it “bird fancier’s lung.” When HP occurs, people cough. HP is rare, and HP "
+            "is treatable, said one doctor. " + FILLER * 5)
+    tags = names(page(title="A rare lung disease", text=text))
+    assert "HP" in tags and "When HP" not in tags
+
+
 def test_words_in_a_shouted_line_are_not_acronyms():
     text = "HAYWARD — A train stopped. DEAR READERS: THANK YOU ALL. Hayward police came. " + FILLER * 5
     assert not {"HAYWARD", "DEAR", "READERS"} & set(names(page(text=text)))

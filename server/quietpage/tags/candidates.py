@@ -36,6 +36,30 @@ def names(doc: Doc, kinds: list[str], runs: list, lang: Language | None, at: dic
             continue
         start, end = _strip_titles(doc, start, end, lang)
         at.setdefault((tuple(doc.fold[start:end]), True), []).append(start)
+    _numbered(doc, at, lang)
+
+
+def _numbered(doc: Doc, at: dict, lang: Language | None) -> None:
+    """A name the body always writes with the same number right after it is named with it:
+    "Red Dead Redemption 2", "Windows 10". Not a name written with and without one, nor a count
+    ("Martinez 1 goal. Martinez 1 assist.": a lower-case word after the number every time)."""
+    n = len(doc.fold)
+    for key in [k for k in at if k[1] and len(k[0]) < MAX_NAME_WORDS and len(at[k]) >= 2]:
+        size, starts = len(key[0]), at[key]
+        after = {doc.text[i + size] if i + size < n and doc.para[i + size] == doc.para[i] else "" for i in starts}
+        number = after.pop() if len(after) == 1 else ""
+        if number.isascii() and number.isdigit() and len(number) <= 4 and not all(
+                _counted(doc, i + size + 1, lang) for i in starts):
+            at.setdefault((key[0] + (doc.fold[starts[0] + size],), True), []).extend(starts)
+            del at[key]
+
+
+def _counted(doc: Doc, i: int, lang: Language | None) -> bool:
+    """Whether the word at i is what a number before it counts: a lower-case word that is not a
+    function word or a very frequent one ("1 goal", but not "2 on", "2 isn't")."""
+    if i >= len(doc.text) or not doc.text[i][:1].isalpha() or doc.cap[i]:
+        return False
+    return lang is None or not lang.is_frequent(doc.low[i].replace("’", "'"))
 
 
 # English day and month names are capitalised common words, not names (from the stdlib's C locale).

@@ -29,6 +29,7 @@ _TOKEN = re.compile(
     r"|[.!?…]+|[,;:()\[\]{}\"“”„«»|/–—]|(?<!\w)-(?!\w))")
 _SENTENCE_END = frozenset(".!?…")
 _OPENERS = frozenset("\"“„«([")
+_CLOSERS = frozenset("\"”»)]’'")  # after a sentence's end, still before the next one
 _ELIDED = re.compile(r"^([^\W\d_]{1,4})'(?=[^\W\d_]{3})")  # l'Union, dell'Europa, qu'elle
 _POSSESSIVE = re.compile(r"'s?$")
 SHOUT_SHARE = 0.6  # a sentence with this share of words in capitals is shouted, not acronyms
@@ -165,7 +166,7 @@ def _tokens(line: str, n: int, props: list, starts: list, shout: list, para: lis
             continue
         tok = p[0]
         starts.append(False)
-        at_start = at_start and tok in _OPENERS or tok[-1] in _SENTENCE_END or tok == ":"
+        at_start = at_start and (tok in _OPENERS or tok in _CLOSERS) or tok[-1] in _SENTENCE_END or tok == ":"
         if tok[-1] in _SENTENCE_END:
             if words >= 3 and capitals >= SHOUT_SHARE * words:
                 shout[sentence:k] = [True] * (k - sentence)
