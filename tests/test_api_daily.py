@@ -204,6 +204,11 @@ async def test_the_notebook_follows_every_change_once_it_is_open(client, noteboo
     assert [x["id"] for x in (await listing(client, "color=pink"))["items"]] == [ids["catch"]]
     await client.patch(f"/api/highlights/{ids['seed']}", json={"note": "now about drones"})
     assert [x["id"] for x in (await listing(client, "q=drones"))["items"]] == [ids["seed"]]
+    # a search finds highlights by their article's tags and title, as they are now
+    assert (await listing(client, "q=fisheries"))["total"] == 0
+    await client.patch(f"/api/articles/{harbour['id']}", json={"tags": ["Fisheries"]})
+    found = (await listing(client, "q=fisheries"))["items"]
+    assert found and {x["article"]["id"] for x in found} == {harbour["id"]}
     await client.delete(f"/api/highlights/{ids['traders']}")
     assert ids["traders"] not in [x["id"] for x in (await listing(client))["items"]]
     fresh = await (await client.post(f"/api/articles/{harbour['id']}/highlights", json={

@@ -108,6 +108,7 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
         items = images if images is not None else self._image_items_for(article_id, html)
         record = self.store.replace_article(article_id, {**record, "images": summary(items)}, bodies)
         self.index.add(article_id, record)
+        self.highlight_index.article_changed(article_id)  # its title or tags a notebook search finds
         self._reindex(article_id, record, text)
         self._images_after_record(article_id, items)
         return record
@@ -115,6 +116,7 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
     def _update_article(self, article_id: str, fields: dict) -> dict:
         record = self.store.update_article(article_id, fields)
         self.index.add(article_id, record)
+        self.highlight_index.article_changed(article_id)  # its title or tags a notebook search finds
         self._reindex(article_id, record)
         return record
 

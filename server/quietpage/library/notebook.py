@@ -79,6 +79,7 @@ class HighlightIndex:
         self._entries: dict[str, Entry] = {}
         self._colors: dict[str, dict[str, int]] = {}  # article id -> how many of each colour
         self._totals: dict[str, int] = {}  # the same, for every article
+        self._about: dict[str, str] = {}  # article id -> what a search finds it by (about())
 
     def ensure(self, store: Store) -> None:
         if self._of is not None:
@@ -90,6 +91,7 @@ class HighlightIndex:
 
     def refresh(self, store: Store, article_id: str) -> None:
         """After an article's highlights changed (or it was purged): file them again."""
+        self._about.pop(article_id, None)
         if self._of is None:
             return  # not built yet: it will read the store as it is
         for old in self._of.pop(article_id, ()):
@@ -123,6 +125,18 @@ class HighlightIndex:
                 out[color] = out.get(color, 0) + sign * n
         return {c: n for c, n in out.items() if n > 0}
 
+    def about(self, store: Store, article_id: str) -> str:
+        """An article's title, byline, site, address and tags, folded: what a search may find
+        its highlights by besides their own words (kept until the article changes)."""
+        if (found := self._about.get(article_id)) is None:
+            record = store.get_article(article_id, include_deleted=True)
+            found = self._about[article_id] = fold(" ".join(
+                [*(str(record.get(k) or "") for k in ABOUT_FIELDS), *tag_names_of(record)]))
+        return found
+
+    def article_changed(self, article_id: str) -> None:
+        self._about.pop(article_id, None)
+
     def in_time_order(self, newest_first: bool):
         ids = reversed(self._order) if newest_first else iter(self._order)
         return (self._entries[i] for _, i in ids)
@@ -147,13 +161,21 @@ def notebook_page(store: Store, index: ArticleIndex, highlights: HighlightIndex,
     else:
         candidates = (e for e in highlights.in_time_order(query.sort == "newest") if not index.in_trash(e.article_id))
     if terms:  # every candidate is tested: count as they go
-        found, colors, missing = [], {}, {}  # article -> the terms its metadata lacks
+        # article -> the terms its metadata lacks, which each highlight must hold (None: not one
+        # of its highlights holds them all - its highlights are passed over at once)
+        found, colors, missing = [], {}, {}
         for e in candidates:
-            lacks = missing.get(e.article_id)
-            if lacks is None:
-                hay = _about(store, e.article_id)
-                lacks = missing[e.article_id] = [t for t in terms if t not in hay]
-            if all(t in e.words for t in lacks):
+            a = e.article_id
+            if a in missing:
+                lacks = missing[a]
+            else:
+                hay = highlights.about(store, a)
+                lacks = [t for t in terms if t not in hay]
+                if lacks:
+                    words = " ".join(x.words for x in highlights.of(a))
+                    lacks = lacks if all(t in words for t in lacks) else None
+                missing[a] = lacks
+            if lacks is not None and all(t in e.words for t in lacks):
                 colors[e.color] = colors.get(e.color, 0) + 1
                 if query.color is None or e.color == query.color:
                     found.append(e)
@@ -174,13 +196,6 @@ def notebook_page(store: Store, index: ArticleIndex, highlights: HighlightIndex,
     more = offset + query.limit < total
     return {"items": items, "next_cursor": _encode(offset + query.limit) if more else None,
             "total": total, "colors": colors}
-
-
-def _about(store: Store, article_id: str) -> str:
-    """An article's title, byline, site, address and tags, folded: what a search may find a
-    highlight by besides its own words."""
-    record = store.get_article(article_id, include_deleted=True)
-    return fold(" ".join([*(str(record.get(k) or "") for k in ABOUT_FIELDS), *tag_names_of(record)]))
 
 
 def _encode(offset: int) -> str:
