@@ -71,8 +71,10 @@ async def test_login_url_targets_the_running_server(tmp_path):
         async with aiohttp.ClientSession(cookie_jar=jar) as browser:
             async with browser.get(url) as r:
                 assert r.status == 200
-            async with browser.get(url) as r:  # one time only
-                assert r.status == 401
+            async with browser.get(url, allow_redirects=False) as r:  # used again here: on with the session
+                assert r.status == 303 and r.headers["Location"] == "/read/x"
+        async with aiohttp.ClientSession() as other, other.get(url) as r:  # it logs no one else in: one time only
+            assert r.status == 401
 
 
 def test_data_dir_from_the_environment(tmp_path, monkeypatch):
