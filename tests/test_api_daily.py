@@ -65,6 +65,7 @@ async def test_a_search_sorts_by_added_both_ways_too(client, three, order, expec
     names = {v: k for k, v in three.items()}
     page = await (await client.get(f"/api/articles?state=all&q=piece&sort=added&order={order}")).json()
     assert [names[a["id"]] for a in page["items"]] == expected and page["total"] == 3
+    assert page["counts"]["trash"] == 0  # the trash's size, beside what the search counts
 
 
 async def test_the_trash_is_listed_not_searched(client, three):

@@ -144,7 +144,8 @@ def test_counts_count_what_the_search_finds_and_pages_follow_the_cursor(library,
     library.patch(five["laws"]["id"], {"state": "archived", "favorite": True})
     page = library.page(ListQuery(q="gun", state="unread"))
     assert [a["id"] for a in page["items"]] == [five["harbour"]["id"]] and page["total"] == 1
-    assert page["counts"] == {"all": 2, "unread": 1, "archived": 1, "favorites": 1, "highlighted": 0}
+    assert page["counts"] == {"all": 2, "unread": 1, "archived": 1, "favorites": 1, "highlighted": 0,
+                              "trash": 0}  # the trash: its size (the link to it), not searched
     seen, cursor = [], None
     while True:
         page = library.page(ListQuery(q="-zebra", limit=2, cursor=cursor))

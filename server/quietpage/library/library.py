@@ -79,8 +79,10 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
     # ------------------------------------------------------------------ the reading list
     def page(self, query: ListQuery) -> dict:
         """One page of the reading list (indexing.py), each article with its picture's file
-        (`thumbnail`) when one is archived."""
+        (`thumbnail`) when one is archived; `counts` always has the trash's."""
         out = super().page(query)
+        if query.q:  # a search counts what it finds; the trash's link still says its size
+            out["counts"]["trash"] = self.index.counts()["trash"]
         for a in out["items"]:
             if thumb := self.thumbnail_of(a):
                 a["thumbnail"] = thumb
