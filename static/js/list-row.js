@@ -18,9 +18,9 @@ export function row(a, { selected, on }) {
     h("div.item-main", {},
       h("a.title", { href: `/read/${encodeURIComponent(a.id)}` }, a.title || a.url),
       h("div.item-sub", {}, meta(a), summary(a)),
+      matchedPassage(a), // under the meta line (on a phone too, before the tags)
       chips(a, on),
-      on.suggest ? on.suggest() : null,
-      matchedPassage(a)),
+      on.suggest ? on.suggest() : null),
     actions(a, on),
     h("button.row-more", { type: "button", title: "Actions", "aria-label": `Actions for ${a.title || a.url}`,
       "aria-expanded": String(!!selected), onclick: () => on.select() }, "⋯"),
