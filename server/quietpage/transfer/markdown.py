@@ -25,6 +25,8 @@ _ESCAPE = re.compile(r"([\\`*\[\]<>])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+)([.)]?)(?=\s|$)")
 _MARKER = re.compile(r"^(?:- |\d+\. )")
 _BR = "\x00"  # a hard line break inside inline text, until lines are made
+_CODE_SPACE = "\x01"  # a space inside inline code: kept when the spaces between pieces are collapsed
+_PLACEHOLDERS = re.compile("[\x00\x01]")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 IMAGE_SCHEMES = ("http://", "https://", "data:image/", "assets/")  # assets/: archived images beside the notes
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
@@ -41,7 +43,7 @@ def to_markdown(html: str) -> str:
     except (etree.ParserError, ValueError):
         return ""
     lines = _blocks(root)
-    return "\n".join(lines).strip("\n") + "\n" if lines else ""
+    return "\n".join(lines).strip("\n").replace(_CODE_SPACE, " ") + "\n" if lines else ""
 
 
 # ---------------------------------------------------------------------- blocks
@@ -154,6 +156,7 @@ def _list(el) -> list[str]:
 
 
 def _fence(code: str) -> list[str]:
+    code = _PLACEHOLDERS.sub("", code)
     longest = max((len(m) for m in re.findall(r"`{3,}", code)), default=2)
     fence = "`" * (longest + 1)
     return [fence, *code.rstrip("\n").split("\n"), fence]
@@ -223,13 +226,17 @@ def _wrap(inner: str, mark: str) -> str:
 
 
 def _code(text: str) -> str:
-    text = _SPACE.sub(" ", text)
+    """Inline code as written: its runs of spaces and tabs kept (a code span keeps them), only its
+    line breaks made spaces (a span cannot hold one)."""
+    text = re.sub(r"\r\n?|\n", " ", _PLACEHOLDERS.sub("", text))
     if not text.strip():
         return text
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     ticks = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
+    # CommonMark takes one space off each end of a span that starts and ends with one: pad both
+    # ends when the code starts or ends with a backtick or a space, so that only the pad goes.
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}".replace(" ", _CODE_SPACE)
 
 
 def _url(url: str, schemes: tuple[str, ...]) -> str:
@@ -255,7 +262,7 @@ def autolink(url: str) -> str:
 
 
 def _text(text: str) -> str:
-    return _escape(_SPACE.sub(" ", text))
+    return _escape(_SPACE.sub(" ", _PLACEHOLDERS.sub("", text)))
 
 
 def escape(text: str) -> str:
