@@ -175,3 +175,19 @@ async def test_pages_fit_a_phone(library, chromium, path):
     overflow = await page.evaluate("document.scrollingElement.scrollWidth - innerWidth")
     assert overflow <= 0
     await context.close()
+
+
+@pytest.mark.parametrize("path", ["/highlights", "/trash", "/tags"])
+async def test_one_way_back_to_the_list_in_each_header(library, chromium, path):
+    """On a phone the back arrow stands for the list (its words would say it twice); on a desktop
+    the arrow is the brand and the header names the list in words."""
+    seen = {}
+    for name, viewport in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 800})):
+        context = await chromium.new_context(viewport=viewport, is_mobile=name == "phone")
+        page = await context.new_page()
+        await library.login(page, path)
+        await page.wait_for_selector("header .brand.back")
+        seen[name] = (await page.locator("header .brand.back .icon").is_visible(),
+                      await page.locator("header a.action[href='/']").is_visible())
+        await context.close()
+    assert seen == {"phone": (True, False), "desktop": (False, True)}
