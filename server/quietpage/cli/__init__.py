@@ -1,8 +1,8 @@
 """cli/ owns the `quietpage` command: `serve | token [--rotate] | pair | login-url | extract |
 backup | restore | export | import | fetch | archive-images`, each taking --data-dir.
-commands.py has the server, secrets, reader and backup commands; transfer.py export, import,
-fetch and archive-images; folder.py which library a command uses and whether its folder can be;
-running.py which servers run and where. The top layer: it may import everything else, and
+commands.py has the server, secrets, reader and backup commands; transfer.py import, fetch
+and archive-images; exporting.py export; folder.py which library a command uses and whether
+its folder can be; running.py which servers run and where. The top layer: it may import everything else, and
 nothing imports it.
 """
 from __future__ import annotations
@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Where each command lives (cli/<module>.py, as cmd_<name>) and what it needs of its data folder
 # (folder.Needs). A new command: its parser above, one line in each table, its cmd_ function.
-MODULES = {"export": "transfer", "import": "transfer", "fetch": "transfer", "archive-images": "transfer",
+MODULES = {"export": "exporting", "import": "transfer", "fetch": "transfer", "archive-images": "transfer",
            "service": "service", "config": "config"}
 NEEDS = {"serve": Needs.FOLDER, "token": Needs.FOLDER, "pair": Needs.SERVER, "login-url": Needs.SERVER,
          "extract": Needs.NOTHING, "backup": Needs.LIBRARY, "restore": Needs.FOLDER, "export": Needs.LIBRARY,
