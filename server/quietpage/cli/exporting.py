@@ -27,7 +27,7 @@ from ..errors import QuietPageError
 from ..settings import Settings
 from ..store.lock import DataDirLocked
 from ..store.images import is_name
-from ..transfer import runner
+from ..transfer import exports
 from ..transfer.export_markdown import ASSETS, MISSING_NOTE
 from ..web import auth
 from .running import running_origin
@@ -102,7 +102,7 @@ async def _export_local(settings: Settings, fmt: str, dest: Path, chosen: dict |
             raise _nothing_to_export(settings)
         progress = ProgressBar("Exporting")
         if fmt == "markdown" and dest.suffix.lower() != ".zip":
-            return await runner.export_markdown_dir(worker, dest, progress, said)
+            return await exports.export_markdown_dir(worker, dest, progress, said)
         ids = None
         if fmt == "epub":
             ids = await worker.db(worker.library.export_selection, chosen["tag"], chosen["state"], chosen["id"] or None)
@@ -113,10 +113,10 @@ async def _export_local(settings: Settings, fmt: str, dest: Path, chosen: dict |
             async def write(data: bytes) -> None:
                 out.write(data)
             if fmt == "json":
-                return await runner.export_json(worker, write, progress, said)
+                return await exports.export_json(worker, write, progress, said)
             if fmt == "epub":
-                return await runner.export_epub(worker, write, ids, progress, said)
-            return await runner.export_markdown_zip(worker, write, progress, said)
+                return await exports.export_epub(worker, write, ids, progress, said)
+            return await exports.export_markdown_zip(worker, write, progress, said)
 
 
 class _output:

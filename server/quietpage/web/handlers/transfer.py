@@ -12,7 +12,7 @@ from aiohttp import web
 
 from ...clock import now_iso
 from ...errors import Invalid, NotFound, QuietPageError, TooLarge
-from ...transfer import runner
+from ...transfer import exports, runner
 from ...transfer.items import ImportFormatError
 from ...transfer.jobs import FetchJobs, ImportJob
 from .. import schema
@@ -61,11 +61,11 @@ async def export_library(request: web.Request) -> web.StreamResponse:
     await resp.prepare(request)
     try:
         if fmt == "json":
-            await runner.export_json(c, resp.write)
+            await exports.export_json(c, resp.write)
         elif fmt == "epub":
-            await runner.export_epub(c, resp.write, ids)
+            await exports.export_epub(c, resp.write, ids)
         else:
-            await runner.export_markdown_zip(c, resp.write)
+            await exports.export_markdown_zip(c, resp.write)
         await resp.write_eof()
     except (ConnectionError, asyncio.CancelledError):  # the client left
         raise
