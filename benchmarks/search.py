@@ -13,7 +13,8 @@ files, then
   search page   Library.page(q=...) as the reading list asks it (50 items, unread or all):
                 total, the filters' counts, the ranked page and each item's snippet - over a mix
                 of queries (rare and common words, 2-3 words, phrases, a word being typed,
-                words of notes, operators), p50 / p99 in ms
+                words of notes, operators), p50 / p99 in ms; and the same with each query new
+                (words typed letter by letter: nothing asked before, nothing cached)
   save, highlight   Library.save of a page already read (as the server's store thread does it)
                 and add_highlight, index update handed over included; and how long until the
                 change is searchable
@@ -74,16 +75,19 @@ def percentiles(ms: list[float], cpu: list[float] | None = None) -> dict:
 
 
 class Clock:
-    """Wall and thread CPU time of each timed call."""
+    """Wall and CPU time of each timed call: the calling thread's (writes: the index's own thread
+    commits meanwhile, later), or the process's (searches: a page counts its filters on a
+    second thread while it ranks)."""
 
-    def __init__(self):
+    def __init__(self, cpu=time.thread_time):
         self.wall: dict[str, list[float]] = {}
         self.cpu: dict[str, list[float]] = {}
+        self.cpu_clock = cpu
 
     def time(self, label: str, fn):
-        w, c = time.perf_counter(), time.thread_time()
+        w, c = time.perf_counter(), self.cpu_clock()
         out = fn()
-        self.cpu.setdefault(label, []).append((time.thread_time() - c) * 1000)
+        self.cpu.setdefault(label, []).append((self.cpu_clock() - c) * 1000)
         self.wall.setdefault(label, []).append((time.perf_counter() - w) * 1000)
         return out
 
@@ -102,11 +106,28 @@ def build_library(where: Path, n_articles: int, n_highlights: int) -> tuple[list
 
 
 def measure_search(library: Library, samples: int) -> dict:
-    rng, clock = random.Random(3), Clock()
+    rng, clock = random.Random(3), Clock(time.process_time)
     for _ in range(samples):
         label, q, state = rng.choice(QUERIES)
         clock.time(label, lambda: library.page(ListQuery(q=q, state=state, limit=50)))
     return clock.report("all queries")
+
+
+def measure_typing(library: Library, corpus: list[str], samples: int) -> dict:
+    """Each search new, as when words are typed letter by letter: from the third letter of a
+    word of the texts (one, or after another word), every prefix a search page of its own.
+    The mix above asks the same queries again and again; this one never does."""
+    rng, clock, asked = random.Random(11), Clock(time.process_time), set()
+    words = sorted({w.lower() for t in corpus for w in re.findall(r"[A-Za-z]{5,12}", t)})
+    while sum(map(len, clock.wall.values())) < samples:
+        word = rng.choice(words)
+        before = rng.choice(words) + " " if rng.random() < 0.4 else ""
+        for end in range(3, len(word) + 1):
+            q = before + word[:end]
+            if q not in asked:
+                asked.add(q)
+                clock.time("new query", lambda: library.page(ListQuery(q=q, state="unread", limit=50)))
+    return clock.report()
 
 
 def measure_writes(library: Library, ids: list[str], corpus: list[str], samples: int) -> dict:
@@ -204,6 +225,8 @@ def speed(args, tmp: Path) -> dict:
     library = Library.open(where, Settings(data_dir=where))
     report["search"] = measure_search(library, args.samples)
     print(json.dumps(report["search"]["all queries"]), file=sys.stderr, flush=True)
+    report["search, each query new"] = measure_typing(library, corpus, args.samples)
+    print(json.dumps(report["search, each query new"]), file=sys.stderr, flush=True)
     if args.fts5:
         report["fts5"] = fts5_compare(library, args.samples, tmp)
     report["writes"] = measure_writes(library, ids, corpus, args.samples)

@@ -213,6 +213,8 @@ def test_the_quick_way_of_marking_words_marks_what_the_pattern_marks(library, fi
     filler = "Une phrase sans rapport avec le reste, répétée pour allonger le texte. "
     for n, text in enumerate([filler * 80 + "Le CONSEIL a enfin approuvé l'école; le conseil municipal approuve.",
                               "Le conseil a approuvé l'école. " + filler * 80 + "Approuvé, encore: le conseil.",
+                              filler * 20 + "Le conseil municipal approuve l'école. " + filler * 60,
+                              filler * 9 + "Le conseil approuve. " + filler * 30 + "Approuvée, l'école: le conseil.",
                               "Ælfred's œuvre: the Straße of the conseil, approuvé. " + filler * 60]):
         record = {"url": f"https://long{n}.example/", "url_key": f"https://long{n}.example/", "title": f"Long {n}",
                   "state": "unread", "created_at": "2026-01-01T00:00:00.000Z", "deleted_at": None, "tags": []}
@@ -227,9 +229,26 @@ def test_the_quick_way_of_marking_words_marks_what_the_pattern_marks(library, fi
 
     quick = pages()
     found = Marker._found
-    monkeypatch.setattr(Marker, "_found", lambda self, text, folds, limit=None: found(self, text, None))
+    monkeypatch.setattr(Marker, "_found", lambda self, text, folds, limit=None, most=None: found(self, text, None))
     assert pages() == quick
     assert all(quick) and all(hit[1] for page in quick[:-1] for hit in page)
+
+
+def test_words_of_plain_letters_are_marked_without_compiling_the_pattern(library, five):
+    """The pattern's classes of letters take tens of ms to compile - at each letter typed - so it is
+    made only where str.find cannot do: not for plain words in texts without letters folded to
+    several (ß -> ss); for those, and for other scripts, it is."""
+    terms = lambda q: [(t, True) for t in [[w] for w in q.split()]]  # noqa: E731
+    fields = {"title": ["The harbour at dawn"], "body": ["Fishing boats in the harbour, approuvé."], "letters": ["é"]}
+    plain = Marker(terms("harbour approuve"), library.fulltext.analyzer.analyze)
+    snippet, matched = plain.explain(fields)
+    assert matched == ["title", "text"] and [snippet["text"][a:b] for a, b in snippet["marks"]] == ["harbour", "approuvé"]
+    assert plain._rx is None
+    folded = Marker(terms("strasse"), library.fulltext.analyzer.analyze)
+    snippet, _ = folded.explain({"body": ["Die Straße am Hafen"], "letters": ["ß"]})
+    assert folded._rx is not None and [snippet["text"][a:b] for a, b in snippet["marks"]] == ["Straße"]
+    cjk = Marker(terms("東"), library.fulltext.analyzer.analyze)
+    assert cjk.explain({"body": ["東京都"], "letters": ["東京都"]})[1] == ["text"] and cjk._rx is not None
 
 
 # ------------------------------------------------------------------ the index as a cache

@@ -5,9 +5,11 @@ import re
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quietpage.library import Library, ListQuery
-from quietpage.library.index import ArticleQuery
+from quietpage.library.index import ArticleQuery, site_of
 from quietpage.library.query import parse
 from quietpage.settings import Settings
 from quietpage.store import Store, pack_bodies
@@ -210,3 +212,96 @@ def test_tag_names_come_from_the_index_and_follow_every_change(tmp_path):
         indexed = {normalize(name): n for name, n in library.index.tag_names(chosen_only=chosen_only)}
         assert indexed == scan(chosen_only)
     library.close()
+
+
+def test_the_highlighted_count_and_filter_follow_trash_restore_purge_and_every_change(tmp_path):
+    """The index keeps the set of highlighted articles to those it files (so counting it is a
+    set size, not a pass over the library): an article gone from the index leaves it, and comes
+    back into it when filed again."""
+    store = Store(tmp_path)
+    ids = fill(store, random.Random(11), n=30)
+    library = Library(store, Settings(data_dir=tmp_path))
+    orphan = "no-such-article"
+    library.index.set_highlighted(orphan, True)  # highlights of a record that is not there
+
+    def expected():
+        live = [a for a in store.all_articles() if not a.get("deleted_at")]
+        return sum(store.highlight_count(a["id"]) > 0 for a in live)
+
+    def listed():
+        return {a["id"] for a in library.page(ListQuery(state="all", highlighted=True, limit=200))["items"]}
+
+    plain = next(a for a in ids if not store.highlight_count(a) and not store.get_article(a, include_deleted=True)
+                 .get("deleted_at"))
+    library.add_highlight(plain, [{"type": "TextQuoteSelector", "exact": store.read_body(plain)["text"][:10]}],
+                          "yellow", "")
+    assert library.index.counts()["highlighted"] == expected() and plain in listed() and orphan not in listed()
+    library.delete(plain)  # to the trash: not counted, not listed
+    assert library.index.counts()["highlighted"] == expected() and plain not in listed()
+    library.restore(plain)  # filed again: back, with its highlight
+    assert library.index.counts()["highlighted"] == expected() and plain in listed()
+    library.patch(plain, {"state": "archived"})  # filed again by a change
+    assert plain in listed()
+    library.delete(plain)
+    library.empty_trash()  # purged: gone for good
+    assert library.index.counts()["highlighted"] == expected() and plain not in listed()
+    library.close()
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path))  # and the same after a reopen
+    assert library.index.counts()["highlighted"] == expected()
+    library.close()
+
+
+def test_the_url_map_is_built_by_the_first_whole_scan_or_on_first_use(tmp_path):
+    store = Store(tmp_path)
+    ids = fill(store, random.Random(2), n=20)
+    urls = {a["url_key"]: a["id"] for a in store.all_articles()}
+    store.close()
+    store = Store(tmp_path)
+    scan = store.scan_articles()
+    next(scan)  # a scan that stops half way builds nothing...
+    scan.close()
+    assert store._urls is None
+    rec = store.insert_article({"url_key": "https://new.example/", "title": "N", "created_at": "x"},
+                               pack_bodies({"content_html": "", "text": "x"}, "<p></p>"))  # ...a write builds it
+    assert {k: store.article_id_for_url(k) for k in urls} == urls
+    assert store.article_id_for_url("https://new.example/") == rec["id"] and store.article_count() == len(ids) + 1
+    store.close()
+    store = Store(tmp_path)
+    for _ in store.scan_articles():  # a whole scan (the library's, at start) builds it
+        pass
+    assert store._urls is not None and store.article_id_for_url("https://new.example/") == rec["id"]
+    store.close()
+
+
+def _site_by_urlsplit(url) -> str:
+    from urllib.parse import urlsplit
+    try:
+        return (urlsplit(url if isinstance(url, str) else "").hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+@pytest.mark.parametrize("url, site", [
+    ("https://www.Example.com/a?b#c", "example.com"), ("http://news.example.co.uk:8080/x", "news.example.co.uk"),
+    ("HTTPS://WWW.EXAMPLE.ORG", "example.org"),
+    # counter-examples the quick way must leave to urlsplit: userinfo, IPv6, other letters, no host
+    ("https://user:pw@real.example/a", "real.example"), ("http://a.example?x=me@b.example", "a.example"),
+    ("https://[2001:db8::1]:443/", "2001:db8::1"), ("https://bücher.example/", "bücher.example"),
+    ("/relative/path", ""), ("mailto:me@example.com", ""), (None, ""), (42, ""),
+])
+def test_the_site_of_a_page_is_its_host_without_www(url, site):
+    assert site_of(url) == site == _site_by_urlsplit(url)
+
+
+_HOSTS = st.lists(st.sampled_from(["www", "WWW", "news", "Example", "co", "uk", "a-b", "x1", "bücher", "xn--bcher-kva"]),
+                  min_size=1, max_size=4).map(".".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(scheme=st.sampled_from(["http", "https", "HTTPS", "ftp", "x+y.z", "1bad"]), user=st.sampled_from(["", "u@", "u:p@", "@"]),
+       host=_HOSTS | st.sampled_from(["[::1]", "[2001:db8::2]", "", "a b", "h%41"]),
+       port=st.sampled_from(["", ":80", ":", ":99999", ":x"]),
+       rest=st.sampled_from(["", "/", "/p@q", "?q=a@b", "#f", "/a?b#c", "\\x"]))
+def test_the_quick_way_to_a_site_agrees_with_urlsplit(scheme, user, host, port, rest):
+    url = f"{scheme}://{user}{host}{port}{rest}"
+    assert site_of(url) == _site_by_urlsplit(url)

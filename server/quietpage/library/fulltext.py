@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 import shutil
 import threading
 import time
@@ -164,6 +165,7 @@ class FullText:
         self.schema = make_schema()
         self.broken: str | None = None  # why, when the index failed (the library rebuilds it)
         self._queue = _Queue()
+        self._helper: ThreadPoolExecutor | None = None  # see alongside
         self.index = self.writer = None
         try:
             self.created = self._open(fresh)
@@ -271,6 +273,13 @@ class FullText:
             self.wait(WAIT_S)
         return self.index.searcher()
 
+    def alongside(self, fn: Callable, *args) -> Future:
+        """Run fn(*args) on a second thread while the caller goes on: tantivy lets go of Python's
+        lock while it searches, so a search page counts its filters while it ranks."""
+        if self._helper is None:
+            self._helper = ThreadPoolExecutor(1, thread_name_prefix="quietpage-search")
+        return self._helper.submit(fn, *args)
+
     # ------------------------------------------------------------------ the committer thread
     def _apply(self, batch: list[tuple[int, int, Entry | None]]) -> None:
         try:
@@ -305,6 +314,8 @@ class FullText:
         """Apply what is waiting (for at most `timeout` s: the next start catches up on the rest)."""
         self.wait(timeout)
         self._queue.close()
+        if self._helper is not None:
+            self._helper.shutdown(wait=True)
         self._thread.join(timeout)
         if not self._thread.is_alive():
             self.writer = None  # dropped now: its lock on the folder goes with it

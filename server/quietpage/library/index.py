@@ -9,6 +9,7 @@ Adding a sort order is one entry in SORTS; adding a filter is one set and one Ar
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator
@@ -69,8 +70,21 @@ def untouched_tags(record: dict, key: Callable[[str], str]) -> list[str]:
             and t.get("source") != "user" and key(t["name"]) not in auto] if isinstance(tags, list) else []
 
 
+def _count(counter: Counter, items) -> None:
+    """counter.update(items) for a list or set (without its check for a mapping)."""
+    for item in items:
+        counter[item] += 1
+
+
+# "scheme://host" followed by a port, path, query, fragment or nothing: the host as it is
+_PLAIN_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://([a-zA-Z0-9.-]+)(?=[:/?#]|\Z)")
+
+
 def site_of(url) -> str:
     """The site a page belongs to, for its keyword habits: its host without "www."."""
+    plain = _PLAIN_HOST.match(url) if isinstance(url, str) else None
+    if plain and (url.find("@", plain.end(), url.find("/", plain.end()) % (len(url) + 1)) < 0):
+        return plain.group(1).lower().removeprefix("www.")
     try:
         host = urlsplit(url if isinstance(url, str) else "").hostname or ""
     except ValueError:
@@ -99,7 +113,10 @@ class ArticleIndex:
         self._tag: dict[str, set[str]] = {}
         self._trash: set[str] = set()
         self._favorite: set[str] = set()
-        self._highlighted: set[str] = set()  # kept by the Store, which knows the highlights
+        # articles with highlights, as the Store (which knows the highlights) says: all of them,
+        # and those of them indexed here (what the counts and the filter use)
+        self._with_highlights: set[str] = set()
+        self._highlighted: set[str] = set()
         # (tag key, spelling) -> live articles carrying it; and only those the user chose
         self._names: Counter = Counter()
         self._chosen_names: Counter = Counter()
@@ -137,30 +154,42 @@ class ArticleIndex:
             insort(self._sorted[name], entry)
 
     def _file(self, article_id: str, record: dict) -> None:
-        state = record.get("state") if isinstance(record.get("state"), str) else None
+        get, key = record.get, self._tag_key
+        state = get("state")
+        state = state if isinstance(state, str) else None
         names_in_order = tag_names_of(record)
-        tags = {self._tag_key(name) for name in names_in_order}
+        keys_in_order = [key(name) for name in names_in_order]
+        tags = set(keys_in_order)
         self._state.setdefault(state, set()).add(article_id)
         for tag in tags:
             self._tag.setdefault(tag, set()).add(article_id)
-        if record.get("deleted_at"):
+        live = not get("deleted_at")
+        if not live:
             self._trash.add(article_id)
-        if record.get("favorite"):
+        if get("favorite"):
             self._favorite.add(article_id)
-        live = not record.get("deleted_at")
-        names = list({self._tag_key(name): name for name in reversed(names_in_order)}.items()) if live else []
-        chosen = list({self._tag_key(n): n for n in reversed(chosen_tag_names(record))}.items()) if live else []
-        self._names.update(names)
-        self._chosen_names.update(chosen)
-        if live and untouched_tags(record, self._tag_key):
-            self._untouched.add(article_id)
-        site = site_of(record.get("url")) if live else ""
-        keywords = keyword_keys(record.get("keywords")) if site else frozenset()
+        names = chosen = []
+        site, keywords = "", frozenset()
+        if live:
+            # each tag once (its key), spelt as it first comes
+            names = list(dict(zip(reversed(keys_in_order), reversed(names_in_order))).items())
+            picked = chosen_tag_names(record)
+            chosen = names if picked == names_in_order else list({key(n): n for n in reversed(picked)}.items())
+            _count(self._names, names)
+            _count(self._chosen_names, chosen)
+            if untouched_tags(record, key):
+                self._untouched.add(article_id)
+            site = site_of(get("url"))
         if site:
-            entry = self._sites.setdefault(site, [0, Counter()])
+            keywords = keyword_keys(get("keywords"))
+            entry = self._sites.get(site)
+            if entry is None:
+                entry = self._sites[site] = [0, Counter()]
             entry[0] += 1
-            entry[1].update(keywords)
+            _count(entry[1], keywords)
         self._filed[article_id] = (state, tags, names, chosen, site, keywords)
+        if article_id in self._with_highlights:
+            self._highlighted.add(article_id)
 
     def remove(self, article_id: str) -> None:
         if article_id not in self._filed:
@@ -183,6 +212,7 @@ class ArticleIndex:
                 del self._tag[tag]
         self._trash.discard(article_id)
         self._favorite.discard(article_id)
+        self._highlighted.discard(article_id)  # (back when it is filed again: _with_highlights)
         for name in SORTS:
             entries = self._sorted[name]
             entry = self._keys[name].pop(article_id)
@@ -199,14 +229,20 @@ class ArticleIndex:
         return article_id in self._trash
 
     def set_highlighted(self, article_id: str, has_highlights: bool) -> None:
-        (self._highlighted.add if has_highlights else self._highlighted.discard)(article_id)
+        if has_highlights:
+            self._with_highlights.add(article_id)
+            if article_id in self._filed:
+                self._highlighted.add(article_id)
+        else:
+            self._with_highlights.discard(article_id)
+            self._highlighted.discard(article_id)
 
     def counts(self) -> dict[str, int]:
         """How many articles are in the library ("all"), in each state, favourites and with
         highlights - the trash aside - and in the trash."""
         live = self._live
         out = {"all": len(self._filed) - len(self._trash), "unread": 0, "archived": 0,
-               "favorites": live(self._favorite), "highlighted": live(self._highlighted & self._filed.keys()),
+               "favorites": live(self._favorite), "highlighted": live(self._highlighted),
                "trash": len(self._trash)}
         for state, ids in self._state.items():
             if state is not None:
@@ -263,7 +299,7 @@ class ArticleIndex:
         sets = self._filters(query)
         if not sets:
             return len(self._filed) - len(self._trash)
-        if len(sets) == 1 and sets[0] is not self._highlighted:  # a set of indexed articles only
+        if len(sets) == 1:  # a set of indexed articles only
             return len(sets[0]) if query.trash else self._live(sets[0])
         smallest = min(sets, key=len)
         trash = set() if query.trash else self._trash

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-import zlib
 from collections import defaultdict
 from dataclasses import replace
 
@@ -33,10 +32,7 @@ class IndexKeeping:
     def _open_index(self, records, *, rebuild: bool = False):
         """Open the index and yield `records` (id, record) on to the caller, fingerprinting each;
         then queue what the index lacks."""
-        owner = {h: a for a in self.store.articles_with_highlights() for h in self.store.highlight_ids(a)}
-        crcs: dict[str, list[int]] = defaultdict(list)
-        for highlight_id, raw in self.store.highlight_bytes():
-            crcs[owner.get(highlight_id, "")].append(zlib.crc32(raw))
+        crcs = self.store.highlight_checksums()
         self._rids: dict[int, str] = {}
         current: dict[int, tuple[str, int]] = {}  # rid -> (id, fingerprint)
         seen: dict[str, dict] = {}  # the records, decoded once: for what must be indexed
@@ -159,7 +155,7 @@ class IndexKeeping:
         try:
             searcher = self.fulltext.searcher()
             own = searching.clauses(searcher)
-            counts = search.counts(searcher, searching.query(own))
+            counting = self.fulltext.alongside(search.counts, searcher, searching.query(own))
             wanted = searching.query(own + searching.list_clauses(
                 None if query.state == "all" else query.state, query.tag, query.favorite, query.highlighted))
             by_score = sort == "relevance" and bool(searching.terms)
@@ -168,6 +164,7 @@ class IndexKeeping:
             hits, total = search.ranked(searcher, wanted, offset + query.limit if by_score or field else search.MOST_HITS,
                                         field, descending)
             rids = searcher.fast_field_values("rid", [addr for _, addr in hits]) if hits else []
+            counts = counting.result()
         except BaseException as exc:  # a damaged index: built again; this search finds nothing
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise

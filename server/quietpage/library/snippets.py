@@ -24,10 +24,13 @@ BETWEEN = "[\\W_]*?"  # what may separate the words of a phrase
 FOLDED_RANGES = ((0x00C0, 0x02AF), (0x1E00, 0x1EFF), (0x2C60, 0x2C7F), (0xA720, 0xA7FF), (0xFB00, 0xFB06))
 LENGTH, LEAD, SPAN = 200, 60, 160  # a snippet's characters; before its first mark; where marks gather
 MOST = 64  # matches looked at in one field
-FIRST = 3000  # a long field is looked through this far first; the rest only if the passage is not settled
+# A long field is looked through this far first, then further, then whole, each time only if the
+# passage is not settled by what was found (or, where only whether it matches counts, nothing was).
+STAGES = (800, 3000)
 FIELDS = (("title", "title"), ("tags", "tags"), ("meta", "site"), ("body", "text"), ("quotes", "highlight"),
           ("notes", "note"))
 PREFERRED = ("highlight", "note", "text")  # the snippet's source, among equally good ones
+LOOKED_AT = sorted(FIELDS, key=lambda f: PREFERRED.index(f[1]) if f[1] in PREFERRED else len(PREFERRED))
 
 
 class _Frozen(dict):
@@ -102,7 +105,7 @@ class Marker:
     def __init__(self, terms: list[tuple[list[str], bool]], analyze):
         single, multi = folds = _folds(analyze)
         alternatives = [f"(?P<t{i}>{term_pattern(tokens, prefix, folds)})" for i, (tokens, prefix) in enumerate(terms)]
-        self.rx = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+        self._pattern, self._rx = "|".join(alternatives), None
         self.terms = len(alternatives)
         plain = all(t.isascii() and t.isalnum() for tokens, _ in terms for t in tokens)
         self.words = [(tokens, prefix) for tokens, prefix in terms] if plain else None
@@ -113,69 +116,104 @@ class Marker:
         self.one_to_many = {v.lower() for k, vs in multi.items() if set(k) & letters for v in vs}
         self.longest = max((sum(map(len, tokens)) + 8 * len(tokens) for tokens, _ in terms), default=0)
 
-    def _found(self, text: str, folds: list[tuple[str, str]] | None, limit: int | None = None) -> list[tuple[int, int, int]]:
+    def rx(self) -> re.Pattern:
+        """The regex, made when first needed: its classes of letters make it slow to compile
+        (tens of ms, each new query - each letter typed), and words of plain letters in texts
+        without letters folded to several are found without it."""
+        if self._rx is None:
+            self._rx = re.compile(self._pattern, re.IGNORECASE)
+        return self._rx
+
+    def _found(self, text: str, folds: list[tuple[str, str]] | None, limit: int | None = None,
+               most: int = MOST) -> list[tuple[int, int, int]]:
         """(start, end, which term) of the first matches in `text` (up to `limit`, cut at a
-        space), in order. `folds`: the accented forms of the words' letters that the article
-        holds, each with its plain letter; None when the regex must look (see explain)."""
+        space), in order; at most `most` (1: whether there is one). `folds`: the accented forms
+        of the words' letters that the article holds, each with its plain letter; None when the
+        regex must look (see explain)."""
         if limit is not None and limit < len(text):
             cut = text.find(" ", limit)
             text = text if cut < 0 else text[:cut]
         low = text.lower()
         if self.words is None or folds is None or len(low) != len(text):
-            return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in islice(self.rx.finditer(text), MOST)]
+            return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in islice(self.rx().finditer(text), most)]
         for accented, plain in folds:
             if accented in low:
                 low = low.replace(accented, plain)
         out = []
+        # one word (or phrase): its passage starts at its first match, so none after that
+        # match's passage can be marked
+        reach = len(low) if len(self.words) > 1 else None
         for n, (tokens, prefix) in enumerate(self.words):
             word = tokens[0]
             at = low.find(word)
-            while at >= 0 and len(out) < MOST:
+            while at >= 0 and len(out) < MOST and (reach is None or at <= reach):
                 end = _phrase_end(low, at, tokens, prefix)
                 if end is not None:
                     out.append((at, end, n))
+                    if most == 1:
+                        return out
+                    if reach is None:
+                        reach = at + LENGTH
                 at = low.find(word, at + len(word))
         return sorted(out)
 
     def explain(self, fields: dict[str, list[str]]) -> tuple[dict | None, list[str]]:
         """(snippet or None, matched_in) for one article's stored fields. Each field is looked
-        through once, its values joined by line breaks (which no word crosses)."""
-        if self.rx is None:
+        through once, its values joined by line breaks (which no word crosses). The snippet is
+        the passage showing the most different words, from a highlight, a note or the text in
+        that order of preference among equals (the first such in its field): the fields it may
+        come from are looked at first, and a passage that cannot beat the best so far (it has
+        fewer different words in it) is not made; elsewhere one match is enough to know."""
+        if not self.terms:
             return None, []
-        matched, best = [], None
+        matched, best = set(), None
         held = set("".join(fields.get("letters", ())))  # the article's non-ASCII characters, lower-cased
         folds = None if held & self.one_to_many else [(v, self.one_to_one[v]) for v in held if v in self.one_to_one]
-        for name, label in FIELDS:
+        for name, label in LOOKED_AT:
             values = fields.get(name) or ()
+            if not values:
+                continue
             joined = values[0] if len(values) == 1 else "\n".join(values)
-            long = len(values) == 1 and len(joined) > FIRST  # a long text: its start may be enough
-            hits = self._found(joined, folds, FIRST if long else None) if joined else []
-            if long and not self._settled(hits):
-                hits = self._found(joined, folds)
+            preference = -PREFERRED.index(label) if label in PREFERRED else None
+            # whether a match is all that is wanted: no passage here could be the snippet
+            enough = preference is None or (best is not None and best[0] >= (self.terms, preference))
+            most = 1 if enough else MOST
+            hits = None
+            for limit in (STAGES if len(values) == 1 else ()):  # a long text: its start may be enough
+                if len(joined) <= limit:
+                    break
+                found = self._found(joined, folds, limit, most)
+                if found if enough else self._settled(found, limit):
+                    hits = found
+                    break
+            if hits is None:
+                hits = self._found(joined, folds, None, most) if joined else []
             if not hits:
                 continue
-            matched.append(label)
-            if name in ("title", "tags", "meta"):
+            matched.add(label)
+            if enough:
                 continue
             for value, start, shown in _by_value(values, hits):  # each value with words in it
+                if best is not None and (len({n for _, _, n in shown}), preference) <= best[0]:
+                    continue  # its passage shows at most these words: it cannot win
                 passage = self._passage(value, [(a - start, b - start, n) for a, b, n in shown])
-                rank = (passage[0], -PREFERRED.index(label))
+                rank = (passage[0], preference)
                 if best is None or rank > best[0]:
                     best = (rank, {**passage[1], "in": label})
-        return (best[1] if best else None), matched
+        return (best[1] if best else None), [label for _, label in FIELDS if label in matched]
 
-    def _settled(self, hits: list[tuple[int, int, int]]) -> bool:
-        """Whether the matches found in the first FIRST characters give the passage the whole
+    def _settled(self, hits: list[tuple[int, int, int]], limit: int) -> bool:
+        """Whether the matches found in the first `limit` characters give the passage the whole
         text would: every word is there, gathered, and the passage ends well before the cut."""
         if not hits or len({n for _, _, n in hits}) < self.terms or len(hits) >= MOST:
             return False
-        words, j = 0, 0
+        j = 0
         for i, a in enumerate(hits):  # the first place where every word gathers (as _passage finds it)
             j = max(j, i)
             while j < len(hits) and hits[j][0] < a[0] + SPAN:
                 j += 1
             if len({f[2] for f in hits[i:j]}) == self.terms:
-                return a[0] + LENGTH + SPAN + self.longest < FIRST
+                return a[0] + LENGTH + SPAN + self.longest < limit
         return False
 
     def _passage(self, text: str, found: list[tuple[int, int, int]]) -> tuple[int, dict]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+import zlib
 from pathlib import Path
 
 import orjson
@@ -101,6 +102,7 @@ class Store(SessionRecords):
             self._build_maps()
             articles = self.storage.view(ARTICLES)
             sweep(self.dir / DB_FILE, articles, has_records=len(articles) > 0)  # what killed work left
+            self._checksums_mark = self.storage.mark()
         except BaseException:
             if self.db is not None:
                 self.db.close()
@@ -128,22 +130,40 @@ class Store(SessionRecords):
 
     # ---------------------------------------------------------------- maps (in memory)
     def _build_maps(self) -> None:
-        """URL key -> article, article -> its highlights, session hash -> session."""
-        self._id_by_url: dict[str, str] = {}
+        """Article -> its highlights, session hash -> session; URL key -> article is filled by
+        the first whole scan of the articles (the library's, at start), so each record is
+        decoded once, or on first use."""
+        self._urls: dict[str, str] | None = None
         self._highlights_of: dict[str, set[str]] = {}
         self._session_by_hash: dict[str, str] = {}
-        for doc_id, record in self.scan_articles():
-            self._id_by_url[record["url_key"]] = doc_id
+        self._checksums: dict[str, list[int]] | None = {}  # see highlight_checksums
         for doc_id, raw in self.storage.scan_bytes(HIGHLIGHTS):
-            self._highlights_of.setdefault(article_id_of(raw), set()).add(doc_id)
+            article_id = article_id_of(raw)
+            self._highlights_of.setdefault(article_id, set()).add(doc_id)
+            self._checksums.setdefault(article_id, []).append(zlib.crc32(raw))
         for doc_id, doc in self.sessions._read_table().items():
             self._session_by_hash[doc["hash"]] = doc_id
 
     def scan_articles(self):
         """(id, record) of every article (the trash too), each decoded once and not kept: for
-        building indexes at start-up."""
+        building indexes at start-up. The first scan that runs to its end also builds the
+        URL map."""
+        by_url: dict[str, str] | None = {} if self._urls is None else None
         for doc_id, raw in self.storage.scan_bytes(ARTICLES):
-            yield doc_id, orjson.loads(raw)
+            record = orjson.loads(raw)
+            if by_url is not None:
+                by_url[record["url_key"]] = doc_id
+            yield doc_id, record
+        if by_url is not None and self._urls is None:  # (a write meanwhile built it itself)
+            self._urls = by_url
+
+    @property
+    def _id_by_url(self) -> dict[str, str]:
+        """URL key -> article id (built on first use unless a scan has built it)."""
+        if self._urls is None:
+            for _ in self.scan_articles():
+                pass
+        return self._urls
 
     def article_count(self) -> int:
         return len(self._id_by_url)
@@ -337,6 +357,17 @@ class Store(SessionRecords):
         return self.image_files.sweep(named, keep_also=on_disk - doomed)
 
     # ---------------------------------------------------------------- raw bytes, for derived indexes
+    def highlight_checksums(self) -> dict[str, list[int]]:
+        """{article id: the CRC-32 of each of its highlights' JSON bytes}: what an index built
+        beside the records can tell a change of its highlights by. Those read at open are handed
+        over once (to the library, opening), unless anything was written since; else read now."""
+        sums, self._checksums = self._checksums, None
+        if sums is None or self.storage.mark() != self._checksums_mark:
+            sums = {}
+            for _, raw in self.storage.scan_bytes(HIGHLIGHTS):
+                sums.setdefault(article_id_of(raw), []).append(zlib.crc32(raw))
+        return sums
+
     def highlight_bytes(self):
         """(highlight id, JSON bytes) of every highlight, none decoded: what an index built beside
         the records can tell changes by (the bytes of a document change when it does)."""

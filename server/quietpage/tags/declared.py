@@ -8,6 +8,7 @@ photo credits ("AP", "Getty Images"), the site's own name, and keywords the same
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import Counter
@@ -115,7 +116,15 @@ def keyword_keys(keywords) -> frozenset[str]:
     """The keys (tags.normalize) of a page's declared keywords (raw) that may be tags."""
     if not isinstance(keywords, (list, tuple, set, frozenset)):  # a damaged record's field, or None
         return frozenset()
-    return frozenset(_key(c) for c in map(clean, keywords) if c)
+    return frozenset(k for k in (_keyword_key(raw) for raw in keywords if isinstance(raw, str)) if k)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _keyword_key(raw: str) -> str:
+    """The key of one declared keyword, "" if it is junk. Cached: the same keywords come back on
+    page after page of a site, and the library files every article's at start-up."""
+    name = clean(raw)
+    return _key(name) if name else ""
 
 
 def declared_tags(article, site_keywords: SiteKeywords | None = None, site_name: str | None = None) -> list[str]:
