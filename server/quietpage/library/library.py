@@ -10,8 +10,6 @@ pages gone missing) and indexing.py (search, and the index it runs on).
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from ..settings import Settings
 from ..store import Bodies, Store
 from ..store.sessions import SessionRecords
 from ..tags import normalize
+from . import collector
 from .articles import ArticleActions
 from .highlights import HighlightActions
 from .images import ImageActions, new_items, summary
@@ -30,23 +29,6 @@ from .listing import ListQuery
 from .notebook import HighlightIndex, NotebookQuery, notebook_page
 from .recovery import RecoveryActions
 from .tagbook import TagActions, TagUndo
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector off while the records are read and indexed: that makes
-    hundreds of thousands of objects that all live on, and each collection it would run meanwhile
-    (a sixth of the start-up time at 20,000 articles) could free none of them. Once open, they
-    are set aside (gc.freeze) rather than looked through again by the first collections (a
-    100 ms pause at 20,000 articles, in the first searches); close hands them back."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if was:
-            gc.enable()
 
 
 class Library(ArticleActions, HighlightActions, ImportActions, TagActions, ImageActions, RecoveryActions,
@@ -68,7 +50,7 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
     @classmethod
     def open(cls, data_dir: Path, settings: Settings, *, group_commit: bool = False, reindex: bool = False) -> "Library":
         """Open the store of `data_dir` (locked for this process) and the library on it."""
-        with _collector_paused():
+        with collector.paused(freeze=True):  # the records, the indexes: they live as long as the library
             store = Store(data_dir, settings, group_commit=group_commit)
             try:
                 return cls(store, settings, reindex=reindex)
@@ -92,7 +74,7 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
             self.fulltext.close()
         finally:
             self.store.close()
-            gc.unfreeze()  # what open set aside is looked after by the collector again
+            collector.release()
 
     def maintenance(self) -> None:
         self._check_index()

@@ -27,6 +27,7 @@ from ..anchoring import POSITION, quote_of
 from ..errors import Invalid
 from ..store import Store
 from ..tags import normalize
+from . import collector
 from .index import ArticleIndex, ArticleQuery, tag_names_of
 
 NOTEBOOK_SORTS = ("newest", "oldest", "article")
@@ -85,9 +86,15 @@ class HighlightIndex:
         if self._of is not None:
             return
         self._of = {}
-        for article_id in store.articles_with_highlights():
-            self._file(article_id, store.highlights_of(article_id))
-        self._order = sorted((e.created_at, e.id) for e in self._entries.values())
+        by_article: dict[str, list[dict]] = {}
+        with collector.paused():
+            for highlight_id, raw in store.highlight_bytes():  # one pass over them, not a read each
+                highlight = orjson.loads(raw)
+                highlight["id"] = highlight_id
+                by_article.setdefault(highlight["article_id"], []).append(highlight)
+            for article_id, highlights in by_article.items():
+                self._file(article_id, highlights)
+            self._order = sorted((e.created_at, e.id) for e in self._entries.values())
 
     def refresh(self, store: Store, article_id: str) -> None:
         """After an article's highlights changed (or it was purged): file them again."""
