@@ -24,7 +24,7 @@ from typing import NamedTuple
 import orjson
 
 from ..anchoring import POSITION, quote_of
-from ..errors import Invalid
+from ..errors import Invalid, NotFound
 from ..store import Store
 from ..tags import normalize
 from . import collector
@@ -34,6 +34,7 @@ NOTEBOOK_SORTS = ("newest", "oldest", "article")
 ARTICLE_FIELDS = ("id", "title", "url", "site_name", "state")  # what each highlight says of its article
 ABOUT_FIELDS = ("title", "byline", "site_name", "url")  # what a search looks at in a highlight's article
 ORPHAN_PLACE = 1 << 62  # orphans, placed nowhere in the text, come last in reading order
+SORT_OR_WALK = 16  # a search that finds more than 1/16 of the highlights walks them in order
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,13 @@ class HighlightIndex:
         self._colors: dict[str, dict[str, int]] = {}  # article id -> how many of each colour
         self._totals: dict[str, int] = {}  # the same, for every article
         self._about: dict[str, str] = {}  # article id -> what a search finds it by (about())
+        self._flat_lists: tuple[list[str], list[str]] | None = None  # see _flat
 
     def ensure(self, store: Store) -> None:
         if self._of is not None:
             return
         self._of = {}
+        self._flat_lists = None
         by_article: dict[str, list[dict]] = {}
         with collector.paused():
             for highlight_id, raw in store.highlight_bytes():  # one pass over them, not a read each
@@ -101,6 +104,7 @@ class HighlightIndex:
         self._about.pop(article_id, None)
         if self._of is None:
             return  # not built yet: it will read the store as it is
+        self._flat_lists = None
         for old in self._of.pop(article_id, ()):
             del self._entries[old.id]
             del self._order[bisect_left(self._order, (old.created_at, old.id))]
@@ -132,11 +136,17 @@ class HighlightIndex:
                 out[color] = out.get(color, 0) + sign * n
         return {c: n for c, n in out.items() if n > 0}
 
-    def about(self, store: Store, article_id: str) -> str:
+    def about(self, store: Store, article_id: str, missing: str | None = None) -> str:
         """An article's title, byline, site, address and tags, folded: what a search may find
-        its highlights by besides their own words (kept until the article changes)."""
+        its highlights by besides their own words (kept until the article changes); `missing`
+        for an article without a record (else NotFound)."""
         if (found := self._about.get(article_id)) is None:
-            record = store.get_article(article_id, include_deleted=True)
+            try:
+                record = store.get_article(article_id, include_deleted=True)
+            except NotFound:
+                if missing is None:
+                    raise
+                return missing
             found = self._about[article_id] = fold(" ".join(
                 [*(str(record.get(k) or "") for k in ABOUT_FIELDS), *tag_names_of(record)]))
         return found
@@ -144,12 +154,44 @@ class HighlightIndex:
     def article_changed(self, article_id: str) -> None:
         self._about.pop(article_id, None)
 
+    def matching(self, store: Store, terms: list[str]) -> set[str]:
+        """The ids of the highlights that every (folded) term finds: in their own quote or note,
+        or in their article's title, byline, site, address or tags (about). The first term is
+        looked for in every highlight's words at once; each further one among those found."""
+        for article_id in self._of.keys() - self._about.keys():
+            self.about(store, article_id, missing="")
+        found: set[str] | None = None
+        for term in terms:
+            about = [a for a, words in self._about.items() if term in words]
+            if found is None:
+                ids, words = self._flat()
+                found = set(itertools.compress(ids, [term in w for w in words]))
+                found.update(e.id for a in about for e in self._of.get(a, ()))
+            else:
+                about = set(about)
+                found = {i for i in found if term in self._entries[i].words or self._entries[i].article_id in about}
+            if not found:
+                break
+        return found or set()
+
+    def _flat(self) -> tuple[list[str], list[str]]:
+        """(every highlight's id, its words), made again after a change, on the next search."""
+        if self._flat_lists is None:
+            self._flat_lists = ([e.id for e in self._entries.values()], [e.words for e in self._entries.values()])
+        return self._flat_lists
+
     def in_time_order(self, newest_first: bool):
         ids = reversed(self._order) if newest_first else iter(self._order)
         return (self._entries[i] for _, i in ids)
 
     def of(self, article_id: str) -> list[Entry]:
         return self._of.get(article_id, [])
+
+    def entry(self, highlight_id: str) -> Entry:
+        return self._entries[highlight_id]
+
+    def count(self) -> int:
+        return len(self._entries)
 
 
 def notebook_page(store: Store, index: ArticleIndex, highlights: HighlightIndex, query: NotebookQuery) -> dict:
@@ -167,25 +209,24 @@ def notebook_page(store: Store, index: ArticleIndex, highlights: HighlightIndex,
                                  key=lambda e: (e.created_at, e.id), reverse=query.sort == "newest"))
     else:
         candidates = (e for e in highlights.in_time_order(query.sort == "newest") if not index.in_trash(e.article_id))
-    if terms:  # every candidate is tested: count as they go
-        # article -> the terms its metadata lacks, which each highlight must hold (None: not one
-        # of its highlights holds them all - its highlights are passed over at once)
-        found, colors, missing = [], {}, {}
+    if terms:  # what every term finds, then in the page's order; counted as they go
+        matched = highlights.matching(store, terms)
+        if query.sort == "article":
+            articles_matched = {highlights.entry(i).article_id for i in matched}
+            candidates = (e for a in index.ids(articles) if a in articles_matched
+                          for e in highlights.of(a) if e.id in matched)
+        elif query.tag:
+            candidates = (e for e in candidates if e.id in matched)
+        elif len(matched) * SORT_OR_WALK < highlights.count():  # few: sorted
+            candidates = sorted((e for e in map(highlights.entry, matched) if not index.in_trash(e.article_id)),
+                                key=lambda e: (e.created_at, e.id), reverse=query.sort == "newest")
+        else:  # many: picked out of every highlight in time order
+            candidates = (e for e in candidates if e.id in matched)
+        found, colors = [], {}
         for e in candidates:
-            a = e.article_id
-            if a in missing:
-                lacks = missing[a]
-            else:
-                hay = highlights.about(store, a)
-                lacks = [t for t in terms if t not in hay]
-                if lacks:
-                    words = " ".join(x.words for x in highlights.of(a))
-                    lacks = lacks if all(t in words for t in lacks) else None
-                missing[a] = lacks
-            if lacks is not None and all(t in e.words for t in lacks):
-                colors[e.color] = colors.get(e.color, 0) + 1
-                if query.color is None or e.color == query.color:
-                    found.append(e)
+            colors[e.color] = colors.get(e.color, 0) + 1
+            if query.color is None or e.color == query.color:
+                found.append(e)
         total = len(found)
     else:  # counted from the index; only the entries up to this page are walked
         colors = highlights.colors(index.ids(articles)) if query.tag else \
