@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import gc
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
 import shutil
 import threading
 import time
 import weakref
 import zlib
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable

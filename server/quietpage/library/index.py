@@ -76,14 +76,15 @@ def _count(counter: Counter, items) -> None:
         counter[item] += 1
 
 
-# "scheme://host" followed by a port, path, query, fragment or nothing: the host as it is
-_PLAIN_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://([a-zA-Z0-9.-]+)(?=[:/?#]|\Z)")
+# "scheme://host[:port]" and then a path, query, fragment or nothing: an address without user
+# names, brackets or other letters, whose host is plain (anything else: urlsplit)
+_PLAIN_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://([a-zA-Z0-9.-]+)(?::[0-9]*)?(?=[/?#]|\Z)")
 
 
 def site_of(url) -> str:
     """The site a page belongs to, for its keyword habits: its host without "www."."""
     plain = _PLAIN_HOST.match(url) if isinstance(url, str) else None
-    if plain and (url.find("@", plain.end(), url.find("/", plain.end()) % (len(url) + 1)) < 0):
+    if plain:
         return plain.group(1).lower().removeprefix("www.")
     try:
         host = urlsplit(url if isinstance(url, str) else "").hostname or ""

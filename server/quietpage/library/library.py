@@ -10,7 +10,6 @@ pages gone missing) and indexing.py (search, and the index it runs on).
 """
 from __future__ import annotations
 
-
 from pathlib import Path
 
 from ..clock import SteadyClock

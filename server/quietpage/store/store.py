@@ -134,13 +134,8 @@ class Store(SessionRecords):
         the first whole scan of the articles (the library's, at start), so each record is
         decoded once, or on first use."""
         self._urls: dict[str, str] | None = None
-        self._highlights_of: dict[str, set[str]] = {}
+        self._highlights_of, self._checksums = self._scan_highlights()  # (see highlight_checksums)
         self._session_by_hash: dict[str, str] = {}
-        self._checksums: dict[str, list[int]] | None = {}  # see highlight_checksums
-        for doc_id, raw in self.storage.scan_bytes(HIGHLIGHTS):
-            article_id = article_id_of(raw)
-            self._highlights_of.setdefault(article_id, set()).add(doc_id)
-            self._checksums.setdefault(article_id, []).append(zlib.crc32(raw))
         for doc_id, doc in self.sessions._read_table().items():
             self._session_by_hash[doc["hash"]] = doc_id
 
@@ -154,7 +149,7 @@ class Store(SessionRecords):
             if by_url is not None:
                 by_url[record["url_key"]] = doc_id
             yield doc_id, record
-        if by_url is not None and self._urls is None:  # (a write meanwhile built it itself)
+        if by_url is not None and self._urls is None:  # (unless another scan got there first)
             self._urls = by_url
 
     @property
@@ -363,10 +358,18 @@ class Store(SessionRecords):
         over once (to the library, opening), unless anything was written since; else read now."""
         sums, self._checksums = self._checksums, None
         if sums is None or self.storage.mark() != self._checksums_mark:
-            sums = {}
-            for _, raw in self.storage.scan_bytes(HIGHLIGHTS):
-                sums.setdefault(article_id_of(raw), []).append(zlib.crc32(raw))
+            sums = self._scan_highlights()[1]
         return sums
+
+    def _scan_highlights(self) -> tuple[dict[str, set[str]], dict[str, list[int]]]:
+        """({article id: its highlights' ids}, {article id: their CRC-32s}), in one pass."""
+        ids: dict[str, set[str]] = {}
+        sums: dict[str, list[int]] = {}
+        for doc_id, raw in self.storage.scan_bytes(HIGHLIGHTS):
+            article_id = article_id_of(raw)
+            ids.setdefault(article_id, set()).add(doc_id)
+            sums.setdefault(article_id, []).append(zlib.crc32(raw))
+        return ids, sums
 
     def highlight_bytes(self):
         """(highlight id, JSON bytes) of every highlight, none decoded: what an index built beside
