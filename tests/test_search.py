@@ -13,7 +13,8 @@ import textwrap
 import orjson
 import pytest
 
-from quietpage.library import Library, ListQuery
+from quietpage.library import Library, ListQuery, indexing, instep
+from quietpage.library.documents import entry
 from quietpage.library.fulltext import DIR_PREFIX, FORMAT, Entry, FullText
 from quietpage.library.query import parse
 from quietpage.library.snippets import Marker
@@ -338,12 +339,81 @@ CRASH = textwrap.dedent("""
 """)
 
 
-def test_a_crash_before_the_index_update_is_caught_up_at_the_next_start(tmp_path):
+@pytest.mark.parametrize("before", ["a first start", "a clean close"])
+def test_a_crash_before_the_index_update_is_caught_up_at_the_next_start(tmp_path, before):
+    if before == "a clean close":  # its note of the index in step is taken by the start that crashes
+        library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
+        add(library, "harbour")
+        library.close()
+        assert (index_dir(tmp_path) / instep.NAME).is_file()
     out = subprocess.run([sys.executable, "-c", CRASH, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert out.returncode == -signal.SIGKILL, out.stderr
     article_id = out.stdout.strip()
+    assert not (index_dir(tmp_path) / instep.NAME).exists()
     library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
     assert found(library, "albatross") == [article_id]
+    library.close()
+
+
+def counting_fingerprints(monkeypatch) -> list:
+    calls = []
+    real = indexing.fingerprint
+    monkeypatch.setattr(indexing, "fingerprint", lambda *a: calls.append(a) or real(*a))
+    return calls
+
+
+def test_after_a_clean_close_the_next_start_trusts_the_index_and_follows_the_records(tmp_path, monkeypatch):
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
+    harbour, laws = add(library, "harbour"), add(library, "laws")
+    note(library, laws, "in committee", "walrus")
+    library.close()
+    calls = counting_fingerprints(monkeypatch)
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
+    assert calls == [] and not (index_dir(tmp_path) / instep.NAME).exists()  # taken: a crash now leaves none
+    assert found(library, "walrus") == [laws["id"]] and found(library, "mackerel") == [harbour["id"]]
+    library.patch(harbour["id"], {"favorite": True})
+    seq = library.fulltext._queue.seq
+    library.patch(laws["id"], {"progress": 0.5})  # nothing the index holds: not handed to it
+    assert library.fulltext._queue.seq == seq
+    library.wait_for_index(30)
+    assert found(library, "is:favorite") == [harbour["id"]]
+    library.close()
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
+    assert found(library, "is:favorite") == [harbour["id"]] and library.index_status()["pending"] == 0
+    library.close()
+
+
+@pytest.mark.parametrize("since", ["the index was written", "fingerprints are made another way"])
+def test_a_note_of_a_clean_close_that_no_longer_holds_is_not_trusted(tmp_path, monkeypatch, since):
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
+    harbour, laws = add(library, "harbour"), add(library, "laws")
+    old = {**library.store.get_article(harbour["id"]), "title": "Old news"}
+    library.close()
+    if since == "the index was written":  # (by hand, or by a copy of the index from another day)
+        fulltext = FullText(tmp_path)  # harbour's entry as it was before a change to its title
+        fulltext.put(entry(harbour["id"], old, [], 1, tmp_path, fulltext.analyzer.analyze, text="old text"))
+        assert fulltext.close()
+    else:
+        monkeypatch.setattr(indexing, "INDEXED", (*indexing.INDEXED, "excerpt"))
+    calls = counting_fingerprints(monkeypatch)
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
+    assert len(calls) == 2
+    library.wait_for_index(30)
+    assert found(library, "mackerel") == [harbour["id"]] and found(library, "committee") == [laws["id"]]
+    assert found(library, "news") == []
+    library.close()
+
+
+def test_no_note_is_left_while_an_article_could_not_be_indexed(tmp_path, monkeypatch):
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
+    add(library, "harbour")
+    monkeypatch.setattr(indexing, "entry", lambda *a, **kw: 1 / 0)
+    laws = add(library, "laws")  # saved; its index entry failed and waits to be tried again
+    library.close()
+    assert not (index_dir(tmp_path) / instep.NAME).exists()
+    monkeypatch.undo()
+    library = Library(Store(tmp_path), Settings(data_dir=tmp_path))
+    assert found(library, "committee") == [laws["id"]]
     library.close()
 
 

@@ -3,18 +3,19 @@ newest first, paged by cursor, filtered by state and tag, searched - before and 
 import random
 import re
 import unicodedata
+from collections import Counter
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quietpage.library import Library, ListQuery
-from quietpage.library.index import ArticleQuery, site_of
+from quietpage.library.index import ArticleIndex, ArticleQuery, chosen_tag_names, site_of, tag_names_of, untouched_tags
 from quietpage.library.query import parse
 from quietpage.settings import Settings
 from quietpage.store import Store, pack_bodies
 from quietpage.store.lock import DataDirLocked
-from quietpage.tags import normalize
+from quietpage.tags import keyword_keys, normalize
 
 WORDS = "harbour mackerel crab quota economist season catch current tide market storm pier".split()
 TAGS = ["Fishing", "fishing", "Economy", "Sea-Life", "sea life", "Tides", "Ports"]
@@ -305,3 +306,62 @@ _HOSTS = st.lists(st.sampled_from(["www", "WWW", "news", "Example", "co", "uk", 
 def test_the_quick_way_to_a_site_agrees_with_urlsplit(scheme, user, host, port, rest):
     url = f"{scheme}://{user}{host}{port}{rest}"
     assert site_of(url) == _site_by_urlsplit(url)
+
+
+# ------------------------------------------------------------------ filing, as the plain definitions say
+NAMES = ["Fishing", "fishing", "Sea-Life", "sea life", "Tides", "Tide", "Ports", "AI", "ai"]
+tag_item = st.one_of(
+    st.fixed_dictionaries({"name": st.sampled_from(NAMES), "source": st.sampled_from(["user", "yours", "page", None])}),
+    st.sampled_from([None, "Fishing", {"name": 7}, {"source": "user"}]))  # what a damaged record may hold
+record_of = st.fixed_dictionaries({
+    "tags": st.one_of(st.lists(tag_item, max_size=5), st.sampled_from([None, "Fishing", {}])),
+    "tags_edited": st.booleans(),
+    "auto_tags": st.one_of(st.none(), st.lists(st.sampled_from(NAMES + [3]), max_size=3)),
+    "deleted_at": st.sampled_from([None, "", "2026-01-02T00:00:00.000Z"]),
+    "state": st.sampled_from(["unread", "archived", None, 5]),
+    "favorite": st.booleans(),
+    "url": st.sampled_from(["https://a.example/1", "https://www.a.example/2", "https://b.example/x", None, 12]),
+    "keywords": st.one_of(st.none(), st.lists(st.sampled_from(["Fishing", "ap", "Sea life", 4, "", "Tides"]),
+                                              max_size=4), st.just([["unhashable"]]))})
+
+
+def plain_filing(records: dict) -> tuple:
+    """What the index must say, from the definitions in index.py applied record by record."""
+    names, chosen, untouched, sites = Counter(), Counter(), set(), {}
+    for aid, r in records.items():
+        if r.get("deleted_at"):
+            continue
+        for counter, listed in ((names, tag_names_of(r)), (chosen, chosen_tag_names(r))):
+            first = {}
+            for n in listed:
+                first.setdefault(normalize(n), n)
+            counter.update(first.items())
+        if untouched_tags(r, normalize):
+            untouched.add(aid)
+        if site := site_of(r.get("url")):
+            pages, counts = sites.setdefault(site, [0, Counter()])
+            sites[site][0] += 1
+            counts.update(keyword_keys([k for k in r.get("keywords") or () if isinstance(k, str)]))
+    return names, chosen, untouched, sites
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(record_of, min_size=1, max_size=12), st.data())
+def test_filing_counts_tags_chosen_tags_untouched_and_site_keywords_as_defined(records, data):
+    records = {f"a{i}": r for i, r in enumerate(records)}
+    index = ArticleIndex(normalize)
+    index.load(iter(records.items()))
+    gone = data.draw(st.sets(st.sampled_from(sorted(records))))
+    for aid in gone:  # removed, then some of them filed again one by one
+        index.remove(aid)
+    back = data.draw(st.sets(st.sampled_from(sorted(gone)))) if gone else set()
+    for aid in back:
+        index.add(aid, records[aid])
+    kept = {a: r for a, r in records.items() if a not in gone or a in back}
+    names, chosen, untouched, sites = plain_filing(kept)
+    assert +index._names == +names and +index._chosen_names == +chosen
+    assert index.untouched() == untouched
+    assert {s: (n, +c) for s, (n, c) in index._sites.items()} == {s: (n, +c) for s, (n, c) in sites.items()}
+    assert index.counts()["all"] == sum(not r.get("deleted_at") for r in kept.values())
+    for key in {normalize(n) for n in NAMES}:
+        assert index.tagged(key) == {a for a, r in kept.items() if key in map(normalize, tag_names_of(r))}

@@ -160,7 +160,7 @@ def _commit_loop(owner_ref, queue: _Queue) -> None:
 
 class FullText:
     def __init__(self, data_dir: Path, *, fresh: bool = False):
-        self.folder = Path(data_dir) / f"{DIR_PREFIX}{FORMAT}"
+        self.folder = self.folder_of(data_dir)
         self.analyzer = make_analyzer()
         self.schema = make_schema()
         self.broken: str | None = None  # why, when the index failed (the library rebuilds it)
@@ -179,6 +179,10 @@ class FullText:
         self._thread = threading.Thread(target=_commit_loop, args=(weakref.ref(self), self._queue),
                                         name="quietpage-search-index", daemon=True)
         self._thread.start()
+
+    @staticmethod
+    def folder_of(data_dir: Path) -> Path:
+        return Path(data_dir) / f"{DIR_PREFIX}{FORMAT}"
 
     # ------------------------------------------------------------------ opening
     def _open(self, fresh: bool) -> bool:
@@ -310,15 +314,18 @@ class FullText:
             log.warning("search index in %s: %s; it will be built again from the records", self.folder, why)
         self.broken = why
 
-    def close(self, timeout: float = 5.0) -> None:
-        """Apply what is waiting (for at most `timeout` s: the next start catches up on the rest)."""
-        self.wait(timeout)
+    def close(self, timeout: float = 5.0) -> bool:
+        """Apply what is waiting (for at most `timeout` s: the next start catches up on the rest).
+        True if the index now holds every change handed over and is closed."""
+        applied = self.wait(timeout)
         self._queue.close()
         if self._helper is not None:
             self._helper.shutdown(wait=True)
         self._thread.join(timeout)
-        if not self._thread.is_alive():
-            self.writer = None  # dropped now: its lock on the folder goes with it
+        if self._thread.is_alive():
+            return False
+        self.writer = None  # dropped now: its lock on the folder goes with it
+        return applied and self.index is not None and self.broken is None
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.folder.iterdir() if p.is_file()) if self.folder.is_dir() else 0

@@ -70,12 +70,6 @@ def untouched_tags(record: dict, key: Callable[[str], str]) -> list[str]:
             and t.get("source") != "user" and key(t["name"]) not in auto] if isinstance(tags, list) else []
 
 
-def _count(counter: Counter, items) -> None:
-    """counter.update(items) for a list or set (without its check for a mapping)."""
-    for item in items:
-        counter[item] += 1
-
-
 # "scheme://host[:port]" and then a path, query, fragment or nothing: an address without user
 # names, brackets or other letters, whose host is plain (anything else: urlsplit)
 _PLAIN_HOST = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://([a-zA-Z0-9.-]+)(?::[0-9]*)?(?=[/?#]|\Z)")
@@ -136,14 +130,15 @@ class ArticleIndex:
 
     def load(self, records: Iterator[tuple[str, dict]]) -> None:
         """Index many articles at once (sorting once instead of inserting one by one)."""
+        filed = []
         for article_id, record in records:
             self._file(article_id, record)
-            for name, key_of in SORTS.items():
-                entry = (key_of(record), article_id)
-                self._keys[name][article_id] = entry
-                self._sorted[name].append(entry)
-        for entries in self._sorted.values():
-            entries.sort()
+            filed.append((article_id, record))
+        for name, key_of in SORTS.items():
+            entries = [(key_of(record), article_id) for article_id, record in filed]
+            self._keys[name].update(zip((a for a, _ in filed), entries))
+            self._sorted[name].extend(entries)
+            self._sorted[name].sort()
 
     def add(self, article_id: str, record: dict) -> None:
         if article_id in self._filed:
@@ -155,30 +150,55 @@ class ArticleIndex:
             insort(self._sorted[name], entry)
 
     def _file(self, article_id: str, record: dict) -> None:
+        # (one pass over the tags: filing every record is most of the library's start-up)
         get, key = record.get, self._tag_key
         state = get("state")
         state = state if isinstance(state, str) else None
-        names_in_order = tag_names_of(record)
-        keys_in_order = [key(name) for name in names_in_order]
-        tags = set(keys_in_order)
-        self._state.setdefault(state, set()).add(article_id)
-        for tag in tags:
-            self._tag.setdefault(tag, set()).add(article_id)
+        tags = get("tags")
         live = not get("deleted_at")
+        names: dict[str, str] = {}     # key -> spelling as it first comes
+        picked: dict[str, str] = {}    # the same, of the tags the user chose
+        applied = False                # a tag an old save applied unasked (untouched_tags)
+        if isinstance(tags, list) and tags:
+            edited = get("tags_edited")
+            auto = None
+            for t in tags:
+                name = t.get("name") if isinstance(t, dict) else None
+                if not isinstance(name, str):
+                    continue
+                k = key(name)
+                names.setdefault(k, name)
+                if edited or t.get("source") == "user":
+                    picked.setdefault(k, name)
+                elif live and not applied:
+                    if auto is None:
+                        auto = {key(n) for n in get("auto_tags") or () if isinstance(n, str)}
+                    applied = k not in auto
+        ids = self._state.get(state)
+        if ids is None:
+            ids = self._state[state] = set()
+        ids.add(article_id)
+        tag_sets = self._tag
+        for k in names:
+            ids = tag_sets.get(k)
+            if ids is None:
+                ids = tag_sets[k] = set()
+            ids.add(article_id)
         if not live:
             self._trash.add(article_id)
         if get("favorite"):
             self._favorite.add(article_id)
-        names = chosen = []
+        filed_names = chosen = ()
         site, keywords = "", frozenset()
         if live:
-            # each tag once (its key), spelt as it first comes
-            names = list(dict(zip(reversed(keys_in_order), reversed(names_in_order))).items())
-            picked = chosen_tag_names(record)
-            chosen = names if picked == names_in_order else list({key(n): n for n in reversed(picked)}.items())
-            _count(self._names, names)
-            _count(self._chosen_names, chosen)
-            if untouched_tags(record, key):
+            filed_names, chosen = tuple(names.items()), tuple(picked.items())
+            counts = self._names
+            for item in filed_names:
+                counts[item] += 1
+            counts = self._chosen_names
+            for item in chosen:
+                counts[item] += 1
+            if applied:
                 self._untouched.add(article_id)
             site = site_of(get("url"))
         if site:
@@ -187,8 +207,10 @@ class ArticleIndex:
             if entry is None:
                 entry = self._sites[site] = [0, Counter()]
             entry[0] += 1
-            _count(entry[1], keywords)
-        self._filed[article_id] = (state, tags, names, chosen, site, keywords)
+            counts = entry[1]
+            for k in keywords:
+                counts[k] += 1
+        self._filed[article_id] = (state, tuple(names), filed_names, chosen, site, keywords)
         if article_id in self._with_highlights:
             self._highlighted.add(article_id)
 

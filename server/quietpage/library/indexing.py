@@ -16,8 +16,8 @@ from dataclasses import replace
 import orjson
 
 from ..errors import Invalid, NotFound
-from . import search
-from .documents import checksums, entry, fingerprint, rid_of
+from . import instep, search
+from .documents import FORMAT as FINGERPRINT_FORMAT, INDEXED, checksums, entry, fingerprint, rid_of
 from .fulltext import WAIT_MAX, FullText
 from .listing import SORTS, ListQuery, cursor_after_offset, list_page, offset_of
 from .query import parse
@@ -30,21 +30,43 @@ BULK = 64  # more articles than this to index at once: their highlights are read
 class IndexKeeping:
     # ------------------------------------------------------------------ opening
     def _open_index(self, records, *, rebuild: bool = False):
-        """Open the index and yield `records` (id, record) on to the caller, fingerprinting each;
-        then queue what the index lacks."""
-        crcs = self.store.highlight_checksums()
+        """Open the index and yield `records` (id, record) on to the caller; then queue what the
+        index lacks (every article fingerprinted, unless a clean close left its note: instep.py)."""
+        folder = FullText.folder_of(self.store.dir)
+        note = instep.take(folder)
+        self.fulltext = FullText(self.store.dir, fresh=rebuild)
         self._rids: dict[int, str] = {}
-        current: dict[int, tuple[str, int]] = {}  # rid -> (id, fingerprint)
         seen: dict[str, dict] = {}  # the records, decoded once: for what must be indexed
-        no_highlights: list[int] = []
         for article_id, record in records:
-            rid = rid_of(article_id)
-            current[rid] = (article_id, fingerprint(record, crcs.get(article_id, no_highlights)))
-            self._rids[rid] = article_id
+            self._rids[rid_of(article_id)] = article_id
             seen[article_id] = record
             yield article_id, record
-        self.fulltext = FullText(self.store.dir, fresh=rebuild)
-        self._queue_differences(current, seen)
+        if note is not None and not self.fulltext.created and note == self._note():
+            indexed = self.fulltext.indexed()
+            if indexed.keys() == self._rids.keys():
+                self._fps = {self._rids[rid]: fp for rid, fp in indexed.items()}
+                self._unindexed = set()
+                return
+        crcs, none = self.store.highlight_checksums(), []
+        self._queue_differences({rid: (a, fingerprint(seen[a], crcs.get(a, none))) for rid, a in self._rids.items()}, seen)
+
+    def _note(self) -> dict:
+        """What the note of a clean close says (instep.py): the record files, the index's, and
+        how fingerprints are made."""
+        return {"records": self.store.files_state(), "index": instep.files_of_index(self.fulltext.folder),
+                "fingerprints": [FINGERPRINT_FORMAT, list(INDEXED)]}
+
+    def _close_index(self) -> None:
+        """Close the index, then the store; if the index holds every record as it is (nothing
+        waiting, nothing failed, nothing written meanwhile), leave the note for the next open."""
+        in_step = False
+        try:
+            before = self.store.write_mark()
+            in_step = self.fulltext.close() and not self._unindexed and self.store.write_mark() == before
+        finally:
+            self.store.close()
+        if in_step:
+            instep.leave(self.fulltext.folder, self._note())
 
     def _queue_differences(self, current: dict[int, tuple[str, int]], records: dict | None = None) -> None:
         """Queue what the index lacks or holds in another version (fingerprint -1: everything);

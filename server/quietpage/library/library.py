@@ -70,9 +70,8 @@ class Library(ArticleActions, HighlightActions, ImportActions, TagActions, Image
 
     def close(self) -> None:
         try:
-            self.fulltext.close()
+            self._close_index()  # (and the store)
         finally:
-            self.store.close()
             collector.release()
 
     def maintenance(self) -> None:

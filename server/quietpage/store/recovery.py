@@ -39,6 +39,19 @@ def journal_files(snapshot: Path) -> list[tuple[int, Path]]:
     return sorted(found)
 
 
+def files_state(snapshot: Path) -> list[list]:
+    """[name, inode, size, mtime, ctime] of the snapshot and its journals: any write to the
+    records, by this process or another, or a file put in their place, changes it."""
+    out = []
+    for path in [snapshot, *(p for _, p in journal_files(snapshot))]:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        out.append([path.name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns])
+    return out
+
+
 @dataclass
 class State:
     tables: dict[str, dict] = field(default_factory=dict)

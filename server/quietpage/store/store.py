@@ -38,6 +38,7 @@ from .backups import BACKUP_DIR, BackupPolicy, repair_bodies, restore_file
 from .files import Bodies, body_path, ensure_private_dir, read_body_file, write_body
 from .images import ImageFiles
 from .lock import DataDirLock
+from .recovery import files_state
 from .sessions import SessionRecords
 from .sweep import _unnamed_by_backups, sweep
 from .tiny import document, new_id, open_database
@@ -48,17 +49,15 @@ ARTICLES, HIGHLIGHTS, SESSIONS, USED_LOGINS = "articles", "highlights", "session
 ARTICLE_IMAGES = "article_images"
 # Tables kept decoded in memory once read (small, read whole); the others stay JSON bytes.
 MEMOISED = frozenset({ARTICLES, SESSIONS, USED_LOGINS})
-_ARTICLE_ID = b'{"article_id":"'
+# A highlight's article id, read without decoding the document: it comes first, as
+# insert_highlight writes it (any other layout is decoded)
+_ARTICLE_ID = re.compile(rb'\{"article_id":"([^"\\]*)"')
 
 
 def article_id_of(raw: bytes) -> str:
-    """A highlight's article id, read without decoding the whole document (it comes first, as
-    insert_highlight writes it); any other layout is decoded."""
-    if raw.startswith(_ARTICLE_ID):
-        end = raw.find(b'"', len(_ARTICLE_ID))
-        if end > 0 and b"\\" not in raw[len(_ARTICLE_ID):end]:
-            return raw[len(_ARTICLE_ID):end].decode()
-    return orjson.loads(raw)["article_id"]
+    """A highlight's article id (see _ARTICLE_ID)."""
+    found = _ARTICLE_ID.match(raw)
+    return found[1].decode() if found else orjson.loads(raw)["article_id"]
 
 
 def restore_library(data_dir: Path, backup: Path) -> tuple[Path, dict, int, int]:
@@ -102,7 +101,6 @@ class Store(SessionRecords):
             self._build_maps()
             articles = self.storage.view(ARTICLES)
             sweep(self.dir / DB_FILE, articles, has_records=len(articles) > 0)  # what killed work left
-            self._checksums_mark = self.storage.mark()
         except BaseException:
             if self.db is not None:
                 self.db.close()
@@ -134,7 +132,7 @@ class Store(SessionRecords):
         the first whole scan of the articles (the library's, at start), so each record is
         decoded once, or on first use."""
         self._urls: dict[str, str] | None = None
-        self._highlights_of, self._checksums = self._scan_highlights()  # (see highlight_checksums)
+        self._highlights_of = self._scan_highlights()
         self._session_by_hash: dict[str, str] = {}
         for doc_id, doc in self.sessions._read_table().items():
             self._session_by_hash[doc["hash"]] = doc_id
@@ -354,22 +352,38 @@ class Store(SessionRecords):
     # ---------------------------------------------------------------- raw bytes, for derived indexes
     def highlight_checksums(self) -> dict[str, list[int]]:
         """{article id: the CRC-32 of each of its highlights' JSON bytes}: what an index built
-        beside the records can tell a change of its highlights by. Those read at open are handed
-        over once (to the library, opening), unless anything was written since; else read now."""
-        sums, self._checksums = self._checksums, None
-        if sums is None or self.storage.mark() != self._checksums_mark:
-            sums = self._scan_highlights()[1]
+        beside the records can tell a change of its highlights by (one pass over them)."""
+        sums: dict[str, list[int]] = {}
+        crc32 = zlib.crc32
+        for doc_id, raw in self.storage.scan_bytes(HIGHLIGHTS):
+            sums.setdefault(article_id_of(raw), []).append(crc32(raw))
         return sums
 
-    def _scan_highlights(self) -> tuple[dict[str, set[str]], dict[str, list[int]]]:
-        """({article id: its highlights' ids}, {article id: their CRC-32s}), in one pass."""
-        ids: dict[str, set[str]] = {}
-        sums: dict[str, list[int]] = {}
+    def _scan_highlights(self) -> dict[str, set[str]]:
+        """{article id: its highlights' ids}, in one pass (the owners decoded once each, after)."""
+        ids: dict = {}
+        match = _ARTICLE_ID.match
         for doc_id, raw in self.storage.scan_bytes(HIGHLIGHTS):
-            article_id = article_id_of(raw)
-            ids.setdefault(article_id, set()).add(doc_id)
-            sums.setdefault(article_id, []).append(zlib.crc32(raw))
-        return ids, sums
+            found = match(raw)
+            owner = found[1] if found else orjson.loads(raw)["article_id"]
+            got = ids.get(owner)
+            if got is None:
+                ids[owner] = {doc_id}
+            else:
+                got.add(doc_id)
+        for owner in [owner for owner in ids if isinstance(owner, bytes)]:
+            got, article_id = ids.pop(owner), owner.decode()
+            ids[article_id] = ids[article_id] | got if article_id in ids else got  # (also in another layout)
+        return ids
+
+    def write_mark(self) -> int:
+        """A number that grows with every record write (of this process)."""
+        return self.storage.mark()
+
+    def files_state(self) -> list[list]:
+        """What the record files are now (recovery.files_state): equal at two moments only if
+        nothing wrote the records in between. Read it closed, or with nothing writing."""
+        return files_state(self.dir / DB_FILE)
 
     def highlight_bytes(self):
         """(highlight id, JSON bytes) of every highlight, none decoded: what an index built beside

@@ -116,13 +116,20 @@ def keyword_keys(keywords) -> frozenset[str]:
     """The keys (tags.normalize) of a page's declared keywords (raw) that may be tags."""
     if not isinstance(keywords, (list, tuple, set, frozenset)):  # a damaged record's field, or None
         return frozenset()
-    return frozenset(k for k in (_keyword_key(raw) for raw in keywords if isinstance(raw, str)) if k)
+    try:
+        keys = frozenset(map(_keyword_key, keywords))  # (the library files every article's at start-up)
+    except TypeError:  # a damaged record's unhashable item
+        keys = frozenset(_keyword_key(raw) for raw in keywords if isinstance(raw, str))
+    return keys - _NONE if "" in keys else keys
+
+
+_NONE = frozenset({""})
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _keyword_key(raw: str) -> str:
-    """The key of one declared keyword, "" if it is junk. Cached: the same keywords come back on
-    page after page of a site, and the library files every article's at start-up."""
+def _keyword_key(raw) -> str:
+    """The key of one declared keyword, "" if it is junk (or not a string). Cached: the same
+    keywords come back on page after page of a site."""
     name = clean(raw)
     return _key(name) if name else ""
 
