@@ -31,6 +31,8 @@ FIELDS = (("title", "title"), ("tags", "tags"), ("meta", "site"), ("body", "text
           ("notes", "note"))
 PREFERRED = ("highlight", "note", "text")  # the snippet's source, among equally good ones
 LOOKED_AT = sorted(FIELDS, key=lambda f: PREFERRED.index(f[1]) if f[1] in PREFERRED else len(PREFERRED))
+# (field, label, its preference as a snippet's source: higher is better, None if never one)
+_LOOKED_AT = tuple((name, label, -PREFERRED.index(label) if label in PREFERRED else None) for name, label in LOOKED_AT)
 
 
 class _Frozen(dict):
@@ -169,12 +171,11 @@ class Marker:
         matched, best = set(), None
         held = set("".join(fields.get("letters", ())))  # the article's non-ASCII characters, lower-cased
         folds = None if held & self.one_to_many else [(v, self.one_to_one[v]) for v in held if v in self.one_to_one]
-        for name, label in LOOKED_AT:
-            values = fields.get(name) or ()
+        for name, label, preference in _LOOKED_AT:
+            values = fields.get(name)
             if not values:
                 continue
             joined = values[0] if len(values) == 1 else "\n".join(values)
-            preference = -PREFERRED.index(label) if label in PREFERRED else None
             # whether a match is all that is wanted: no passage here could be the snippet
             enough = preference is None or (best is not None and best[0] >= (self.terms, preference))
             most = 1 if enough else MOST
@@ -282,11 +283,13 @@ def _phrase_end(low: str, at: int, tokens: list[str], prefix: bool) -> int | Non
 
 
 def _is_word(ch: str) -> bool:
-    return ch.isalnum() and not _CJK.match(ch)
+    """A letter or digit of a spaced script (what WORD matches)."""
+    return ch.isalnum() and (ch.isascii() or not _CJK.match(ch))
+
+
+_WORD_RUN = re.compile(f"{WORD}*")
 
 
 def _word_end(text: str, at: int) -> int:
     """Where the word that goes on at `at` ends (a prefix's mark covers the whole word)."""
-    while at < len(text) and _is_word(text[at]):
-        at += 1
-    return at
+    return _WORD_RUN.match(text, at).end()
