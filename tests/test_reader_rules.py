@@ -361,3 +361,47 @@ def test_with_marks_only_marked_elements_are_hidden():
     article = extract(page(body=body), "https://example.com/a")
     assert "Shown by the browser" in article.text and "Marked unseen" not in article.text
     assert "data-qp-hidden" not in article.content_html
+
+
+def test_a_heading_over_a_section_the_reader_emptied_goes_but_a_heading_over_text_stays():
+    """A gallery's title stays behind when its pictures go: a heading alone in its block with
+    nothing before the next heading of its rank. A heading alone in its block over text in the
+    next block (a builder's heading widget), and an <h3> right under an <h2>, are headings."""
+    half = len(LOREM) // 2
+    first, rest = "".join(f"<p>{p}</p>" for p in LOREM[:half]), "".join(f"<p>{p}</p>" for p in LOREM[half:])
+    gallery = ("<div class='block'><section><h3>Gallery: The harbour at dawn | 12 Photos</h3>"
+               "<div class='thumbs'><a href='#' class='thumb'><span>12</span></a></div></section></div>")
+    body = (f"<div class='block'>{first}</div>{gallery}<div class='block'><h3>What the boats carry</h3>{rest}</div>"
+            f"<div class='block'><h2>Later</h2><h3>In the evening</h3><p>{LOREM[0]}</p></div>"
+            f"<div class='heading-block'><h3>The price</h3></div><div class='text-block'><p>{LOREM[1]}</p></div>")
+    article = extract(page(body=body), "https://example.com/a")
+    assert "Gallery" not in article.text and "12 Photos" not in article.text
+    for kept in ("What the boats carry", "Later", "In the evening", "The price"):
+        assert kept in article.text.split("\n")
+
+
+def test_a_figure_of_labels_alone_goes_but_a_figure_that_shows_something_stays():
+    """A rating key drawn with CSS is a <figure> of one-word labels and no picture; a figure
+    with a quotation, a picture or a code listing shows what its labels are about."""
+    key = ("<h4>Our score<figure class='rating-key'>" + "".join(
+        f"<div class='band'><span>{w}</span><div class='bar'></div></div>" for w in ("Poor", "Fair", "Good", "Superb"))
+        + "<figcaption>Key</figcaption></figure></h4>")
+    quote = "<figure><blockquote><p>Harbour life</p></blockquote><figcaption>Old saying</figcaption></figure>"
+    picture = "<figure><img src='/a.jpg' alt=''><figcaption>Low tide</figcaption></figure>"
+    listing = "<figure><pre><code>make boats</code></pre><figcaption>Build step</figcaption></figure>"
+    body = BODY[:400] + key + quote + picture + listing + BODY[400:]
+    article = extract(page(body=body), "https://example.com/a")
+    assert "Superb" not in article.text and "Key" not in article.text.split("\n")
+    for kept in ("Harbour life", "Old saying", "Low tide", "make boats", "Build step"):
+        assert kept in article.text
+
+
+def test_a_picture_that_opens_a_lightbox_stays_without_its_link():
+    """<a href="#"> around a picture opens the page's gallery: the link goes, the picture stays.
+    A link to "#" that says a word or two ("Close") is a button, and goes whole."""
+    figure = ("<figure><div class='frame open-gallery'><a href='#' data-index='0'><img src='/photos/dawn.jpg' "
+              "alt='Boats at dawn'></a></div><figcaption>Boats leave at dawn.</figcaption></figure>")
+    body = BODY[:400] + figure + "<p><a href='#'>Close</a></p>" + BODY[400:]
+    article = extract(page(body=body), "https://example.com/a")
+    assert 'src="https://example.com/photos/dawn.jpg"' in article.content_html
+    assert 'href="#"' not in article.content_html and "Close" not in article.text

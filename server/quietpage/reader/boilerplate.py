@@ -164,13 +164,16 @@ def drop_share_bars(root, keep: set) -> None:
 
 
 def drop_page_controls(root, keep: set) -> None:
-    """7. A link to "#" that says one or two words: a button of the page ("close", "top"); a
+    """7. A link to "#" that says one or two words: a button of the page ("close", "top") - but
+    a picture that is all such a link shows (a lightbox's opener) stays, without the link; a
     short link to the picture file itself ("View this image ›", "Enlarge"); a short block made
     only of links within the page ("Jump to Recipe  Print Recipe"; a list of them is a table
     of contents, and stays)."""
     for el, text in _blocks(root, ("a",), MAX_IMAGE_LINK_WORDS, keep):
         href = (el.get("href") or "").strip()
-        if (href == "#" and _words(text) <= MAX_CONTROL_WORDS) or \
+        if href == "#" and not text and el.find(".//img") is not None:
+            el.drop_tag()  # a picture that opens the page's lightbox: the picture stays
+        elif (href == "#" and _words(text) <= MAX_CONTROL_WORDS) or \
                 (text and IMAGE_FILE.search(href) and el.find(".//img") is None):
             _drop(el)
     for el, text in _blocks(root, ("p", "div", "span"), MAX_IMAGE_LINK_WORDS, keep):

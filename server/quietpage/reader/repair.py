@@ -9,7 +9,7 @@ tables of data: verbatim.py):
   3. captions that repeat an earlier block word for word (galleries print each caption twice);
   4. boilerplate addressed to the reader: "Read more", teaser links, calls to action, tag lines,
      comment residue, share bars, page controls (boilerplate.py);
-  5. containers left empty by the above.
+  5. headings left over an emptied section (residue.py), and containers left empty by the above.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import re
 from .boilerplate import strip_boilerplate
 from .byline import BYLINE_HINT
 from .dom import class_and_id, drop as _drop, ink, squash, text_of as _text
-from .residue import demote_h1s, strip_residue
+from .residue import demote_h1s, drop_orphan_headings, strip_residue
 from .titles import SIMILAR, similarity
 from .verbatim import protected
 
@@ -205,4 +205,5 @@ def repair(root, title: str, byline: str | None) -> None:
     drop_byline_lines(root, byline, keep)
     drop_duplicate_captions(root, keep)
     strip_boilerplate(root, keep)
+    drop_orphan_headings(root, keep)
     drop_empty_containers(root, keep)

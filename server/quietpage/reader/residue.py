@@ -14,14 +14,22 @@
      div.wp-caption and p.wp-caption-text) becomes a <figure> and <figcaption> - shown under
      the picture, never as body text; a credit inside a caption stands on a line of its own
      ("...on Tuesday." / "Marcus Bell for The Harbor Ledger", not glued); a credit line after a
-     figure whose caption already gives it goes (credits once).
+     figure whose caption already gives it goes (credits once);
+  7. figures that show nothing: a <figure> with no picture, media, code, table, formula or
+     quotation, only a few one- or two-word labels (a rating key or a chart's legend drawn
+     with CSS: "Poor Uninspiring Good Excellent Key" - the bars were styles);
+  8. headings left over a section the reader emptied: a heading alone in its block, with no
+     text or picture after it before the next heading of its rank or higher (or the end), is
+     the title of a gallery, player or list of links that went ("Gallery: ... | 14 Photos").
 A rule never looks inside code or tables of data (`keep`, verbatim.protected).
 """
 from __future__ import annotations
 
 import re
 
-from .dom import class_and_id, drop, text_of
+from lxml.etree import iterwalk
+
+from .dom import class_and_id, drop, link_density, text_of
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 PERMALINK_SIGNS = frozenset("¶ § # 🔗 ⚓ ∞ ⁋ 🔖 link permalink".split()) | {""}
@@ -37,6 +45,10 @@ CREDIT_NAME = re.compile(r"credit|copyright|photographer|courtesy", re.I)
 MAX_CREDIT_WORDS = 8
 BUTTON = re.compile(r"(?:^|[\s_-])(?:button|btn)(?:$|[\s_-])", re.I)
 MAX_BUTTON_WORDS = 3
+SHOWS = ("img", "picture", "svg", "video", "audio", "iframe", "object", "embed", "canvas", "table", "pre",
+         "code", "math", "blockquote")  # what a figure can show besides its labels
+MAX_LABEL_WORDS, MIN_LABELS, MAX_LEGEND_WORDS = 2, 2, 12
+MAX_ORPHAN_LINK_SHARE = 0.5
 COUNTER = re.compile(r"^\d[\d.,]*\s*(?:likes?|replies|reply|views?|reactions?|upvotes?|votes?|points?|"
                      r"shares?|gefällt mir|antworten|antwort|aufrufe|j'aime|réponses?)$", re.I)
 
@@ -158,6 +170,63 @@ def caption_figures(root, keep: set) -> None:
             drop(following)
 
 
+def drop_label_figures(root, keep: set) -> None:
+    """7. A figure made of labels alone (see the module docstring). A figure holding a quotation,
+    a poem's lines or any sentence is not one: only a few blocks of one or two words each."""
+    for figure in list(root.iter("figure")):
+        if figure in keep or figure.getparent() is None or any(True for _ in figure.iter(*SHOWS)):
+            continue
+        labels = [text_of(el) for el in figure.iter() if isinstance(el.tag, str) and len(el) == 0 and text_of(el)]
+        words = sum(len(label.split()) for label in labels)
+        if len(labels) >= MIN_LABELS and words <= MAX_LEGEND_WORDS and _ink(figure.text_content()) == _ink("".join(labels)) \
+                and all(len(label.split()) <= MAX_LABEL_WORDS for label in labels):
+            drop(figure)
+
+
+def _ink(text: str) -> str:
+    return "".join(text.split())
+
+
+def _content_events(root) -> list:
+    """("h", heading) and ("c", element) for each heading and each text or picture outside
+    headings, in document order, in one walk."""
+    events, in_heading = [], 0
+    for action, el in iterwalk(root, events=("start", "end")):
+        if action == "start":
+            if el.tag in HEADINGS:
+                if not in_heading:
+                    events.append(("h", el))
+                in_heading += 1
+            elif not in_heading and isinstance(el.tag, str) and (el.tag in SHOWS or (el.text or "").strip()):
+                events.append(("c", el))
+            continue
+        if el.tag in HEADINGS:
+            in_heading -= 1
+        if el is not root and not in_heading and (el.tail or "").strip():
+            events.append(("c", el.getparent()))
+    return events
+
+
+def _alone_in_block(heading) -> bool:
+    """Whether the heading is all its block shows (the block is not the article itself)."""
+    block = heading.getparent()
+    return block is not None and block.getparent() is not None and text_of(block) == text_of(heading) \
+        and not any(True for el in block.iter(*SHOWS) if heading not in el.iterancestors())
+
+
+def drop_orphan_headings(root, keep: set) -> None:
+    """8. A heading alone in its block over a section left empty (see the module docstring).
+    A heading over a sub-section (a lower rank) or over text in the next block stays."""
+    events = _content_events(root)
+    for i, (kind, heading) in enumerate(events):
+        if kind != "h" or heading in keep or link_density(heading) > MAX_ORPHAN_LINK_SHARE \
+                or next(heading.iterancestors("a"), None) is not None:
+            continue  # (a headline that is a link is a teaser's: boilerplate.py's business)
+        after = events[i + 1] if i + 1 < len(events) else None
+        if (after is None or (after[0] == "h" and after[1].tag <= heading.tag)) and _alone_in_block(heading):
+            drop(heading)
+
+
 def _text_before(el, top) -> bool:
     """Whether `top` shows text before `el` (so that `el` is glued to it)."""
     for text in el.xpath("preceding::text()[normalize-space()]"):
@@ -168,9 +237,11 @@ def _text_before(el, top) -> bool:
 
 
 def strip_residue(root, keep: set) -> None:
-    """Rules 1-4 and 6 (5, demote_h1s, runs once the repeated headline is gone)."""
+    """Rules 1-4, 6 and 7 (5, demote_h1s, runs once the repeated headline is gone; 8,
+    drop_orphan_headings, once the boilerplate is gone)."""
     drop_permalinks(root, keep)
     drop_edit_links(root, keep)
     drop_code_gutters(root, keep)
     drop_counters(root, keep)
     caption_figures(root, keep)
+    drop_label_figures(root, keep)
