@@ -27,7 +27,6 @@ from __future__ import annotations
 import copy
 import re
 
-from lxml.html import fragment_fromstring
 from readability import Document
 from readability.readability import REGEXES
 
@@ -37,6 +36,7 @@ from .blocks import (has_block_descendant_map, holds_prose, is_data_table, is_em
                      is_heading_block, is_picture_block, is_plain_line, is_prose_list, is_teaser_list,
                      paragraph_chars, prose_list_holders)
 from .dom import slug, text_length
+from .parse import element
 from .verbatim import protected
 
 _INLINE_TAGS = frozenset("a b cite code em font i small span strong sub sup u".split())
@@ -210,7 +210,7 @@ class ReaderDocument(Document):
         children = list(elem)
         paragraph = None
         if elem.text and elem.text.strip():
-            paragraph = fragment_fromstring("<p/>")
+            paragraph = element("p")
             paragraph.text, elem.text = elem.text, None
             elem.insert(0, paragraph)
         for child in children:
@@ -218,12 +218,12 @@ class ReaderDocument(Document):
                 paragraph = None
                 continue
             if paragraph is None:
-                paragraph = fragment_fromstring("<p/>")
+                paragraph = element("p")
                 child.addprevious(paragraph)
             paragraph.append(child)
         for child in list(elem):
             if child.tail and child.tail.strip():
-                p = fragment_fromstring("<p/>")
+                p = element("p")
                 p.text, child.tail = child.tail, None
                 child.addnext(p)  # (not elem.insert(pos + 1): finding a position walks the children)
             if child.tag == "br":
@@ -242,7 +242,7 @@ class ReaderDocument(Document):
         - the lead between the headline and the body, and siblings sandwiched between parts of
           the article, belong (assembly.py)."""
         threshold = max([10, best_candidate["content_score"] * 0.2])
-        output = fragment_fromstring("<div/>")
+        output = element("div")
         best_elem = best_candidate["elem"]
         self.add_heading_preamble(candidates, best_elem, threshold)
         floor = {**best_candidate, "content_score": 0}  # merge's own threshold becomes its floor, 10
@@ -317,7 +317,7 @@ class ReaderDocument(Document):
         candidates = self.score_paragraphs()
         if found[0].getroottree().getroot() is not self.html:  # removed as unlikely
             return None
-        wrapper = fragment_fromstring("<div/>")
+        wrapper = element("div")
         wrapper.append(found[0])
         return self.sanitize(wrapper, candidates)
 

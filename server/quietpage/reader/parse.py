@@ -77,11 +77,25 @@ def _known(name: str) -> bool:
         return False
 
 
+# Every element an HtmlElement, its class chosen in C: lxml.html's own lookup is a Python call
+# each time an element is touched (thousands of times a page, about a tenth of reading one), for
+# the sake of form fields' classes, which the reader never uses.
+_CLASSES = lxml.etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+                                                pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
+
+
 def _parser() -> lxml.html.HTMLParser:
     # One per call: lxml parsers are not thread-safe, and extraction runs in a pool. (Cheap: ~2 µs.)
     # libxml2 stops at 256 levels of nesting unless told the tree may be huge (then at 2048):
     # the depth limit is ours to apply (limits.py), on the whole tree.
-    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    parser.set_element_class_lookup(_CLASSES)
+    return parser
+
+
+def element(tag: str) -> lxml.html.HtmlElement:
+    """A new element for a tree of ours (its elements looked up as _CLASSES says, once moved in)."""
+    return _parser().makeelement(tag)
 
 
 def looks_binary(html: str) -> bool:

@@ -28,7 +28,7 @@ from .dom import squash
 from .images import resolve_images
 from .limits import MAX_HTML_DEPTH
 from .metadata import read_metadata
-from .parse import parse_document, parse_fragment
+from .parse import element, parse_document, parse_fragment
 from .prune import prune
 from .repair import repair
 from .sanitize import sanitize
@@ -145,9 +145,9 @@ def _from_article_body(article_body: str | None, text: str):
         return None
     plain = block_text(parse_fragment(article_body)) if "<" in article_body else article_body
     paragraphs = [" ".join(line.split()) for line in plain.split("\n") if line.strip()]
-    root = lxml.html.fragment_fromstring("<div></div>")
+    root = element("div")
     for paragraph in paragraphs:
-        root.append(lxml.html.Element("p"))
+        root.append(element("p"))
         root[-1].text = paragraph
     return root
 
