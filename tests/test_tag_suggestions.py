@@ -126,6 +126,42 @@ def test_a_name_always_written_with_its_number_keeps_it_but_a_count_is_not_a_nam
     assert not {"Oyelaran 1", "Tomas Oyelaran 1"} & set(tags)  # "1 goal": a count
 
 
+def test_two_topics_the_headline_and_the_body_write_side_by_side_are_one():
+    # "Ruritanian" and "settlements" are each used far more than the pair, but the headline and
+    # the body (three times) write them together: one topic, "Ruritanian settlements"
+    text = ("Ruritanian settlements grew again this year. Ruritanian officials denied it, and the Ruritanian "
+            "army guarded the settlements.\nThe settlements are illegal, critics said; Ruritanian settlements "
+            "now cover the valley. Ruritanian ministers met. New settlements were planned, and more "
+            "settlements will follow. Ruritanian settlements were on the agenda. " + FILLER * 5)
+    tags = names(page(title="The world condemns Ruritanian settlements", text=text))
+    assert "Ruritanian settlements" in tags
+    assert not {"Ruritanian", "settlements"} & set(tags)
+    text = ("The bubonic plague case was confirmed. Bubonic cases are rare; the plague spread in the past.\n"
+            "Doctors treat bubonic plague with antibiotics. The plague killed millions, and the plague "
+            "returns. The plague is watched. " + FILLER * 5)
+    assert "bubonic plague" in names(page(title="A bubonic plague case", text=text))
+    # shown as written inside a sentence, not as a sentence starts it
+    text = ("Bubonic plague is back. Bubonic plague spreads by fleas. Cases of bubonic plague are rare, bubonic "
+            "cases rarer; the plague spread in the past.\nThe plague killed millions, and bubonic symptoms are "
+            "clear. The plague returns. " + FILLER * 5)
+    assert "bubonic plague" in names(page(title="A bubonic plague case", text=text))
+
+
+def test_two_names_side_by_side_and_a_pair_said_once_stay_two_topics():
+    # a possessive ends a run of capitals, so only the pair rule could join these two names
+    names_pair = ("Zorvex’s Quorra phone is out. Zorvex’s Quorra sales rose, and reviews of Zorvex’s Quorra were "
+                  "good.\nZorvex said Quorra would get updates. Zorvex shares rose. Quorra buyers cheered, and "
+                  "Quorra owners too. " + FILLER * 5)
+    tags = names(page(title="Zorvex’s Quorra reviewed", text=names_pair))
+    assert "Zorvex" in tags and "Quorra" in tags and not [t for t in tags if " " in t]
+    once = ("Ruritanian officials denied it, and the Ruritanian army guarded the settlements.\nThe settlements "
+            "are illegal, critics said; Ruritanian settlements cover the valley. Ruritanian ministers met. New "
+            "settlements were planned, and more settlements will follow. " + FILLER * 5)
+    tags = names(page(title="The world condemns Ruritanian settlements", text=once))
+    assert "Ruritanian settlements" not in tags  # the body says it once: not enough
+    assert "Ruritanian" in tags and "settlements" in tags
+
+
 def test_a_word_after_a_quoted_sentence_starts_the_next_sentence():
     text = ("Doctors call it “bird fancier’s lung.” When HP occurs, people cough. HP is rare, and HP "
             "is treatable, said one doctor. " + FILLER * 5)

@@ -37,6 +37,8 @@ NAME_WEIGHT = 1.5
 PHRASE_WEIGHT = 1.3
 MIN_SHARE = 0.1  # a topic scoring under a tenth of the best one is noise
 NESTED_SHARE = 3  # a phrase replaces a word inside it that it accounts for a third of
+MIN_JOINED = 2  # two chosen topics side by side in the headline: one topic if the body says so twice
+MAX_JOINED_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,47 @@ def key_phrases(doc: Doc, lang: Language | None, limit: int = 12) -> list[Phrase
         chosen.append((score, key))
         if len(chosen) >= limit:
             break
+    _join_neighbours(doc, chosen, at, counts, title)
     top = chosen[0][0] if chosen else 1.0
     return [Phrase(_spelling(doc, at[k], len(k[0])), round(s / top, 3), k[1]) for s, k in chosen]
 
 
+def _join_neighbours(doc: Doc, chosen: list, at: dict, counts: dict, title: str) -> None:
+    """Two chosen topics that the headline writes side by side and the body too, at least
+    MIN_JOINED times and for a third of the rarer one's mentions, are one topic: "Israeli" +
+    "settlements", "bubonic" + "plague", "диета" + "Аткинса". Not two names: a run of capitals
+    already found those that are one ("Apple" beside "iPhone" stays two)."""
+    joined = True
+    while joined:
+        joined = False
+        for (a, (sa, ka)), (b, (sb, kb)) in ((x, y) for x in enumerate(chosen) for y in enumerate(chosen)):
+            words = ka[0] + kb[0]
+            if a == b or ka[1] and kb[1] or len(words) > MAX_JOINED_WORDS or f" {' '.join(words)} " not in title:
+                continue
+            starts = _body_starts(doc, words)
+            if len(starts) < MIN_JOINED or len(starts) * NESTED_SHARE < min(counts[ka], counts[kb]):
+                continue
+            key = (words, False)
+            at[key], counts[key] = starts, len(starts)
+            first = min(a, b)
+            chosen[first] = (max(sa, sb), key)
+            chosen[:] = [c for k, c in enumerate(chosen) if k == first or not same_topic(key, c[1])]
+            joined = True
+            break
+
+
+def _body_starts(doc: Doc, words: tuple) -> list[int]:
+    """Where the body has these folded words side by side, in one paragraph."""
+    n, size = len(doc.fold), len(words)
+    return [i for i in doc.index.get(words[0], ()) if i >= doc.body_start and i + size <= n
+            and doc.fold[i:i + size] == list(words) and doc.para[i + size - 1] == doc.para[i]]
+
+
 def _spelling(doc: Doc, starts: list[int], size: int) -> str:
-    """The body's most common spelling of a candidate."""
-    spellings = Counter(" ".join(doc.text[i:i + size]) for i in starts)
+    """The body's most common spelling of a candidate, inside sentences where it has one
+    ("диета Аткинса", not "Диета Аткинса" that starts a sentence)."""
+    inner = [i for i in starts if not doc.start[i]] or starts
+    spellings = Counter(" ".join(doc.text[i:i + size]) for i in inner)
     return _POSSESSIVE.sub("", spellings.most_common(1)[0][0])
 
 
