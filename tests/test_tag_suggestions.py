@@ -10,6 +10,7 @@ from quietpage.tags import MAX_SUGGESTIONS, normalize, suggest
 
 Page = dataclasses.make_dataclass("Page", ["title", "text", "keywords", "site_name", "lang", "url"])
 FILLER = "The weather was mild and people went about their day as usual in the town. "
+GERMAN_FILLER = "Das Wetter war mild und die Leute gingen wie immer in der Stadt spazieren. "
 
 
 def page(title="A day in town", text="", keywords=(), site_name=None, lang="en", url=None):
@@ -88,6 +89,27 @@ def test_german_lower_case_words_are_never_single_word_tags():
     text = ("Die Firma baut neue Anlagen. Sie baut schnell und baut billig.\nWer baut, gewinnt. "
             "Das Wetter war mild und die Leute gingen ihren Geschäften nach. " * 4)
     assert "baut" not in [n.lower() for n in names(page(title="Firma baut", text=text, lang="de"))]
+
+
+def test_in_german_a_noun_before_a_name_is_not_its_first_name():
+    # "des Passwortmanagers Kryptobox": a noun the body also writes on its own, not a first name
+    text = ("Die Firma hat Version 5 ihres bekannten Passwortmanagers Kryptobox freigegeben. Mit dem Update "
+            "kann Kryptobox auch Codes lesen.\nKryptobox kostet 50 Euro. Das Update des Passwortmanagers bringt "
+            "weitere Verbesserungen, und Kryptobox läuft schneller. " + GERMAN_FILLER * 4)
+    tags = names(page(title="Kryptobox liest Codes", text=text, lang="de"))
+    assert "Kryptobox" in tags and "Passwortmanagers Kryptobox" not in tags
+    # a person: the surname joins the full name (the first name never stands alone)
+    text = ("Am Montag hat Annegret Wolkenbruch gesprochen. Wolkenbruch sagte, der Plan "
+            "funktioniere.\nKritiker baten Wolkenbruch um Erklärung. Wolkenbruch lehnte ab. " + GERMAN_FILLER * 4)
+    tags = names(page(title="Wolkenbruch verteidigt den Plan", text=text, lang="de"))
+    assert "Annegret Wolkenbruch" in tags and "Wolkenbruch" not in tags
+
+
+def test_in_english_a_first_name_used_alone_still_leaves_one_person():
+    text = ("Singer Maribel Quenneville released an album. Maribel thanked her fans, and Quenneville said the "
+            "tour starts soon.\nQuenneville will sing in Ohio. Maribel fans cheered. " + FILLER * 5)
+    tags = names(page(title="Quenneville announces a tour", text=text))
+    assert "Maribel Quenneville" in tags and "Quenneville" not in tags
 
 
 def test_a_language_without_a_stop_list_gets_only_names_and_declared_tags():

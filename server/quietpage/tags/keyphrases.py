@@ -61,7 +61,7 @@ def key_phrases(doc: Doc, lang: Language | None, limit: int = 12) -> list[Phrase
     if lang is not None:
         candidates.phrases(doc, token_kinds, runs, lang, at)
     counts = {key: len(where) for key, where in at.items()}
-    merge_same_person(counts)
+    merge_same_person(counts, lang is not None and lang.capitalises_nouns)
     title = _title_keys(doc)
     scored = []
     for key, count in counts.items():
