@@ -85,6 +85,15 @@ def test_a_single_lower_case_word_only_when_specific_and_central():
     assert "shoes" not in [n.lower() for n in names(page(title="Shoes for all", text=common))]
 
 
+def test_an_adjective_in_ly_may_start_a_phrase_but_an_adverb_may_not():
+    text = ("Early retirement is possible. She planned early retirement at 35, and early retirement came.\n"
+            "Others found early retirement hard. " + FILLER * 5)
+    assert "early retirement" in names(page(title="How to plan early retirement", text=text))
+    text = ("The crowds were mostly tourists. At noon mostly tourists filled the square, and mostly tourists "
+            "stayed late.\nLocals left. " + FILLER * 5)
+    assert not [n for n in names(page(title="Crowds of mostly tourists", text=text)) if n.startswith("mostly")]
+
+
 def test_german_lower_case_words_are_never_single_word_tags():
     text = ("Die Firma baut neue Anlagen. Sie baut schnell und baut billig.\nWer baut, gewinnt. "
             "Das Wetter war mild und die Leute gingen ihren Geschäften nach. " * 4)

@@ -14,6 +14,7 @@ from .topics import CONNECTORS
 MAX_NAME_WORDS = 4  # "Red Dead Redemption 2"-like names; longer runs are headlines, not names
 MAX_RUN = 7  # a longer run of capitals is a Title Cased line (a heading, a list), skipped
 MAX_PHRASE_WORDS = 3
+ADVERB_ZIPF_GAP = 0.5  # an -ly word whose stem is at most this much rarer is that stem's adverb
 
 
 def names(doc: Doc, kinds: list[str], runs: list, lang: Language | None, at: dict) -> None:
@@ -127,7 +128,7 @@ def phrases(doc: Doc, kinds: list[str], runs: list, lang: Language, at: dict) ->
     for i in [k for k in range(doc.body_start, n) if kinds[k] == WORD or kinds[k] == NAME]:
         kind = kinds[i]
         if kind == WORD:
-            if fold[i] in title_words and _shaped(doc, i, i + 1, english):
+            if fold[i] in title_words and _shaped(doc, i, i + 1, lang if english else None):
                 at.setdefault(((fold[i],), False), []).append(i)
             if i + 1 < n and kinds[i + 1] == NAME and (fold[i], fold[i + 1]) in title_pairs:
                 at.setdefault(((fold[i], fold[i + 1]), False), []).append(i)  # the headline's "диета Аткинса"
@@ -136,7 +137,7 @@ def phrases(doc: Doc, kinds: list[str], runs: list, lang: Language, at: dict) ->
         for j in range(i + 2, (i + MAX_PHRASE_WORDS if i + MAX_PHRASE_WORDS < n else n) + 1):
             if kinds[j - 1] != WORD or para[j - 1] != para[i] or kind == NAME and j > i + 2:
                 break
-            if _shaped(doc, i, j, english):
+            if _shaped(doc, i, j, lang if english else None):
                 at.setdefault((tuple(fold[i:j]), False), []).append(i)
 
 
@@ -151,10 +152,18 @@ def _adjectival(doc: Doc, kinds: list[str], runs: list) -> set[str]:
     return {w for w, always in before_word.items() if always}
 
 
-def _shaped(doc: Doc, i: int, j: int, english: bool) -> bool:
+def _shaped(doc: Doc, i: int, j: int, english: Language | None) -> bool:
     """No verb or adverb forms at the edges, where the language lets us tell (English)."""
-    if not english:
+    if english is None:
         return True
     first, last = doc.low[i], doc.low[j - 1]
-    return not (first.endswith("ly") or last.endswith(("ly", "ing", "ed")))
+    return not (_adverb(first, english) or last.endswith(("ly", "ing", "ed")))
 
+
+def _adverb(word: str, lang: Language) -> bool:
+    """An -ly word made from a word about as frequent as itself ("quickly", "highly", "really");
+    not one that is a word of its own ("early", "family", "daily")."""
+    if not word.endswith("ly"):
+        return False
+    stems = (word[:-2], word[:-3] + "y", word[:-2] + "e", word[:-1] + "e")  # quick-ly, happi-ly, true, gentl-y
+    return max(lang.zipf_of(s) for s in stems if len(s) >= 3) >= lang.zipf_of(word) - ADVERB_ZIPF_GAP
