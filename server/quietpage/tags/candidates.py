@@ -121,14 +121,14 @@ def phrases(doc: Doc, kinds: list[str], runs: list, lang: Language, at: dict) ->
     see _score)."""
     n = len(kinds)
     title_words = {f for f in doc.fold[:doc.body_start] if f}
-    english = lang.code == "en"
+    english = lang if lang.code == "en" else None  # where _shaped can tell verb and adverb forms
     fold, para = doc.fold, doc.para
     adjectival = _adjectival(doc, kinds, runs)
     title_pairs = set(zip(doc.fold[:doc.body_start], doc.fold[1:doc.body_start]))
     for i in [k for k in range(doc.body_start, n) if kinds[k] == WORD or kinds[k] == NAME]:
         kind = kinds[i]
         if kind == WORD:
-            if fold[i] in title_words and _shaped(doc, i, i + 1, lang if english else None):
+            if fold[i] in title_words and _shaped(doc, i, i + 1, english):
                 at.setdefault(((fold[i],), False), []).append(i)
             if i + 1 < n and kinds[i + 1] == NAME and (fold[i], fold[i + 1]) in title_pairs:
                 at.setdefault(((fold[i], fold[i + 1]), False), []).append(i)  # the headline's "диета Аткинса"
@@ -137,7 +137,7 @@ def phrases(doc: Doc, kinds: list[str], runs: list, lang: Language, at: dict) ->
         for j in range(i + 2, (i + MAX_PHRASE_WORDS if i + MAX_PHRASE_WORDS < n else n) + 1):
             if kinds[j - 1] != WORD or para[j - 1] != para[i] or kind == NAME and j > i + 2:
                 break
-            if _shaped(doc, i, j, lang if english else None):
+            if _shaped(doc, i, j, english):
                 at.setdefault((tuple(fold[i:j]), False), []).append(i)
 
 

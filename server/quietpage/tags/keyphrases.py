@@ -14,7 +14,8 @@ Candidates, counted in the body only (the headline adds weight but is never enou
      adjective form (English -ly/-ing/-ed; German lower case is never a noun).
 One topic is shown once: a surname joins the full name the body uses ("Trump" -> "Donald Trump"),
 a demonym its country ("Chinese" -> "China"), an abbreviation its long form ("U.S." -> "United
-States"). For a language without a stop list, only names are suggested.
+States"); two topics the headline and the body write side by side are one ("Israeli" +
+"settlements"). For a language without a stop list, only names are suggested.
 """
 from __future__ import annotations
 
