@@ -178,6 +178,27 @@ def test_two_topics_the_headline_and_the_body_write_side_by_side_are_one():
     assert "bubonic plague" in names(page(title="A bubonic plague case", text=text))
 
 
+def test_a_phrase_and_its_plural_are_one_candidate_shown_in_the_headline_s_number():
+    # "lunar lander" once and "lunar landers" twice: neither is enough alone, one topic said three times
+    text = ("The agency picked a lunar lander design. It will carry tools.\nTwo lunar landers launch next "
+            "year, and more lunar landers follow. The agency will pay. " + FILLER * 5)
+    assert "lunar lander" in names(page(title="Agency picks a lunar lander", text=text))
+
+
+def test_a_name_is_not_the_plural_of_a_lower_case_word():
+    text = ("Microsoft shipped a Windows update. Windows users saw a new window layout.\nEach window snaps "
+            "to the edge, and Windows keeps the window size. " + FILLER * 5)
+    tags = names(page(title="Update changes the window", text=text))
+    assert "Windows" in tags
+
+
+def test_a_phrase_is_shown_as_the_body_writes_it_not_as_only_the_headline_does():
+    text = ("We host quarterly open threads for readers. Past open threads drew many comments.\nOur open "
+            "threads stay open for a month. " + FILLER * 5)
+    tags = names(page(title="September open thread", text=text))
+    assert "open threads" in tags and "open thread" not in tags
+
+
 def test_two_names_side_by_side_and_a_pair_said_once_stay_two_topics():
     # a possessive ends a run of capitals, so only the pair rule could join these two names
     names_pair = ("Zorvex’s Quorra phone is out. Zorvex’s Quorra sales rose, and reviews of Zorvex’s Quorra were "

@@ -157,13 +157,24 @@ def _shaped(doc: Doc, i: int, j: int, english: Language | None) -> bool:
     if english is None:
         return True
     first, last = doc.low[i], doc.low[j - 1]
-    return not (_adverb(first, english) or last.endswith(("ly", "ing", "ed")))
+    return not (first.endswith("ly") and _adverb(first, english) or last.endswith(("ly", "ing", "ed")))
 
 
 def _adverb(word: str, lang: Language) -> bool:
     """An -ly word made from a word about as frequent as itself ("quickly", "highly", "really");
     not one that is a word of its own ("early", "family", "daily")."""
-    if not word.endswith("ly"):
-        return False
+    known = _ADVERBS.get(word)
+    if known is None:
+        if len(_ADVERBS) >= _ADVERBS_MAX:
+            _ADVERBS.clear()
+        known = _ADVERBS[word] = _made_from_a_word(word, lang)
+    return known
+
+
+_ADVERBS: dict[str, bool] = {}  # English -ly words: adverb? (English only: no language in the key)
+_ADVERBS_MAX = 20_000
+
+
+def _made_from_a_word(word: str, lang: Language) -> bool:
     stems = (word[:-2], word[:-3] + "y", word[:-2] + "e", word[:-1] + "e")  # quick-ly, happi-ly, true, gentl-y
     return max(lang.zipf_of(s) for s in stems if len(s) >= 3) >= lang.zipf_of(word) - ADVERB_ZIPF_GAP

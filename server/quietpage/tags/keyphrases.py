@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import candidates, kinds
+from .key import singular
 from .lexicon import Language
 from .textdoc import Doc
 from .topics import Key, inside, merge_same_person, same_topic
@@ -61,9 +62,10 @@ def key_phrases(doc: Doc, lang: Language | None, limit: int = 12) -> list[Phrase
     candidates.names(doc, token_kinds, runs, lang, at)
     if lang is not None:
         candidates.phrases(doc, token_kinds, runs, lang, at)
+    title = _title_keys(doc)
+    _join_plurals(at, title)
     counts = {key: len(where) for key, where in at.items()}
     merge_same_person(counts, lang is not None and lang.capitalises_nouns)
-    title = _title_keys(doc)
     scored = []
     for key, count in counts.items():
         lead = doc.para[at[key][0]] <= LEAD_PARAGRAPHS  # positions are in reading order
@@ -86,7 +88,20 @@ def key_phrases(doc: Doc, lang: Language | None, limit: int = 12) -> list[Phrase
             break
     _join_neighbours(doc, chosen, at, counts, title)
     top = chosen[0][0] if chosen else 1.0
-    return [Phrase(_spelling(doc, at[k], len(k[0])), round(s / top, 3), k[1]) for s, k in chosen]
+    return [Phrase(_spelling(doc, at[k], k[0]), round(s / top, 3), k[1]) for s, k in chosen]
+
+
+def _join_plurals(at: dict, title: str) -> None:
+    """A lower-case word or phrase and its plural are one candidate ("open thread", "open
+    threads"): the headline's form, or else the body's most used one. Not names ("Windows")."""
+    for key in [k for k in at if not k[1] and k[0][-1][-1] == "s"]:
+        one = singular(key[0][-1])
+        other = (key[0][:-1] + (one,), False)
+        if one == key[0][-1] or other not in at or key not in at:
+            continue
+        keep, drop = (key, other) if f" {' '.join(key[0])} " in title or (
+            len(at[key]) > len(at[other]) and f" {' '.join(other[0])} " not in title) else (other, key)
+        at[keep] = sorted(at[keep] + at.pop(drop))
 
 
 def _join_neighbours(doc: Doc, chosen: list, at: dict, counts: dict, title: str) -> None:
@@ -97,7 +112,8 @@ def _join_neighbours(doc: Doc, chosen: list, at: dict, counts: dict, title: str)
     joined = True
     while joined:
         joined = False
-        for (a, (sa, ka)), (b, (sb, kb)) in ((x, y) for x in enumerate(chosen) for y in enumerate(chosen)):
+        heads = [(k, c) for k, c in enumerate(chosen) if f" {' '.join(c[1][0])} " in title]  # the rest can't join
+        for (a, (sa, ka)), (b, (sb, kb)) in ((x, y) for x in heads for y in heads):
             words = ka[0] + kb[0]
             if a == b or ka[1] and kb[1] or len(words) > MAX_JOINED_WORDS or f" {' '.join(words)} " not in title:
                 continue
@@ -115,14 +131,24 @@ def _join_neighbours(doc: Doc, chosen: list, at: dict, counts: dict, title: str)
 
 def _body_starts(doc: Doc, words: tuple) -> list[int]:
     """Where the body has these folded words side by side, in one paragraph."""
-    n, size = len(doc.fold), len(words)
-    return [i for i in doc.index.get(words[0], ()) if i >= doc.body_start and i + size <= n
-            and doc.fold[i:i + size] == list(words) and doc.para[i + size - 1] == doc.para[i]]
+    fold, size, out = doc.fold, len(words), []
+    end = len(fold) - size + 1
+    i = doc.body_start - 1
+    while True:
+        try:
+            i = fold.index(words[0], i + 1, end)
+        except ValueError:
+            return out
+        if tuple(fold[i:i + size]) == words and doc.para[i + size - 1] == doc.para[i]:
+            out.append(i)
 
 
-def _spelling(doc: Doc, starts: list[int], size: int) -> str:
-    """The body's most common spelling of a candidate, inside sentences where it has one
-    ("диета Аткинса", not "Диета Аткинса" that starts a sentence)."""
+def _spelling(doc: Doc, starts: list[int], words: tuple) -> str:
+    """The body's most common spelling of a candidate, in its own number ("open thread", not
+    "open threads") and inside sentences where it has one ("диета Аткинса", not "Диета
+    Аткинса" that starts a sentence)."""
+    size, last = len(words), len(words) - 1
+    starts = [i for i in starts if doc.fold[i + last] == words[-1]] or starts  # forms differ in the last word
     inner = [i for i in starts if not doc.start[i]] or starts
     spellings = Counter(" ".join(doc.text[i:i + size]) for i in inner)
     return _POSSESSIVE.sub("", spellings.most_common(1)[0][0])
