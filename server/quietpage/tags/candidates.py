@@ -14,6 +14,7 @@ from .topics import CONNECTORS
 MAX_NAME_WORDS = 4  # "Red Dead Redemption 2"-like names; longer runs are headlines, not names
 MAX_RUN = 7  # a longer run of capitals is a Title Cased line (a heading, a list), skipped
 MAX_PHRASE_WORDS = 3
+ADVERB_ZIPF_GAP = 0.5  # an -ly word whose stem is at most this much rarer is that stem's adverb
 
 
 def names(doc: Doc, kinds: list[str], runs: list, lang: Language | None, at: dict) -> None:
@@ -120,7 +121,7 @@ def phrases(doc: Doc, kinds: list[str], runs: list, lang: Language, at: dict) ->
     see _score)."""
     n = len(kinds)
     title_words = {f for f in doc.fold[:doc.body_start] if f}
-    english = lang.code == "en"
+    english = lang if lang.code == "en" else None  # where _shaped can tell verb and adverb forms
     fold, para = doc.fold, doc.para
     adjectival = _adjectival(doc, kinds, runs)
     title_pairs = set(zip(doc.fold[:doc.body_start], doc.fold[1:doc.body_start]))
@@ -151,10 +152,29 @@ def _adjectival(doc: Doc, kinds: list[str], runs: list) -> set[str]:
     return {w for w, always in before_word.items() if always}
 
 
-def _shaped(doc: Doc, i: int, j: int, english: bool) -> bool:
+def _shaped(doc: Doc, i: int, j: int, english: Language | None) -> bool:
     """No verb or adverb forms at the edges, where the language lets us tell (English)."""
-    if not english:
+    if english is None:
         return True
     first, last = doc.low[i], doc.low[j - 1]
-    return not (first.endswith("ly") or last.endswith(("ly", "ing", "ed")))
+    return not (first.endswith("ly") and _adverb(first, english) or last.endswith(("ly", "ing", "ed")))
 
+
+def _adverb(word: str, lang: Language) -> bool:
+    """An -ly word made from a word about as frequent as itself ("quickly", "highly", "really");
+    not one that is a word of its own ("early", "family", "daily")."""
+    known = _ADVERBS.get(word)
+    if known is None:
+        if len(_ADVERBS) >= _ADVERBS_MAX:
+            _ADVERBS.clear()
+        known = _ADVERBS[word] = _made_from_a_word(word, lang)
+    return known
+
+
+_ADVERBS: dict[str, bool] = {}  # English -ly words: adverb? (English only: no language in the key)
+_ADVERBS_MAX = 20_000
+
+
+def _made_from_a_word(word: str, lang: Language) -> bool:
+    stems = (word[:-2], word[:-3] + "y", word[:-2] + "e", word[:-1] + "e")  # quick-ly, happi-ly, true, gentl-y
+    return max(lang.zipf_of(s) for s in stems if len(s) >= 3) >= lang.zipf_of(word) - ADVERB_ZIPF_GAP

@@ -20,11 +20,13 @@ _SEPARATORS = re.compile(r"['’]s\b|[^\w&+#]+")  # possessives, spaces, hyphens
 def normalize(name: str) -> str:
     """The matching key of a tag; empty when it has no letters or digits."""
     words = _SEPARATORS.sub(" ", clean(html.unescape(str(name))).casefold().replace("_", " ")).split()
-    return "".join(_singular(fold(w)) for w in words)
+    return "".join(singular(fold(w)) for w in words)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _singular(w: str) -> str:
+def singular(w: str) -> str:
+    """A folded word's singular, by the simple English plurals (stories, boxes, drones); the
+    word itself when it has none, or the singular would be a frequent English word."""
     if len(w) > 4 and w.endswith("ies"):
         other = w[:-3] + "y"
     elif len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):

@@ -13,13 +13,15 @@ CONNECTORS = frozenset("of de du des la le del della dello delle dei degli di da
 Key = tuple  # ((folded words...), named)
 
 
-def merge_same_person(counts: dict) -> None:
+def merge_same_person(counts: dict, nouns_capitalised: bool = False) -> None:
     """A one-word name that ends a two- or three-word name the body uses ("Biden" in "Joe
-    Biden", "Volker" in "Kurt Volker") is counted as that name, the most used if several."""
+    Biden", "Volker" in "Kurt Volker") is counted as that name, the most used if several. In a
+    language that capitalises its nouns, not when the body also writes the rest on its own: a
+    noun before a name ("des Passwortmanagers 1Password" beside "Update des Passwortmanagers")."""
     longer: dict[str, list[Key]] = defaultdict(list)
     for key in counts:
         words, named = key
-        if named and 2 <= len(words) <= 3:
+        if named and 2 <= len(words) <= 3 and not (nouns_capitalised and (words[:-1], True) in counts):
             longer[words[-1]].append(key)
     for key in [k for k in counts if k[1] and len(k[0]) == 1 and k[0][0] in longer]:
         best = max(longer[key[0][0]], key=lambda k: (counts[k], -len(k[0])))
