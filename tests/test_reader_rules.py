@@ -405,3 +405,23 @@ def test_a_picture_that_opens_a_lightbox_stays_without_its_link():
     article = extract(page(body=body), "https://example.com/a")
     assert 'src="https://example.com/photos/dawn.jpg"' in article.content_html
     assert 'href="#"' not in article.content_html and "Close" not in article.text
+
+
+@pytest.mark.parametrize("label_class", ["off-screen", "elementor-screen-only", "sharing-screen-reader-text",
+                                         "sdc-article-image__visually-hidden", "vjs-offscreen"])
+def test_screen_reader_labels_under_a_themes_prefix_go(label_class):
+    """BBC's "off-screen", Elementor's, Jetpack's and BEM-named screen-reader labels ("Image
+    copyright", "Image caption") are not read; the caption and the credit a sighted reader sees
+    stay. Counter-examples: a class that only starts with such a name ("offscreen-nav-toggle", a
+    visible button) and a print style's "screen-only" (shown on screen) hide nothing."""
+    figure = (f'<figure><img src="/harbour.jpg" alt="The harbour"><span class="{label_class}">Image copyright</span>'
+              f'<span class="copyright">Ann Lee</span><figcaption><span class="{label_class}">Image caption</span>'
+              'Boats at dawn in the old harbour</figcaption></figure>')
+    half = len(LOREM) // 2
+    body = "".join(f"<p>{p}</p>" for p in LOREM[:half]) + figure + "".join(f"<p>{p}</p>" for p in LOREM[half:]) + (
+        '<p><span class="offscreen-nav-toggle">Tides</span> turn twice a day.</p>'
+        '<p class="screen-only">The harbour master keeps the tide tables.</p>')
+    text = extract(page(body=body), "https://example.com/a").text
+    assert "Image copyright" not in text and "Image caption" not in text
+    assert "Boats at dawn in the old harbour" in text and "Ann Lee" in text
+    assert "Tides turn twice a day." in text and "The harbour master keeps the tide tables." in text

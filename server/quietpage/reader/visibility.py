@@ -38,7 +38,14 @@ SCREEN_READER_CLASSES = frozenset({
     "sr-only", "sr-only-focusable", "visually-hidden", "visually-hidden-focusable", "visuallyhidden",
     "screen-reader-text", "screen-reader-only", "screenreader-only", "sr-text", "a11y-hidden", "a11y-only",
     "u-visually-hidden", "is-visually-hidden", "hidden-visually", "u-hiddenvisually", "element-invisible",
-    "show-for-sr", "assistive-text", "offscreen", "visually-hidden-text", "srOnly", "sr_only"})
+    "show-for-sr", "assistive-text", "offscreen", "off-screen", "visually-hidden-text", "srOnly", "sr_only",
+    "elementor-screen-only"})
+# ...and the same names under a theme's or component's prefix ("sharing-screen-reader-text",
+# "sdc-article-image__visually-hidden", "vjs-offscreen"): a whole class whose last part is one
+# of them. Only the last part: "offscreen-nav-toggle" is a visible button.
+_SCREEN_READER_ENDS = tuple(sep + name for sep in "-_" for name in (
+    "screen-reader-text", "screen-reader-only", "visually-hidden", "visuallyhidden", "sr-only", "offscreen",
+    "off-screen"))
 # what renders a formula beside its MathML: a picture, MathJax's or KaTeX's markup
 _RENDERING = re.compile(r"fallback|mathjax|mjx|katex-html|math-image|tex-image", re.I)
 MAX_FORMULA_WRAPPERS = 3  # <span class="katex"><span class="katex-mathml"><math>: a few levels up
@@ -78,6 +85,8 @@ def is_hidden(el, marks: bool = False, opens: set = frozenset()) -> bool:
         return True
     classes = (el.get("class") or "").split()
     if not HIDDEN_CLASSES.isdisjoint(classes) or not SCREEN_READER_CLASSES.isdisjoint(classes):
+        return True
+    if any(c.endswith(_SCREEN_READER_ENDS) for c in classes):
         return True
     style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
