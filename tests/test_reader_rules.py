@@ -425,3 +425,32 @@ def test_screen_reader_labels_under_a_themes_prefix_go(label_class):
     assert "Image copyright" not in text and "Image caption" not in text
     assert "Boats at dawn in the old harbour" in text and "Ann Lee" in text
     assert "Tides turn twice a day." in text and "The harbour master keeps the tide tables." in text
+
+
+HEADLINES = [("/news/world/1125953/plague-warning-eight-deadly-diseases", "Plague warning: CDC names EIGHT deadly diseases"),
+             ("/news/world/1122619/holidaymakers-die-after-eating-marmot", "BLACK DEATH fears: Holidaymakers die after eating marmot"),
+             ("/travel/articles/1122543/plane-passengers-quarantined-plague", "Plane passengers quarantined after plague outbreak"),
+             ("/news/world/1122001/marmot-hunters-warned-by-officials", "Marmot hunters warned by officials in two regions"),
+             ("/news/world/1121877/doctors-explain-how-plague-spreads", "Doctors explain how the plague spreads from animals")]
+
+
+@pytest.mark.parametrize("n_links", [2, 3])
+def test_a_more_to_read_label_and_its_headlines_in_one_block_go(n_links):
+    """"DON'T MISS<br><a>headline</a> [WARNING]<br>..." - the label and its links in one
+    paragraph, a line each: the line break separates the label from the first headline (it was
+    read "DON'T MISSPlague"); "SEE MORE: <a>" goes too.
+    Counter-examples: prose that starts with such words and links to a source (a third of it
+    links), lines of an address split by <br>, stay."""
+    links = "".join(f"<br><strong><a href='{href}'>{text}</a> [NEWS]</strong>" for href, text in HEADLINES[:n_links])
+    block = f"<p><strong>DON'T MISS</strong>{links}</p><p><strong>SEE MORE</strong>: <a href='{HEADLINES[4][0]}'>Doctors explain it</a></p>"
+    prose = ("<p>Latest figures from <a href='https://stats.example.gov/plague-2019'>the health office</a> show three"
+             " cases this year,<br>all of them hunters who ate what they caught, and officials say the risk to"
+             " others stays low as long as people keep away from marmots and the animals' burrows.</p>"
+             "<p>See more of the steppe from the old road:<br>Route 4, Ulaanbaatar<br>open daily</p>")
+    body = BODY[:300] + block + prose + BODY[300:]
+    text = extract(page(body=body), "https://example.com/a").text
+    assert "DON'T MISS" not in text and "SEE MORE" not in text and "Doctors explain" not in text
+    assert all(headline not in text for _, headline in HEADLINES[:n_links])
+    assert "Latest figures from the health office show three cases this year," in text
+    assert "See more of the steppe from the old road:" in text and "open daily" in text
+    assert LOREM[-1] in text

@@ -73,12 +73,21 @@ def _blocks(root, tags, max_words: int, keep: set):
             continue
         raw = el.text_content()
         if ink(raw) <= max_chars:
-            yield el, " ".join(raw.split())
+            yield el, _spaced_text(el, raw)
+
+
+def _spaced_text(el, raw: str) -> str:
+    """The block's text, a line break counting as a space: "DON'T MISS<br><a>Plague ...</a>"
+    reads "DON'T MISS Plague", not "DON'T MISSPlague"."""
+    if el.find(".//br") is None:
+        return " ".join(raw.split())
+    return " ".join("".join(t if isinstance(t, str) else " " for t in el.xpath(".//text()|.//br")).split())
 
 
 def drop_more_to_read(root, keep: set) -> None:
-    """1. "READ MORE: <headline>" - a label that points away, then a link; or the label alone
-    ("DON'T MISS", "More Great Stories") with the list of links that follows it."""
+    """1. "READ MORE: <headline>" - a label that points away, then a link (or a few, one per
+    line); or the label alone ("DON'T MISS", "More Great Stories") with the list of links that
+    follows it."""
     for el, text in _blocks(root, ("p", "li", "div", "h2", "h3", "h4", "strong"), MAX_LINE_WORDS, keep):
         if not text or not MORE_TO_READ.match(text):
             continue

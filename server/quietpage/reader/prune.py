@@ -68,7 +68,7 @@ CHROME_PHRASES = ("most-read", "mostread", "most_read", "also-like", "more-stori
 MORE_TO_READ = re.compile(
     r"^\W*(related|recommended|most (read|popular|viewed|shared)|more (from|on|in|stories|news)|"
     r"more\b.{0,25}\b(stories|news|articles|reads|coverage)|"
-    r"(you|we think you) (may|might) (also )?(like|enjoy)|also read|read (more|next)|"
+    r"(you|we think you) (may|might) (also )?(like|enjoy)|also read|read (more|next)|see more|"
     r"popular|trending|top stories|latest( news)?|editor'?s picks|don'?t miss|"
     r"lea tambi[eé]n|leia (tamb[eé]m|mais)|lesen sie auch|mehr zum thema|[àa] lire aussi|"
     r"leggi anche|weitere artikel)\b", re.I)
