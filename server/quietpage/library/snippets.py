@@ -219,38 +219,51 @@ class Marker:
 
     def _passage(self, text: str, found: list[tuple[int, int, int]]) -> tuple[int, dict]:
         """(how many different words it shows, {text, marks}) of the best passage of `text`."""
-        score, anchor, j = 0, found[0], 0
-        for i, a in enumerate(found):  # the first place where the most different words gather
-            j = max(j, i)
-            while j < len(found) and found[j][0] < a[0] + SPAN:
-                j += 1
-            words = len({f[2] for f in found[i:j]})
-            if words > score:
-                score, anchor = words, a
-                if score == self.terms:
-                    break
+        score, anchor = (1, found[0]) if self.terms == 1 else _gathered(found, self.terms)
         start = max(0, anchor[0] - LEAD)
         if start:
             space = text.find(" ", start, anchor[0])
             start = space + 1 if space >= 0 else start
-        end = min(len(text), start + LENGTH)
-        if end < len(text):
+        size = len(text)
+        end = min(size, start + LENGTH)
+        if end < size:
             space = text.rfind(" ", anchor[1], end)
             end = space if space > anchor[1] else end
-        lead = "…" if start else ""
         window = text[start:end]
-        for ch in "\n\r\t\f\v":  # one line, same length
-            if ch in window:
-                window = window.replace(ch, " ")
-        shown = lead + window + ("…" if end < len(text) else "")
-        marks = [[a - start + len(lead), b - start + len(lead)] for a, b, _ in found if a >= start and b <= end]
+        if not window.isprintable():  # (one scan, where most windows have none of these)
+            for ch in "\n\r\t\f\v":  # one line, same length
+                if ch in window:
+                    window = window.replace(ch, " ")
+        shift = start - 1 if start else 0  # "…" before it
+        shown = ("…" if start else "") + window + ("…" if end < size else "")
+        marks = [[a - shift, b - shift] for a, b, _ in found if a >= start and b <= end]
         return score, {"text": shown, "marks": marks}
 
 
+def _gathered(found: list[tuple[int, int, int]], terms: int) -> tuple[int, tuple[int, int, int]]:
+    """(how many different words, the first of them) of the first place where the most
+    different words gather (within SPAN characters) - every one of the `terms` if they do."""
+    score, anchor, j = 0, found[0], 0
+    for i, a in enumerate(found):
+        j = max(j, i)
+        while j < len(found) and found[j][0] < a[0] + SPAN:
+            j += 1
+        words = len({f[2] for f in found[i:j]})
+        if words > score:
+            score, anchor = words, a
+            if score == terms:
+                break
+    return score, anchor
+
 def _by_value(values, hits):
     """(value, where it starts in the joined text, the hits inside it) of each value with hits."""
+    if len(values) == 1:  # the joined text is the value: every hit is inside it
+        yield values[0], 0, hits
+        return
     start, i = 0, 0
     for value in values:
+        if i == len(hits):
+            return  # no hit left for the values after
         end = start + len(value)
         inside = []
         while i < len(hits) and hits[i][0] < end:
