@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from quietpage.library.fulltext import make_analyzer
-from quietpage.library.plainwords import DOTTED_I
+from quietpage.library.plainwords import DOTTED_I, lowered_from
 from quietpage.library.scripts import CJK, is_word
-from quietpage.library.snippets import MOST, Marker
+from quietpage.library.snippets import FOLDED_RANGES, MOST, Marker, _folds
 
 ANALYZE = make_analyzer().analyze
 
@@ -83,3 +83,15 @@ def test_what_the_quick_way_assumes_of_unicode():
             down.append(c)
         assert is_word(c) == is_word(low) and bool(CJK.match(c)) == bool(CJK.match(low)), hex(cp)
     assert two == [DOTTED_I] and to_ascii == ["\u212a"] and down == []
+
+
+def test_the_characters_made_plain_are_all_that_lower_to_an_accented_letter():
+    """lowered_from looks only near the Latin letters; every code point agrees."""
+    single, _ = _folds(ANALYZE)
+    accented = {v.lower() for vs in single.values() for v in vs if len(v.lower()) == 1}
+    everywhere: dict[str, list[str]] = {}
+    for cp in range(sys.maxunicode + 1):
+        if (low := chr(cp).lower()) in accented:
+            everywhere.setdefault(low, []).append(chr(cp))
+    assert lowered_from(accented, FOLDED_RANGES) == {low: tuple(cs) for low, cs in everywhere.items()}
+    assert lowered_from(accented, FOLDED_RANGES)["\u00e5"] == ("\u00c5", "\u00e5", "\u212b")  # Å, å, the angstrom sign

@@ -64,7 +64,7 @@ def _letter_folds(analyze) -> tuple[dict[str, tuple[tuple[str, tuple[str, ...], 
     those of its words' letters (going through every folded form took 0.1 ms at each query)."""
     single, multi = _folds(analyze)
     forms = {c: [v.lower() for v in vs if len(v.lower()) == 1] for c, vs in single.items()}
-    sources = lowered_from({v for vs in forms.values() for v in vs})
+    sources = lowered_from({v for vs in forms.values() for v in vs}, FOLDED_RANGES)
     one_to_one = {c: tuple((v, sources[v], c) for v in vs) for c, vs in forms.items()}
     one_to_many: dict[str, set[str]] = {}
     for k, vs in multi.items():
