@@ -167,6 +167,14 @@ class IndexKeeping:
                 return self._search_page(searching, query)
         return list_page(self.store, self.index, replace(query, sort=query.sort or "saved"), self.settings.trash_ttl_s)
 
+    def _search_failed(self, exc: BaseException) -> dict:
+        """A damaged index: it is built again; this search finds nothing."""
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise exc
+        self.fulltext.fail(f"searching failed: {exc}")
+        return {"items": [], "next_cursor": None, "total": 0, "counts": self.index.counts(),
+                "indexing": {"pending": len(self._rids)}}
+
     def _search_page(self, searching: search.Searching, query: ListQuery) -> dict:
         sort = query.sort or "relevance"
         order, _, natural = SORTS[sort]
@@ -186,13 +194,8 @@ class IndexKeeping:
             hits, total = search.ranked(searcher, wanted, offset + query.limit if by_score or field else search.MOST_HITS,
                                         field, descending)
             rids = searcher.fast_field_values("rid", [addr for _, addr in hits]) if hits else []
-            counts = counting.result()
-        except BaseException as exc:  # a damaged index: built again; this search finds nothing
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
-            self.fulltext.fail(f"searching failed: {exc}")
-            return {"items": [], "next_cursor": None, "total": 0, "counts": self.index.counts(),
-                    "indexing": {"pending": len(self._rids)}}
+        except BaseException as exc:
+            return self._search_failed(exc)
         found = [(self._rids[r], value, addr) for r, (value, addr) in zip(rids, hits) if r in self._rids]
         found = [f for f in found if self.index.has(f[0])]
         found.sort(key=lambda f: self.index.sort_key(order, f[0]), reverse=descending)
@@ -207,6 +210,10 @@ class IndexKeeping:
                 continue
             items.append({**record, "highlight_count": self.store.highlight_count(article_id),
                           "snippet": snippet, "matched_in": matched_in})
+        try:  # asked for last: the second thread counts while this one ranks and then explains the hits
+            counts = counting.result()
+        except BaseException as exc:
+            return self._search_failed(exc)
         out = {"items": items, "total": total, "counts": counts,
                "next_cursor": cursor_after_offset(offset + query.limit) if offset + query.limit < total else None}
         if self.fulltext.pending > WAIT_MAX:

@@ -12,11 +12,9 @@ import functools
 import re
 from itertools import islice
 
-# The scripts the index cuts into single characters (fulltext.UNSPACED), as Python ranges.
-UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff"
-            "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f")
-_CJK = re.compile(f"[{UNSPACED}]")
-WORD = f"[^\\W_{UNSPACED}]"  # a letter or digit of a spaced script
+from .plainwords import DOTTED_I, lowered_from, plain_copy, plain_matches
+from .scripts import CJK, UNSPACED, WORD
+
 BEFORE = f"(?<!{WORD})"  # not inside a word
 AFTER = f"(?![^\\W_{UNSPACED}])"
 BETWEEN = "[\\W_]*?"  # what may separate the words of a phrase
@@ -58,6 +56,23 @@ def _folds(analyze) -> tuple[dict[str, str], dict[str, str]]:
     return single, multi
 
 
+@functools.lru_cache(maxsize=4)
+def _letter_folds(analyze) -> tuple[dict[str, tuple[tuple[str, tuple[str, ...], str], ...]], dict[str, frozenset[str]]]:
+    """Of each folded letter: ((an accented form of it, lower-cased and one character; every
+    character that lowers to that; the letter), ...), and the lower-cased forms of the characters
+    folded to several letters that hold it (ß -> ss: s). Made once: a search's Marker only unites
+    those of its words' letters (going through every folded form took 0.1 ms at each query)."""
+    single, multi = _folds(analyze)
+    forms = {c: [v.lower() for v in vs if len(v.lower()) == 1] for c, vs in single.items()}
+    sources = lowered_from({v for vs in forms.values() for v in vs}, FOLDED_RANGES)
+    one_to_one = {c: tuple((v, sources[v], c) for v in vs) for c, vs in forms.items()}
+    one_to_many: dict[str, set[str]] = {}
+    for k, vs in multi.items():
+        for c in set(k):
+            one_to_many.setdefault(c, set()).update(v.lower() for v in vs)
+    return one_to_one, {c: frozenset(vs) for c, vs in one_to_many.items()}
+
+
 @functools.lru_cache(maxsize=4096)
 def _char_class(ch: str, single) -> str:
     chars = ch + ch.upper() + single.get(ch, "")
@@ -87,7 +102,7 @@ def term_pattern(tokens: list[str], prefix: bool, folds) -> str:
     starts with its first character, then looks back (so that re can scan for that character)."""
     parts = []
     for n, token in enumerate(tokens):
-        unspaced = bool(_CJK.fullmatch(token))
+        unspaced = bool(CJK.fullmatch(token))
         last_open = prefix and n == len(tokens) - 1
         body = _token_pattern(token, folds)
         if not unspaced:
@@ -100,22 +115,24 @@ def term_pattern(tokens: list[str], prefix: bool, folds) -> str:
 
 class Marker:
     """Finds a search's words in an article's stored fields. Words (and phrases) of plain
-    letters are found with str.find in the lower-cased text, its accented forms of their letters
-    made plain (fast); other scripts, and texts holding a letter folded to several (ß -> ss),
-    with the regex. A long text is looked through from its start, and further only if needed."""
+    letters are found with bytes.find in a copy of the text, lower-cased ASCII and the accented
+    forms of their letters made plain (plainwords.py: fast); other scripts, and texts holding a
+    letter folded to several (ß -> ss), with the regex. A long text is looked through from its
+    start, and further only if needed."""
 
     def __init__(self, terms: list[tuple[list[str], bool]], analyze):
-        single, multi = folds = _folds(analyze)
+        folds = _folds(analyze)
         alternatives = [f"(?P<t{i}>{term_pattern(tokens, prefix, folds)})" for i, (tokens, prefix) in enumerate(terms)]
         self._pattern, self._rx = "|".join(alternatives), None
         self.terms = len(alternatives)
         plain = all(t.isascii() and t.isalnum() for tokens, _ in terms for t in tokens)
-        self.words = [(tokens, prefix) for tokens, prefix in terms] if plain else None
+        self.words = [([t.encode() for t in tokens], prefix) for tokens, prefix in terms] if plain else None
         letters = {c for tokens, _ in terms for t in tokens for c in t}
         # accented forms of the words' letters: one character folded to one (lower-cased: é -> e),
-        # replaced in the lower-cased text before str.find; or to several (ß -> ss): the regex
-        self.one_to_one = {v.lower(): c for c in letters for v in single.get(c, "") if len(v.lower()) == 1}
-        self.one_to_many = {v.lower() for k, vs in multi.items() if set(k) & letters for v in vs}
+        # made plain in the copy searched (plainwords); or to several (ß -> ss): the regex
+        one_to_one, one_to_many = _letter_folds(analyze)
+        self.one_to_one = {v: (sources, c) for letter in letters for v, sources, c in one_to_one.get(letter, ())}
+        self.one_to_many = set().union(*(one_to_many.get(letter, ()) for letter in letters))
         self.longest = max((sum(map(len, tokens)) + 8 * len(tokens) for tokens, _ in terms), default=0)
 
     def rx(self) -> re.Pattern:
@@ -126,38 +143,20 @@ class Marker:
             self._rx = re.compile(self._pattern, re.IGNORECASE)
         return self._rx
 
-    def _found(self, text: str, folds: list[tuple[str, str]] | None, limit: int | None = None,
+    def _found(self, text: str, folds: list[tuple[tuple[str, ...], str]] | None, limit: int | None = None,
                most: int = MOST) -> list[tuple[int, int, int]]:
         """(start, end, which term) of the first matches in `text` (up to `limit`, cut at a
-        space), in order; at most `most` (1: whether there is one). `folds`: the accented forms
-        of the words' letters that the article holds, each with its plain letter; None when the
-        regex must look (see explain)."""
+        space), in order; at most `most` (1: whether there is one). `folds`: (the characters
+        that lower to an accented form of the words' letters that the article holds, the plain
+        letter); None when the regex must look (see explain)."""
         if limit is not None and limit < len(text):
             cut = text.find(" ", limit)
             text = text if cut < 0 else text[:cut]
-        low = text.lower()
-        if self.words is None or folds is None or len(low) != len(text):
+        if self.words is None or folds is None or DOTTED_I in text:
             return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in islice(self.rx().finditer(text), most)]
-        for accented, plain in folds:
-            if accented in low:
-                low = low.replace(accented, plain)
-        out = []
         # one word (or phrase): its passage starts at its first match, so none after that
         # match's passage can be marked
-        reach = len(low) if len(self.words) > 1 else None
-        for n, (tokens, prefix) in enumerate(self.words):
-            word = tokens[0]
-            at = low.find(word)
-            while at >= 0 and len(out) < MOST and (reach is None or at <= reach):
-                end = _phrase_end(low, at, tokens, prefix)
-                if end is not None:
-                    out.append((at, end, n))
-                    if most == 1:
-                        return out
-                    if reach is None:
-                        reach = at + LENGTH
-                at = low.find(word, at + len(word))
-        return sorted(out)
+        return plain_matches(plain_copy(text, folds), text, self.words, most, LENGTH, MOST)
 
     def explain(self, fields: dict[str, list[str]]) -> tuple[dict | None, list[str]]:
         """(snippet or None, matched_in) for one article's stored fields. Each field is looked
@@ -170,25 +169,14 @@ class Marker:
             return None, []
         matched, best = set(), None
         held = set("".join(fields.get("letters", ())))  # the article's non-ASCII characters, lower-cased
-        folds = None if held & self.one_to_many else [(v, self.one_to_one[v]) for v in held if v in self.one_to_one]
+        folds = None if held & self.one_to_many else [self.one_to_one[v] for v in held if v in self.one_to_one]
         for name, label, preference in _LOOKED_AT:
             values = fields.get(name)
             if not values:
                 continue
-            joined = values[0] if len(values) == 1 else "\n".join(values)
             # whether a match is all that is wanted: no passage here could be the snippet
             enough = preference is None or (best is not None and best[0] >= (self.terms, preference))
-            most = 1 if enough else MOST
-            hits = None
-            for limit in (STAGES if len(values) == 1 else ()):  # a long text: its start may be enough
-                if len(joined) <= limit:
-                    break
-                found = self._found(joined, folds, limit, most)
-                if found if enough else self._settled(found, limit):
-                    hits = found
-                    break
-            if hits is None:
-                hits = self._found(joined, folds, None, most) if joined else []
+            hits = self._hits(values, folds, enough)
             if not hits:
                 continue
             matched.add(label)
@@ -202,6 +190,18 @@ class Marker:
                 if best is None or rank > best[0]:
                     best = (rank, {**passage[1], "in": label})
         return (best[1] if best else None), [label for _, label in FIELDS if label in matched]
+
+    def _hits(self, values: list[str], folds, enough: bool) -> list[tuple[int, int, int]]:
+        """The matches in a field's values, joined by line breaks: the first one if `enough`."""
+        joined = values[0] if len(values) == 1 else "\n".join(values)
+        most = 1 if enough else MOST
+        for limit in (STAGES if len(values) == 1 else ()):  # a long text: its start may be enough
+            if len(joined) <= limit:
+                break
+            found = self._found(joined, folds, limit, most)
+            if found if enough else self._settled(found, limit):
+                return found
+        return self._found(joined, folds, None, most) if joined else []
 
     def _settled(self, hits: list[tuple[int, int, int]], limit: int) -> bool:
         """Whether the matches found in the first `limit` characters give the passage the whole
@@ -219,38 +219,51 @@ class Marker:
 
     def _passage(self, text: str, found: list[tuple[int, int, int]]) -> tuple[int, dict]:
         """(how many different words it shows, {text, marks}) of the best passage of `text`."""
-        score, anchor, j = 0, found[0], 0
-        for i, a in enumerate(found):  # the first place where the most different words gather
-            j = max(j, i)
-            while j < len(found) and found[j][0] < a[0] + SPAN:
-                j += 1
-            words = len({f[2] for f in found[i:j]})
-            if words > score:
-                score, anchor = words, a
-                if score == self.terms:
-                    break
+        score, anchor = (1, found[0]) if self.terms == 1 else _gathered(found, self.terms)
         start = max(0, anchor[0] - LEAD)
         if start:
             space = text.find(" ", start, anchor[0])
             start = space + 1 if space >= 0 else start
-        end = min(len(text), start + LENGTH)
-        if end < len(text):
+        size = len(text)
+        end = min(size, start + LENGTH)
+        if end < size:
             space = text.rfind(" ", anchor[1], end)
             end = space if space > anchor[1] else end
-        lead = "…" if start else ""
         window = text[start:end]
-        for ch in "\n\r\t\f\v":  # one line, same length
-            if ch in window:
-                window = window.replace(ch, " ")
-        shown = lead + window + ("…" if end < len(text) else "")
-        marks = [[a - start + len(lead), b - start + len(lead)] for a, b, _ in found if a >= start and b <= end]
+        if not window.isprintable():  # (one scan, where most windows have none of these)
+            for ch in "\n\r\t\f\v":  # one line, same length
+                if ch in window:
+                    window = window.replace(ch, " ")
+        shift = start - 1 if start else 0  # "…" before it
+        shown = ("…" if start else "") + window + ("…" if end < size else "")
+        marks = [[a - shift, b - shift] for a, b, _ in found if a >= start and b <= end]
         return score, {"text": shown, "marks": marks}
 
 
+def _gathered(found: list[tuple[int, int, int]], terms: int) -> tuple[int, tuple[int, int, int]]:
+    """(how many different words, the first of them) of the first place where the most
+    different words gather (within SPAN characters) - every one of the `terms` if they do."""
+    score, anchor, j = 0, found[0], 0
+    for i, a in enumerate(found):
+        j = max(j, i)
+        while j < len(found) and found[j][0] < a[0] + SPAN:
+            j += 1
+        words = len({f[2] for f in found[i:j]})
+        if words > score:
+            score, anchor = words, a
+            if score == terms:
+                break
+    return score, anchor
+
 def _by_value(values, hits):
     """(value, where it starts in the joined text, the hits inside it) of each value with hits."""
+    if len(values) == 1:  # the joined text is the value: every hit is inside it
+        yield values[0], 0, hits
+        return
     start, i = 0, 0
     for value in values:
+        if i == len(hits):
+            return  # no hit left for the values after
         end = start + len(value)
         inside = []
         while i < len(hits) and hits[i][0] < end:
@@ -260,36 +273,3 @@ def _by_value(values, hits):
         if inside:
             yield value, start, inside
         start = end + 1
-
-
-def _phrase_end(low: str, at: int, tokens: list[str], prefix: bool) -> int | None:
-    """Where `tokens`, found from `at` (the first one is there), end as whole words - or None
-    (the last may be the start of a word when `prefix`)."""
-    if at and _is_word(low[at - 1]):
-        return None
-    end = at
-    for n, token in enumerate(tokens):
-        if n:
-            while end < len(low) and not _is_word(low[end]) and not _CJK.match(low[end]):
-                end += 1
-            if not low.startswith(token, end):
-                return None
-        end += len(token)
-        if end < len(low) and _is_word(low[end]):
-            if prefix and n == len(tokens) - 1:
-                return _word_end(low, end)
-            return None
-    return end
-
-
-def _is_word(ch: str) -> bool:
-    """A letter or digit of a spaced script (what WORD matches)."""
-    return ch.isalnum() and (ch.isascii() or not _CJK.match(ch))
-
-
-_WORD_RUN = re.compile(f"{WORD}*")
-
-
-def _word_end(text: str, at: int) -> int:
-    """Where the word that goes on at `at` ends (a prefix's mark covers the whole word)."""
-    return _WORD_RUN.match(text, at).end()
