@@ -21,6 +21,7 @@ from .prune import MORE_TO_READ
 
 MAX_LINE_WORDS = 30  # "more to read" and tag lines are short; longer is prose
 MAX_TEASER_WORDS = 25
+_LABEL_GLUED = re.compile(MORE_TO_READ.pattern.removesuffix(r"\b"), re.I)  # "DON'T MISSPlague": a <br> between
 MAX_TAG_LIST_WORDS = 120
 MIN_TAG_LINKS = 2
 TAG_LIST_SHARE = 0.7  # of its text in rel="tag" links (the rest: "Tags", commas)
@@ -73,14 +74,12 @@ def _blocks(root, tags, max_words: int, keep: set):
             continue
         raw = el.text_content()
         if ink(raw) <= max_chars:
-            yield el, _spaced_text(el, raw)
+            yield el, " ".join(raw.split())
 
 
-def _spaced_text(el, raw: str) -> str:
+def _spaced_text(el) -> str:
     """The block's text, a line break counting as a space: "DON'T MISS<br><a>Plague ...</a>"
     reads "DON'T MISS Plague", not "DON'T MISSPlague"."""
-    if el.find(".//br") is None:
-        return " ".join(raw.split())
     return " ".join("".join(t if isinstance(t, str) else " " for t in el.xpath(".//text()|.//br")).split())
 
 
@@ -89,6 +88,8 @@ def drop_more_to_read(root, keep: set) -> None:
     line); or the label alone ("DON'T MISS", "More Great Stories") with the list of links that
     follows it."""
     for el, text in _blocks(root, ("p", "li", "div", "h2", "h3", "h4", "strong"), MAX_LINE_WORDS, keep):
+        if text and not MORE_TO_READ.match(text) and _LABEL_GLUED.match(text) and el.find(".//br") is not None:
+            text = _spaced_text(el)
         if not text or not MORE_TO_READ.match(text):
             continue
         if _link_share(el) >= 0.5 or text.endswith(":"):

@@ -83,11 +83,14 @@ def is_hidden(el, marks: bool = False, opens: set = frozenset()) -> bool:
         return False
     if el.get("hidden") is not None:
         return True
-    classes = (el.get("class") or "").split()
-    if not HIDDEN_CLASSES.isdisjoint(classes) or not SCREEN_READER_CLASSES.isdisjoint(classes):
-        return True
-    if any(c.endswith(_SCREEN_READER_ENDS) for c in classes):
-        return True
+    names = el.get("class")
+    if names:
+        classes = names.split()
+        if not HIDDEN_CLASSES.isdisjoint(classes) or not SCREEN_READER_CLASSES.isdisjoint(classes):
+            return True
+        if ("screen" in names or "hidden" in names or "sr-only" in names) and \
+                any(c.endswith(_SCREEN_READER_ENDS) for c in classes):
+            return True
     style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 
