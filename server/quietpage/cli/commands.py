@@ -160,16 +160,16 @@ async def _serve(settings: Settings) -> int:
     for problem in problems:  # e.g. a full disk: serve anyway (reading works), and say what is missing
         print(f"quietpage: {problem}", file=sys.stderr)
     token = auth.load_or_create_token(settings.data_dir)
-    print(f"QuietPage {__version__} is listening on {live.origin}  (data: {settings.data_dir})", flush=True)
-    print(f"Open your reading list (one-time link): {auth.login_url(live.origin, token, settings.login_link_ttl_s)}",
-          flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()  # listened for before we say we are ready: a Ctrl-C right after is never lost
+    loop = asyncio.get_running_loop()  # (started in the background, Ctrl-C is ignored until then)
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass
+    print(f"QuietPage {__version__} is listening on {live.origin}  (data: {settings.data_dir})", flush=True)
+    print(f"Open your reading list (one-time link): {auth.login_url(live.origin, token, settings.login_link_ttl_s)}",
+          flush=True)
     try:
         await stop.wait()
     finally:
