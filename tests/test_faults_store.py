@@ -266,6 +266,42 @@ def test_a_failed_journal_rollover_keeps_the_change_and_its_indexes(disk):
     again.close()
 
 
+def test_a_revision_the_disk_refuses_halfway_leaves_no_file_and_the_article_as_it_was(disk):
+    data = disk.path / "data"
+    store = Store(data)
+    saved = store.insert_article({"url_key": "a", "title": "A", "created_at": "1"},
+                                 pack_bodies({"content_html": "", "text": "old"}, "<p>old</p>"))
+    folder = data / "articles" / saved["id"]
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    disk.fill_files(leave=1)  # room for the new revision's first file, not for its second
+    with pytest.raises(DiskFull):
+        store.replace_article(saved["id"], {**saved, "title": "B"}, pack_bodies({"content_html": "", "text": "new"}, BIG))
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # the first file went too
+    assert store.get_article(saved["id"])["title"] == "A" and store.read_body(saved["id"])["text"] == "old"
+    disk.free()
+    new = store.replace_article(saved["id"], {**saved, "title": "B"}, pack_bodies({"content_html": "", "text": "new"}, BIG))
+    assert sorted(p.name for p in folder.iterdir()) == [f"{new['rev']}.raw.html.gz", f"{new['rev']}.reader.json.gz"]
+    assert store.read_body(saved["id"])["text"] == "new" and store.read_raw(saved["id"]) == BIG
+    store.close()
+
+
+def test_a_revision_cut_short_by_a_kill_is_never_read_and_goes_with_the_next(tmp_path):
+    """A new revision's files are written under their own names (no record names them yet): what a
+    kill leaves of one is read by nothing, and the next revision of the article removes it."""
+    store = Store(tmp_path)
+    saved = store.insert_article({"url_key": "a", "title": "A", "created_at": "1"},
+                                 pack_bodies({"content_html": "", "text": "old"}, ""))
+    folder = tmp_path / "articles" / saved["id"]
+    whole = pack_bodies({"content_html": "", "text": "never saved"}, "")
+    (folder / "KilledRev001.reader.json.gz").write_bytes(whole.reader_gz[:12])  # the kill came mid-write
+    store.close()
+    store = Store(tmp_path)
+    assert store.read_body(saved["id"])["text"] == "old"
+    new = store.replace_article(saved["id"], {**saved, "title": "B"}, pack_bodies({"content_html": "", "text": "new"}, ""))
+    assert sorted(p.name for p in folder.iterdir()) == [f"{new['rev']}.raw.html.gz", f"{new['rev']}.reader.json.gz"]
+    store.close()
+
+
 # ---------------------------------------------------------------------------- start-up and commands
 def test_a_full_disk_or_a_read_only_folder_at_start_is_a_sentence(disk, capsys):
     from quietpage.cli import main

@@ -8,9 +8,10 @@ between a record write and its index update is caught up at the next start.
 
 Writes never wait for it: the library hands each change to `put`/`remove` (on the store thread,
 microseconds), and one committer thread - the index writer's only user - applies them in order,
-reading the body text from the article's files when the change did not bring it, and commits.
-A change to an article replaces any change of it still waiting. A search waits (briefly) for
-the changes made before it, so you find what you just saved; while a whole library is being
+reading the body text from the article's files when the change did not bring it, and commits
+them together once changes stop coming for a moment (QUIET_S). A change to an article replaces
+any change of it still waiting. A search has the changes made before it committed at once and
+waits (briefly) for them, so you find what you just saved; while a whole library is being
 indexed it does not wait, and says how much is left. Anything the index fails at marks it
 `broken`: the library then builds it again from the records - no write is ever refused for it.
 """
@@ -47,6 +48,15 @@ MAX_TOKEN = 64  # longer "words" (hashes, base64) are not indexed
 TEXT_FIELDS = ("title", "tags", "meta", "body", "quotes", "notes")
 HEAP_BYTES = 20_000_000  # the writer's buffer (tantivy's least is 15 MB per thread)
 BATCH = 256  # changes per commit while catching up
+# When to commit: once no other change has come for QUIET_S, at the latest LATEST_S after the
+# oldest waiting one, at once when someone waits for them (a search, `wait`) or BURST are waiting.
+# Each commit writes and syncs a new segment (~20 fsyncs) and may start a merge that rewrites and
+# syncs megabytes of stored text: committed one by one, a burst of changes keeps the disk busy,
+# and every record write waits behind it. Its changes stay in memory meanwhile, never lost: the
+# records hold them, and a crash is caught up at the next start.
+QUIET_S = 0.1
+LATEST_S = 1.0
+BURST = 64
 WAIT_MAX = 256  # a search waits for at most this many changes before it (more: a rebuild or an import)
 WAIT_S = 10.0
 
@@ -126,12 +136,32 @@ class _Queue:
         self.cv = threading.Condition()
         self.ops: OrderedDict[int, tuple[int, Entry | None]] = OrderedDict()  # rid -> (seq, entry or removal)
         self.seq = self.applied = 0
+        self.wanted = 0  # the last change someone waits for (see FullText.wait)
+        self.first_at = self.last_at = 0.0  # when the oldest and the newest waiting change came
         self.closing = False
+
+    def add(self, rid: int, entry: Entry | None) -> None:
+        with self.cv:
+            self.seq += 1
+            self.last_at = time.monotonic()
+            if not self.ops:
+                self.first_at = self.last_at
+            self.ops.pop(rid, None)  # what was waiting for this article is replaced
+            self.ops[rid] = (self.seq, entry)
+            self.cv.notify_all()
+
+    def _due(self) -> float:
+        """How long until the waiting changes are to be committed (<= 0: now; see QUIET_S)."""
+        if self.closing or self.wanted > self.applied or len(self.ops) >= BURST:
+            return 0.0
+        return min(self.last_at + QUIET_S, self.first_at + LATEST_S) - time.monotonic()
 
     def take(self, timeout: float) -> list[tuple[int, int, Entry | None]]:
         with self.cv:
             if not self.ops and not self.closing:
                 self.cv.wait(timeout)
+            while self.ops and (left := self._due()) > 0:
+                self.cv.wait(left)
             batch = []
             while self.ops and len(batch) < BATCH:
                 rid, (seq, entry) = self.ops.popitem(last=False)
@@ -236,18 +266,10 @@ class FullText:
 
     # ------------------------------------------------------------------ changes (store thread)
     def put(self, entry: Entry) -> None:
-        self._enqueue(entry.rid, entry)
+        self._queue.add(entry.rid, entry)
 
     def remove(self, rid: int) -> None:
-        self._enqueue(rid, None)
-
-    def _enqueue(self, rid: int, entry: Entry | None) -> None:
-        q = self._queue
-        with q.cv:
-            q.seq += 1
-            q.ops.pop(rid, None)  # what was waiting for this article is replaced
-            q.ops[rid] = (q.seq, entry)
-            q.cv.notify_all()
+        self._queue.add(rid, None)
 
     @property
     def pending(self) -> int:
@@ -260,6 +282,9 @@ class FullText:
         target = q.seq
         deadline = None if timeout is None else time.monotonic() + timeout
         with q.cv:
+            if q.wanted < target:  # committed now, not once changes stop coming
+                q.wanted = target
+                q.cv.notify_all()
             while q.applied < target and not self.broken and self._thread.is_alive():
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:

@@ -106,6 +106,33 @@ def write_body(path: Path, data: bytes) -> None:
         raise storage_error(exc, Path(path).parent) from exc
 
 
+def write_revision(folder: Path, files: dict[str, bytes]) -> None:
+    """The files of a new revision of an article, {name: compressed bytes}, durable on return.
+
+    No record names the revision yet (it has a new id, and its record is written after this), so
+    each file goes straight under its own name - a write cut short leaves a leftover that nothing
+    reads, which the next revision's clean-up removes - and the folder is synced once for all:
+    3 fsyncs for two files instead of 4 (each waits its turn at the file system's journal).
+    Raises StorageError, with a sentence, if the disk refuses them (nothing written is left)."""
+    folder = Path(folder)
+    done: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            path = folder / name
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+            done.append(path)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        fsync_dir(folder)
+    except OSError as exc:
+        for path in done:
+            path.unlink(missing_ok=True)
+        raise storage_error(exc, folder) from exc
+
+
 def gzip_bytes(data: bytes) -> bytes:
     # Level 6: ~3x smaller than raw HTML at a few ms a page; bodies are read rarely.
     return gzip.compress(data, compresslevel=6, mtime=0)

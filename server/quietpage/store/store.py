@@ -35,7 +35,7 @@ from ..errors import BodyMissing, NotFound, QuietPageError
 from ..settings import Settings
 from . import migrations
 from .backups import BACKUP_DIR, BackupPolicy, repair_bodies, restore_file
-from .files import Bodies, body_path, ensure_private_dir, read_body_file, write_body
+from .files import Bodies, body_path, ensure_private_dir, read_body_file, write_body, write_revision
 from .images import ImageFiles
 from .lock import DataDirLock
 from .recovery import files_state
@@ -225,8 +225,8 @@ class Store(SessionRecords):
 
     def _write_bodies(self, article_id: str, bodies: Bodies) -> str:
         rev = new_id()
-        write_body(body_path(self.dir, article_id, rev, "raw.html"), bodies.raw_gz)
-        write_body(body_path(self.dir, article_id, rev, "reader.json"), bodies.reader_gz)
+        raw, reader = (body_path(self.dir, article_id, rev, kind) for kind in ("raw.html", "reader.json"))
+        write_revision(raw.parent, {raw.name: bodies.raw_gz, reader.name: bodies.reader_gz})
         return rev
 
     def _remove_revisions(self, article_id: str, keep: str) -> None:
