@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 import shutil
 import time
-import zlib
 from pathlib import Path
 
 import orjson
@@ -39,27 +38,17 @@ from .files import Bodies, body_path, ensure_private_dir, read_body_file, write_
 from .images import ImageFiles
 from .lock import DataDirLock
 from .recovery import files_state
+from .highlight_records import HIGHLIGHTS, HighlightRecords
 from .sessions import SessionRecords
 from .sweep import _unnamed_by_backups, sweep
 from .tiny import document, new_id, open_database
 
 DB_FILE = "quietpage.json"
-ARTICLES, HIGHLIGHTS, SESSIONS, USED_LOGINS = "articles", "highlights", "sessions", "used_logins"
+ARTICLES, SESSIONS, USED_LOGINS = "articles", "sessions", "used_logins"
 # Per article (same id): the images its reader view shows and where each is archived.
 ARTICLE_IMAGES = "article_images"
 # Tables kept decoded in memory once read (small, read whole); the others stay JSON bytes.
 MEMOISED = frozenset({ARTICLES, SESSIONS, USED_LOGINS})
-# A highlight's article id, read without decoding the document: it comes first, as
-# insert_highlight writes it (any other layout is decoded)
-_ARTICLE_ID = re.compile(rb'\{"article_id":"([^"\\]*)"')
-
-
-def article_id_of(raw: bytes) -> str:
-    """A highlight's article id (see _ARTICLE_ID)."""
-    found = _ARTICLE_ID.match(raw)
-    return found[1].decode() if found else orjson.loads(raw)["article_id"]
-
-
 def restore_library(data_dir: Path, backup: Path) -> tuple[Path, dict, int, int]:
     """Put a backup of the records back in `data_dir` (refused while a server holds it), then open
     it as the server will (migrating an older schema) and point records whose files were replaced
@@ -79,7 +68,7 @@ def restore_library(data_dir: Path, backup: Path) -> tuple[Path, dict, int, int]
     return aside, counts, repaired, missing
 
 
-class Store(SessionRecords):
+class Store(HighlightRecords, SessionRecords):
     def __init__(self, data_dir: Path, settings: Settings | None = None, *, group_commit: bool = False):
         settings = settings or Settings(data_dir=data_dir)
         self.dir = ensure_private_dir(Path(data_dir))
@@ -268,64 +257,12 @@ class Store(SessionRecords):
         self.flush()
         body_path(self.dir, article_id, rev, "raw.html").unlink(missing_ok=True)
 
-    # ---------------------------------------------------------------- highlights
-    def highlight_ids(self, article_id: str) -> set[str]:
-        return set(self._highlights_of.get(article_id, ()))
-
-    def highlight_count(self, article_id: str) -> int:
-        return len(self._highlights_of.get(article_id, ()))
-
-    def highlights_of(self, article_id: str) -> list[dict]:
-        ids = self._highlights_of.get(article_id, ())
-        docs = [self.highlights.get(doc_id=h) for h in ids]
-        return sorted(({**d, "id": d.doc_id} for d in docs if d is not None),
-                      key=lambda h: (h["created_at"], h["id"]))
-
     @staticmethod
     def _free_id(table, wanted: str | None) -> str:
         """`wanted` if it is a well-formed id not in use in `table`, else a new one."""
         if isinstance(wanted, str) and _ID.match(wanted) and table.get(doc_id=wanted) is None:
             return wanted
         return new_id()
-
-    def get_highlight(self, highlight_id: str) -> dict:
-        doc = self.highlights.get(doc_id=highlight_id) if isinstance(highlight_id, str) else None
-        if doc is None:
-            raise NotFound(f"No highlight with id {highlight_id!r}.")
-        return {**doc, "id": doc.doc_id}
-
-    def insert_highlight(self, record: dict, *, highlight_id: str | None = None) -> dict:
-        """A new highlight (`highlight_id` keeps a given id, from a restored backup, when free)."""
-        highlight_id = self._free_id(self.highlights, highlight_id)
-        self.highlights.insert(document(highlight_id, record))
-        self._highlights_of.setdefault(record["article_id"], set()).add(highlight_id)
-        return {**record, "id": highlight_id}
-
-    def update_highlight(self, highlight_id: str, fields: dict) -> dict:
-        self.get_highlight(highlight_id)
-        self.highlights.update(fields, doc_ids=[highlight_id])
-        return self.get_highlight(highlight_id)
-
-    def update_highlights(self, changes: dict[str, dict]) -> set[str]:
-        """Several highlight updates in one write; returns the articles they belong to."""
-        articles: set[str] = set()
-        if not changes:
-            return articles
-
-        def apply(table):
-            for hid, fields in changes.items():
-                if hid in table:
-                    table[hid] = {**table[hid], **fields}
-                    articles.add(table[hid]["article_id"])
-
-        self.highlights._update_table(apply)
-        return articles
-
-    def delete_highlight(self, highlight_id: str) -> dict:
-        doc = self.get_highlight(highlight_id)
-        self.highlights.remove(doc_ids=[highlight_id])
-        self._highlights_of.get(doc["article_id"], set()).discard(highlight_id)
-        return doc
 
     # ---------------------------------------------------------------- which images an article uses
     def images_doc(self, article_id: str) -> dict | None:
@@ -349,33 +286,7 @@ class Store(SessionRecords):
         doomed = {p.name for p in _unnamed_by_backups(unnamed, self.dir / BACKUP_DIR)}
         return self.image_files.sweep(named, keep_also=on_disk - doomed)
 
-    # ---------------------------------------------------------------- raw bytes, for derived indexes
-    def highlight_checksums(self) -> dict[str, list[int]]:
-        """{article id: the CRC-32 of each of its highlights' JSON bytes}: what an index built
-        beside the records can tell a change of its highlights by (one pass over them)."""
-        sums: dict[str, list[int]] = {}
-        crc32 = zlib.crc32
-        for doc_id, raw in self.storage.scan_bytes(HIGHLIGHTS):
-            sums.setdefault(article_id_of(raw), []).append(crc32(raw))
-        return sums
-
-    def _scan_highlights(self) -> dict[str, set[str]]:
-        """{article id: its highlights' ids}, in one pass (the owners decoded once each, after)."""
-        ids: dict = {}
-        match = _ARTICLE_ID.match
-        for doc_id, raw in self.storage.scan_bytes(HIGHLIGHTS):
-            found = match(raw)
-            owner = found[1] if found else orjson.loads(raw)["article_id"]
-            got = ids.get(owner)
-            if got is None:
-                ids[owner] = {doc_id}
-            else:
-                got.add(doc_id)
-        for owner in [owner for owner in ids if isinstance(owner, bytes)]:
-            got, article_id = ids.pop(owner), owner.decode()
-            ids[article_id] = ids[article_id] | got if article_id in ids else got  # (also in another layout)
-        return ids
-
+    # ---------------------------------------------------------------- the state of the record files
     def write_mark(self) -> int:
         """A number that grows with every record write (of this process)."""
         return self.storage.mark()
@@ -384,16 +295,6 @@ class Store(SessionRecords):
         """What the record files are now (recovery.files_state): equal at two moments only if
         nothing wrote the records in between. Read it closed, or with nothing writing."""
         return files_state(self.dir / DB_FILE)
-
-    def highlight_bytes(self):
-        """(highlight id, JSON bytes) of every highlight, none decoded: what an index built beside
-        the records can tell changes by (the bytes of a document change when it does)."""
-        return self.storage.scan_bytes(HIGHLIGHTS)
-
-    def highlight_bytes_of(self, article_id: str) -> list[bytes]:
-        """The JSON bytes of an article's highlights, in no particular order."""
-        found = (self.storage.raw_bytes(HIGHLIGHTS, h) for h in self._highlights_of.get(article_id, ()))
-        return [raw for raw in found if raw is not None]
 
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
