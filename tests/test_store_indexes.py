@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quietpage.library import Library, ListQuery
-from quietpage.library.index import ArticleIndex, ArticleQuery, chosen_tag_names, site_of, tag_names_of, untouched_tags
+from quietpage.library.index import ArticleIndex, ArticleQuery
+from quietpage.library.record_fields import chosen_tag_names, site_of, tag_names_of, untouched_tags
 from quietpage.library.query import parse
 from quietpage.settings import Settings
 from quietpage.store import Store, pack_bodies

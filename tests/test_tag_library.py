@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from quietpage.library import Library, read_page
-from quietpage.library.index import site_of
+from quietpage.library.record_fields import site_of
 from quietpage.settings import CONFIG_FILE, Settings
 from quietpage.store import Store
 from quietpage.tags import SiteKeywords, normalize

@@ -21,7 +21,7 @@ from ..anchoring import quote_of
 from ..clock import parse_iso
 from ..tags import normalize
 from .fulltext import FORMAT, Entry
-from .index import tag_names_of
+from .record_fields import tag_names_of
 
 # Record fields the index holds something of: a change to any other (reading progress, ...) leaves
 # the index as it is.

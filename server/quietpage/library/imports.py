@@ -17,8 +17,8 @@ from ..tags import Tag, normalize
 from ..urls import url_key
 from .articles import META_FIELDS, meta_fields
 from .images import new_items
-from .index import tag_names_of
 from .reading import Reading
+from .record_fields import tag_names_of
 from .recovery import AFTER_MISSING, MISSING_HTML
 
 SOURCE_NAMES = {"pocket": "Pocket", "omnivore": "Omnivore", "bookmarks": "your bookmarks"}

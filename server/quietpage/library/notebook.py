@@ -28,7 +28,8 @@ from ..errors import Invalid, NotFound
 from ..store import Store
 from ..tags import normalize
 from . import collector
-from .index import ArticleIndex, ArticleQuery, tag_names_of
+from .index import ArticleIndex, ArticleQuery
+from .record_fields import tag_names_of
 
 NOTEBOOK_SORTS = ("newest", "oldest", "article")
 ARTICLE_FIELDS = ("id", "title", "url", "site_name", "state")  # what each highlight says of its article

@@ -16,7 +16,8 @@ from ..clock import now_iso
 from ..errors import NotFound
 from ..settings import CONFIG_FILE, write_config_value
 from ..tags import normalize
-from .index import ArticleQuery, untouched_tags
+from .index import ArticleQuery
+from .record_fields import untouched_tags
 
 UNDO_KEEP = 20  # tag operations that can still be undone (the newest); the pages offer it for seconds
 TAG_FIELDS = ("tags", "suggested_tags", "auto_tags", "tags_edited")  # what an undo puts back
