@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..tags import SiteKeywords, keyword_keys
 from .record_fields import site_of
 
+
 def _text(value) -> str:
     return value if isinstance(value, str) else ""
 

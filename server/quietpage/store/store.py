@@ -35,10 +35,10 @@ from ..settings import Settings
 from . import migrations
 from .backups import BACKUP_DIR, BackupPolicy, repair_bodies, restore_file
 from .files import Bodies, body_path, ensure_private_dir, read_body_file, write_body, write_revision
+from .highlight_records import HIGHLIGHTS, HighlightRecords
 from .images import ImageFiles
 from .lock import DataDirLock
 from .recovery import files_state
-from .highlight_records import HIGHLIGHTS, HighlightRecords
 from .sessions import SessionRecords
 from .sweep import _unnamed_by_backups, sweep
 from .tiny import document, new_id, open_database
@@ -49,6 +49,8 @@ ARTICLES, SESSIONS, USED_LOGINS = "articles", "sessions", "used_logins"
 ARTICLE_IMAGES = "article_images"
 # Tables kept decoded in memory once read (small, read whole); the others stay JSON bytes.
 MEMOISED = frozenset({ARTICLES, SESSIONS, USED_LOGINS})
+
+
 def restore_library(data_dir: Path, backup: Path) -> tuple[Path, dict, int, int]:
     """Put a backup of the records back in `data_dir` (refused while a server holds it), then open
     it as the server will (migrating an older schema) and point records whose files were replaced
