@@ -255,6 +255,7 @@ def _gathered(found: list[tuple[int, int, int]], terms: int) -> tuple[int, tuple
                 break
     return score, anchor
 
+
 def _by_value(values, hits):
     """(value, where it starts in the joined text, the hits inside it) of each value with hits."""
     if len(values) == 1:  # the joined text is the value: every hit is inside it

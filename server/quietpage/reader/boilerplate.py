@@ -21,7 +21,6 @@ from .prune import MORE_TO_READ
 
 MAX_LINE_WORDS = 30  # "more to read" and tag lines are short; longer is prose
 MAX_TEASER_WORDS = 25
-_LABEL_GLUED = re.compile(MORE_TO_READ.pattern.removesuffix(r"\b"), re.I)  # "DON'T MISSPlague": a <br> between
 MAX_TAG_LIST_WORDS = 120
 MIN_TAG_LINKS = 2
 TAG_LIST_SHARE = 0.7  # of its text in rel="tag" links (the rest: "Tags", commas)
@@ -83,15 +82,23 @@ def _spaced_text(el) -> str:
     return " ".join("".join(t if isinstance(t, str) else " " for t in el.xpath(".//text()|.//br")).split())
 
 
+# the label glued to what follows it ("DON'T MISSPlague ..."): a <br> may stand between them
+_LABEL_GLUED = re.compile(MORE_TO_READ.pattern.removesuffix(r"\b"), re.I)
+
+
 def drop_more_to_read(root, keep: set) -> None:
     """1. "READ MORE: <headline>" - a label that points away, then a link (or a few, one per
     line); or the label alone ("DON'T MISS", "More Great Stories") with the list of links that
     follows it."""
     for el, text in _blocks(root, ("p", "li", "div", "h2", "h3", "h4", "strong"), MAX_LINE_WORDS, keep):
-        if text and not MORE_TO_READ.match(text) and _LABEL_GLUED.match(text) and el.find(".//br") is not None:
-            text = _spaced_text(el)
-        if not text or not MORE_TO_READ.match(text):
+        if not text:
             continue
+        if not MORE_TO_READ.match(text):  # (most blocks: one match each)
+            if not (_LABEL_GLUED.match(text) and el.find(".//br") is not None):
+                continue
+            text = _spaced_text(el)
+            if not MORE_TO_READ.match(text):
+                continue
         if _link_share(el) >= 0.5 or text.endswith(":"):
             _drop(el)
         elif _words(text) <= MAX_LABEL_WORDS and not text.endswith(_SENTENCE_END):
